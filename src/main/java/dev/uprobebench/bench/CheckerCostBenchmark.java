@@ -1,0 +1,94 @@
+package dev.uprobebench.bench;
+
+import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.RegistryConfig;
+import dev.uprobebench.registry.Uprobe;
+import dev.uprobebench.registry.UprobeConsumer;
+import dev.uprobebench.registry.UprobeRegistry;
+import dev.uprobebench.sync.CpuSlot;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the always-on invariant checks cost per hit, single-threaded.
+ *
+ * <ul>
+ *   <li>{@code hit}: a full hit on the given back-end (search of {@code stable} keys, handlers,
+ *       checks);</li>
+ *   <li>{@code checksOnly}: just the checks one hit runs ({@code beginUse} + {@code endUse}) on a
+ *       uprobe already found;</li>
+ *   <li>{@code missCheck}: the check a miss runs (stable-set test and the miss count).</li>
+ * </ul>
+ * Run: {@code java -jar target/benchmarks.jar CheckerCostBenchmark -p backend=unsync}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class CheckerCostBenchmark {
+    @Param({"unsync", "rwlock"})
+    public String backend;
+
+    @Param({"1024"})
+    public int stable;
+
+    private UprobeRegistry registry;
+    private CpuSlot slot;
+    private Uprobe found;
+    private int next;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        registry = Backend.byName(backend).create(RegistryConfig.of(stable + 16, 2));
+        UprobeConsumer c = new UprobeConsumer();
+        for (int k = 0; k < stable; k++) {
+            registry.register(1, k, c);
+        }
+        registry.invariants().declareStable(1, 0, stable);
+        slot = registry.slots().acquire();
+        registry.readerOnline(slot);
+        found = registry.slab().object(0);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        registry.readerOffline(slot);
+        if (registry.invariants().totalViolations() != 0) {
+            throw new IllegalStateException("invariant violations: " + registry.invariants().snapshot());
+        }
+        registry.close();
+    }
+
+    @Benchmark
+    public long hit() {
+        int k = next;
+        next = (k + 1) & (stable - 1);
+        return registry.hit(slot, 1, k);
+    }
+
+    @Benchmark
+    public int checksOnly() {
+        int gen = registry.invariants().beginUse(slot, found, found.inode(), found.offset());
+        registry.invariants().endUse(slot, found, gen);
+        return gen;
+    }
+
+    @Benchmark
+    public void missCheck() {
+        registry.invariants().onMiss(slot, 2, 5);
+    }
+}

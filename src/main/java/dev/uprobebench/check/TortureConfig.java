@@ -1,0 +1,73 @@
+package dev.uprobebench.check;
+
+/**
+ * One torture run's shape.
+ *
+ * @param readers reader threads, hitting the stable set and, for {@code churnReadFraction} of
+ *     their hits, the churn keys
+ * @param writers writer threads registering and unregistering churn keys as fast as they can
+ * @param millis how long readers and writers run
+ * @param stableSize keys registered before the run and never removed
+ * @param churnKeys keys the writers register and unregister (shared by all writers, so that
+ *     registrations at one key are shared too)
+ * @param churnReadFraction fraction of hits aimed at churn keys, in [0, 1]
+ * @param handlerWork consumer handler work per hit ({@code Blackhole.consumeCPU} tokens)
+ * @param syncEvery writers call {@code synchronize()} after this many unregistrations (0: never)
+ * @param seed seed of every thread's key choice
+ */
+public record TortureConfig(int readers, int writers, long millis, int stableSize, int churnKeys,
+        double churnReadFraction, long handlerWork, int syncEvery, long seed) {
+
+    public TortureConfig {
+        if (readers < 0 || writers < 0 || readers + writers == 0) {
+            throw new IllegalArgumentException("need at least one reader or writer, got readers=" + readers
+                    + " writers=" + writers);
+        }
+        if (millis < 1) {
+            throw new IllegalArgumentException("duration must be at least 1 ms, got " + millis);
+        }
+        if (stableSize < 1 || churnKeys < 1) {
+            throw new IllegalArgumentException("stable set and churn set need at least one key each");
+        }
+        if (!(churnReadFraction >= 0 && churnReadFraction <= 1)) {
+            throw new IllegalArgumentException("churn read fraction must be in [0, 1], got " + churnReadFraction);
+        }
+        if (syncEvery < 0) {
+            throw new IllegalArgumentException("syncEvery must be >= 0, got " + syncEvery);
+        }
+    }
+
+    /** A few seconds of 2 readers and 1 writer over 1k stable and 64 churn keys. */
+    public static TortureConfig defaults() {
+        return new TortureConfig(2, 1, 2000, 1024, 64, 0.2, 0, 64, 42);
+    }
+
+    public TortureConfig withThreads(int r, int w) {
+        return new TortureConfig(r, w, millis, stableSize, churnKeys, churnReadFraction, handlerWork, syncEvery, seed);
+    }
+
+    public TortureConfig withMillis(long ms) {
+        return new TortureConfig(readers, writers, ms, stableSize, churnKeys, churnReadFraction, handlerWork,
+                syncEvery, seed);
+    }
+
+    public TortureConfig withChurn(int keys, double readFraction) {
+        return new TortureConfig(readers, writers, millis, stableSize, keys, readFraction, handlerWork, syncEvery,
+                seed);
+    }
+
+    public TortureConfig withSyncEvery(int n) {
+        return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, handlerWork, n,
+                seed);
+    }
+
+    /** Slab capacity for this shape: every key live at once, plus room for deferred frees. */
+    public int slabCapacity() {
+        return stableSize + 4 * churnKeys + 65_536;
+    }
+
+    /** Slots: one per thread plus one for the driver itself. */
+    public int slots() {
+        return readers + writers + 1;
+    }
+}

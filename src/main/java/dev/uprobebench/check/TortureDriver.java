@@ -1,0 +1,222 @@
+package dev.uprobebench.check;
+
+import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.RegistryConfig;
+import dev.uprobebench.registry.UprobeConsumer;
+import dev.uprobebench.registry.UprobeRegistry;
+import dev.uprobebench.sync.CpuSlot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * The torture driver (rcutorture's shape, at uprobe scale): R readers and W writers against one
+ * registry for a while, then teardown and the leak check.
+ *
+ * <p>Readers hit the stable set (inode {@link #STABLE_INODE}, offsets {@code [0, stableSize)}) and,
+ * for a fraction of their hits, the churn keys (inode {@link #CHURN_INODE}), where hits and misses
+ * are both valid. Writers register and unregister churn keys as fast as they can, each with its own
+ * consumer per key, so that two writers at one key share the uprobe. After the run every writer
+ * unregisters what it holds, the stable set is unregistered, and the registry's leak check runs.
+ */
+public final class TortureDriver {
+    public static final long STABLE_INODE = 1;
+    public static final long CHURN_INODE = 2;
+    /** Reader hits between two quiescent-state announcements. */
+    public static final int QUIESCENT_EVERY = 64;
+    private static final long JOIN_TIMEOUT_MILLIS = 30_000;
+
+    private TortureDriver() {
+    }
+
+    /** Runs {@code backend} with a registry sized for {@code config} and the given RCU flavour. */
+    public static TortureResult run(Backend backend, TortureConfig config, String rcuFlavour) {
+        return run(c -> backend.create(c), config, rcuFlavour, backend);
+    }
+
+    public static TortureResult run(Backend backend, TortureConfig config) {
+        return run(backend, config, "qsbr");
+    }
+
+    /** Runs a registry made by {@code factory} (tests pass deliberately broken ones). */
+    public static TortureResult run(Function<RegistryConfig, UprobeRegistry> factory, TortureConfig config,
+            String rcuFlavour, Backend declared) {
+        if (config.writers() > 0 && !declared.allowsChurn()) {
+            throw new IllegalArgumentException("back-end '" + declared.cliName()
+                    + "' does not allow writers while readers run; use 0 writers");
+        }
+        RegistryConfig rc = RegistryConfig.of(config.slabCapacity(), config.slots()).withRcuFlavour(rcuFlavour);
+        try (UprobeRegistry registry = factory.apply(rc)) {
+            return new Run(registry, config).execute();
+        }
+    }
+
+    /** Runs against an existing registry; it must be empty and sized for {@code config}. */
+    public static TortureResult run(UprobeRegistry registry, TortureConfig config) {
+        return new Run(registry, config).execute();
+    }
+
+    private static final class Run {
+        private final UprobeRegistry registry;
+        private final TortureConfig config;
+        private final UprobeConsumer stableConsumer;
+        private volatile boolean stop;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final AtomicLong hits = new AtomicLong();
+        private final AtomicLong misses = new AtomicLong();
+        private final AtomicLong writerOps = new AtomicLong();
+
+        Run(UprobeRegistry registry, TortureConfig config) {
+            this.registry = registry;
+            this.config = config;
+            this.stableConsumer = new UprobeConsumer(config.handlerWork());
+        }
+
+        TortureResult execute() {
+            for (int k = 0; k < config.stableSize(); k++) {
+                registry.register(STABLE_INODE, k, stableConsumer);
+            }
+            registry.invariants().declareStable(STABLE_INODE, 0, config.stableSize());
+
+            CountDownLatch start = new CountDownLatch(1);
+            List<Thread> threads = new ArrayList<>();
+            for (int r = 0; r < config.readers(); r++) {
+                long seed = config.seed() * 1_000_003L + r;
+                threads.add(thread("torture-reader-" + r, start, () -> reader(seed)));
+            }
+            for (int w = 0; w < config.writers(); w++) {
+                long seed = config.seed() * 1_000_033L + 7919L * (w + 1);
+                threads.add(thread("torture-writer-" + w, start, () -> writer(seed)));
+            }
+            threads.forEach(Thread::start);
+            long t0 = System.nanoTime();
+            start.countDown();
+            long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(config.millis());
+            waitUntil(deadline);
+            stop = true;
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            for (Thread t : threads) {
+                join(t);
+            }
+            if (failure.get() != null) {
+                throw new IllegalStateException("torture thread failed: " + failure.get(), failure.get());
+            }
+            for (int k = 0; k < config.stableSize(); k++) {
+                registry.unregister(STABLE_INODE, k, stableConsumer);
+            }
+            registry.synchronize();
+            registry.checkLeaks();
+            return new TortureResult(registry.backend().cliName(), config, elapsed, hits.get(), misses.get(),
+                    registry.invariants().retries(), writerOps.get(), registry.invariants().snapshot());
+        }
+
+        private void waitUntil(long deadline) {
+            long left;
+            while (failure.get() == null && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        private void join(Thread t) {
+            try {
+                t.join(JOIN_TIMEOUT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                throw new IllegalStateException(t.getName() + " did not stop within " + JOIN_TIMEOUT_MILLIS
+                        + " ms of the end of the run: a hung lookup, lock or grace period");
+            }
+        }
+
+        private Thread thread(String name, CountDownLatch start, Runnable body) {
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                    body.run();
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                    stop = true;
+                }
+            }, name);
+            t.setDaemon(true);
+            return t;
+        }
+
+        private void reader(long seed) {
+            CpuSlot slot = registry.slots().acquire();
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int stableSize = config.stableSize();
+            int churnKeys = config.churnKeys();
+            double churn = config.churnReadFraction();
+            long h = 0;
+            long m = 0;
+            registry.readerOnline(slot);
+            try {
+                while (!stop) {
+                    for (int i = 0; i < QUIESCENT_EVERY; i++) {
+                        long r = rnd.nextDouble() < churn
+                                ? registry.hit(slot, CHURN_INODE, rnd.nextInt(churnKeys))
+                                : registry.hit(slot, STABLE_INODE, rnd.nextInt(stableSize));
+                        if (r == UprobeRegistry.MISS) {
+                            m++;
+                        } else {
+                            h++;
+                        }
+                    }
+                    registry.readerQuiescent(slot);
+                }
+            } finally {
+                registry.readerOffline(slot);
+                registry.slots().release(slot);
+                hits.addAndGet(h);
+                misses.addAndGet(m);
+            }
+        }
+
+        private void writer(long seed) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int keys = config.churnKeys();
+            UprobeConsumer[] mine = new UprobeConsumer[keys];
+            for (int k = 0; k < keys; k++) {
+                mine[k] = new UprobeConsumer(config.handlerWork());
+            }
+            boolean[] held = new boolean[keys];
+            long ops = 0;
+            int unregistered = 0;
+            try {
+                while (!stop) {
+                    int k = rnd.nextInt(keys);
+                    if (held[k]) {
+                        registry.unregister(CHURN_INODE, k, mine[k]);
+                        held[k] = false;
+                        if (config.syncEvery() > 0 && ++unregistered % config.syncEvery() == 0) {
+                            registry.synchronize();
+                        }
+                    } else {
+                        registry.register(CHURN_INODE, k, mine[k]);
+                        held[k] = true;
+                    }
+                    ops++;
+                }
+            } finally {
+                for (int k = 0; k < keys; k++) {
+                    if (held[k]) {
+                        registry.unregister(CHURN_INODE, k, mine[k]);
+                    }
+                }
+                writerOps.addAndGet(ops);
+            }
+        }
+    }
+}

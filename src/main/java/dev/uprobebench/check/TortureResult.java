@@ -1,0 +1,49 @@
+package dev.uprobebench.check;
+
+import dev.uprobebench.registry.Violation;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What a torture run did and found.
+ *
+ * @param backend back-end name
+ * @param config the run's shape
+ * @param elapsedMillis time readers and writers actually ran
+ * @param hits reader lookups that found a uprobe
+ * @param misses reader lookups that found none
+ * @param retries seqcount retries on the read side
+ * @param writerOps register plus unregister calls
+ * @param violations every invariant count, leaks included
+ */
+public record TortureResult(String backend, TortureConfig config, long elapsedMillis, long hits, long misses,
+        long retries, long writerOps, Map<Violation, Long> violations) {
+
+    public long totalViolations() {
+        return violations.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public long count(Violation v) {
+        return violations.getOrDefault(v, 0L);
+    }
+
+    public boolean clean() {
+        return totalViolations() == 0;
+    }
+
+    /** Human-readable lines, one per count. */
+    public String format() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("back-end %s: %d readers, %d writers, %d ms%n", backend, config.readers(),
+                config.writers(), elapsedMillis));
+        sb.append(String.format("  lookups     %,d (hits %,d, misses %,d, seqcount retries %,d)%n", hits + misses, hits,
+                misses, retries));
+        sb.append(String.format("  writer ops  %,d%n", writerOps));
+        sb.append(violations.entrySet().stream()
+                .map(e -> String.format("  %-15s %d", e.getKey().label(), e.getValue()))
+                .collect(Collectors.joining(System.lineSeparator())));
+        sb.append(System.lineSeparator());
+        sb.append(clean() ? "  verdict     clean" : "  verdict     INVALID: " + totalViolations() + " violations");
+        return sb.toString();
+    }
+}

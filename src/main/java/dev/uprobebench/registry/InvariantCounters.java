@@ -1,0 +1,155 @@
+package dev.uprobebench.registry;
+
+import dev.uprobebench.sync.CpuSlot;
+import dev.uprobebench.sync.SlotLongs;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The hit-path half of the invariant checker: the checks a back-end's hit path calls around its
+ * use of a uprobe, and the per-slot counters they bump.
+ *
+ * <h2>Assumptions and guarantees</h2>
+ * <ul>
+ *   <li>Hit-path methods take the caller's {@link CpuSlot} and write only that slot's line:
+ *       no shared cache line is written on the hit path. The owner thread is the only writer of
+ *       its slot's counts.</li>
+ *   <li>{@link #beginUse} and {@link #endUse} bracket every use of a found uprobe (from the
+ *       lookup to the last handler). Between them the back-end's protocol must keep the object
+ *       alive; if the slab recycled or freed it in between, {@link #endUse} counts a use after
+ *       free. The check is sound because every allocation moves the generation on and every free
+ *       sets state FREED first.</li>
+ *   <li>Counters are read with opaque loads and summed; totals are exact once the writers have
+ *       stopped (thread join gives the happens-before edge).</li>
+ *   <li>Wait-free.</li>
+ * </ul>
+ */
+public final class InvariantCounters {
+    private static final Violation[] KINDS = Violation.values();
+    /** Per-slot statistics beyond the violations, in the same line. */
+    private static final int RETRIES = KINDS.length;
+    private static final int HITS = KINDS.length + 1;
+    private static final int MISSES = KINDS.length + 2;
+
+    private final SlotLongs perSlot;
+    /** Off-hit-path counts (teardown leaks, writer-side findings). */
+    private final AtomicLongArray shared = new AtomicLongArray(KINDS.length);
+    private volatile StableRange stable = StableRange.NONE;
+
+    public InvariantCounters(int slots) {
+        this.perSlot = new SlotLongs(slots, KINDS.length + 3);
+    }
+
+    /** The keys registered before the run and never removed: a miss on one is a false negative. */
+    public record StableRange(long inode, long fromOffset, long toOffset) {
+        public static final StableRange NONE = new StableRange(Long.MIN_VALUE, 0, 0);
+
+        public boolean contains(long keyInode, long keyOffset) {
+            return keyInode == inode && keyOffset >= fromOffset && keyOffset < toOffset;
+        }
+    }
+
+    /** Declares the stable set: keys {@code (inode, [from, to))}. */
+    public void declareStable(long inode, long fromOffset, long toOffset) {
+        stable = new StableRange(inode, fromOffset, toOffset);
+    }
+
+    public StableRange stable() {
+        return stable;
+    }
+
+    // ---- hit path -----------------------------------------------------------------------------
+
+    /**
+     * Called when a lookup for {@code (inode, offset)} returned {@code u}, before any use.
+     * Counts a wrong hit (other key) or a use after free (already freed).
+     *
+     * @return the generation to hand to {@link #endUse}
+     */
+    public int beginUse(CpuSlot slot, Uprobe u, long inode, long offset) {
+        int gen = u.generationAcquire();
+        if (u.isFreedAcquire()) {
+            count(slot, Violation.USE_AFTER_FREE);
+        } else if (!u.hasKey(inode, offset)) {
+            count(slot, Violation.WRONG_HIT);
+        }
+        perSlot.incrementOpaque(slot.id(), HITS, 1);
+        return gen;
+    }
+
+    /** Called after the last use of {@code u}; counts a use after free if it was freed meanwhile. */
+    public void endUse(CpuSlot slot, Uprobe u, int generation) {
+        if (u.isFreedAcquire() || u.generationAcquire() != generation) {
+            count(slot, Violation.USE_AFTER_FREE);
+        }
+    }
+
+    /** Called on a final miss; counts a false negative when the key is in the stable set. */
+    public void onMiss(CpuSlot slot, long inode, long offset) {
+        perSlot.incrementOpaque(slot.id(), MISSES, 1);
+        if (stable.contains(inode, offset)) {
+            count(slot, Violation.FALSE_NEGATIVE);
+        }
+    }
+
+    /** Called when a reference was taken and the old count was {@code oldRef}. */
+    public void onGet(CpuSlot slot, int oldRef) {
+        if (oldRef <= 0) {
+            count(slot, Violation.RESURRECTION);
+        }
+    }
+
+    /** Called when a lookup gave up at the step bound. */
+    public void onLost(CpuSlot slot) {
+        count(slot, Violation.LOST_LOOKUP);
+    }
+
+    /** A seqcount retry (statistic, not a violation). */
+    public void onRetry(CpuSlot slot) {
+        perSlot.incrementOpaque(slot.id(), RETRIES, 1);
+    }
+
+    public void count(CpuSlot slot, Violation v) {
+        perSlot.incrementOpaque(slot.id(), v.ordinal(), 1);
+    }
+
+    // ---- off the hit path -----------------------------------------------------------------------
+
+    /** Counts {@code n} violations found outside a slot's hit path (teardown, writers). */
+    public void countShared(Violation v, long n) {
+        shared.addAndGet(v.ordinal(), n);
+    }
+
+    public long total(Violation v) {
+        return perSlot.sumOpaque(v.ordinal()) + shared.get(v.ordinal());
+    }
+
+    public long totalViolations() {
+        long sum = 0;
+        for (Violation v : KINDS) {
+            sum += total(v);
+        }
+        return sum;
+    }
+
+    public Map<Violation, Long> snapshot() {
+        Map<Violation, Long> m = new EnumMap<>(Violation.class);
+        for (Violation v : KINDS) {
+            m.put(v, total(v));
+        }
+        return m;
+    }
+
+    public long retries() {
+        return perSlot.sumOpaque(RETRIES);
+    }
+
+    public long hits() {
+        return perSlot.sumOpaque(HITS);
+    }
+
+    public long misses() {
+        return perSlot.sumOpaque(MISSES);
+    }
+}

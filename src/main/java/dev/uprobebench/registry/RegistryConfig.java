@@ -1,0 +1,42 @@
+package dev.uprobebench.registry;
+
+/**
+ * What a back-end is built with.
+ *
+ * @param slabCapacity number of preallocated uprobes
+ * @param slots number of per-CPU slots (one per reader and writer thread, plus the harness)
+ * @param stepBound tree steps after which a lookup counts as lost
+ * @param rcuFlavour RCU read side for the RCU-based back-ends ({@code qsbr} or {@code memb})
+ * @param hooks test-only interleaving points
+ */
+public record RegistryConfig(int slabCapacity, int slots, int stepBound, String rcuFlavour, RaceHooks hooks) {
+    public static final int DEFAULT_STEP_BOUND = 1024;
+
+    public RegistryConfig {
+        if (slabCapacity < 1) {
+            throw new IllegalArgumentException("slab capacity must be >= 1, got " + slabCapacity);
+        }
+        if (slots < 1) {
+            throw new IllegalArgumentException("slots must be >= 1, got " + slots);
+        }
+        if (stepBound < 64) {
+            throw new IllegalArgumentException("step bound must be >= 64 (twice the height of any tree that fits in memory), got "
+                    + stepBound);
+        }
+        if (!rcuFlavour.equals("qsbr") && !rcuFlavour.equals("memb")) {
+            throw new IllegalArgumentException("unknown RCU flavour '" + rcuFlavour + "'; valid: qsbr, memb");
+        }
+    }
+
+    public static RegistryConfig of(int slabCapacity, int slots) {
+        return new RegistryConfig(slabCapacity, slots, DEFAULT_STEP_BOUND, "qsbr", RaceHooks.NONE);
+    }
+
+    public RegistryConfig withHooks(RaceHooks h) {
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, h);
+    }
+
+    public RegistryConfig withRcuFlavour(String f) {
+        return new RegistryConfig(slabCapacity, slots, stepBound, f, hooks);
+    }
+}

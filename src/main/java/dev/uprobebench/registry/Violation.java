@@ -1,0 +1,28 @@
+package dev.uprobebench.registry;
+
+/** The invariants every run checks (DESIGN.md section 4); any count above zero invalidates it. */
+public enum Violation {
+    /** A reader holding a uprobe saw it freed, or its generation change, before letting go. */
+    USE_AFTER_FREE("use-after-free"),
+    /** A reference was taken on a uprobe whose refcount was 0. */
+    RESURRECTION("resurrection"),
+    /** A lookup of a key in the stable set missed. */
+    FALSE_NEGATIVE("false-negative"),
+    /** A lookup returned a uprobe whose key is not the key asked for. */
+    WRONG_HIT("wrong-hit"),
+    /** After teardown, a slab object was not back in the slab or a count was not zero. */
+    LEAK("leak"),
+    /** A lookup did not finish within the step bound. */
+    LOST_LOOKUP("lost-lookup");
+
+    private final String label;
+
+    Violation(String label) {
+        this.label = label;
+    }
+
+    /** Name used in reports and on the command line. */
+    public String label() {
+        return label;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.uprobebench.registry.backend;
+
+import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.InvariantCounters;
+import dev.uprobebench.registry.RaceHooks;
+import dev.uprobebench.registry.RegistryConfig;
+import dev.uprobebench.registry.Slab;
+import dev.uprobebench.registry.Uprobe;
+import dev.uprobebench.registry.UprobeConsumer;
+import dev.uprobebench.registry.UprobeRegistry;
+import dev.uprobebench.registry.Violation;
+import dev.uprobebench.sync.CpuSlots;
+import dev.uprobebench.sync.RcuRbTree;
+import java.util.Arrays;
+
+/** What every back-end has: the tree, the slab, the slots, the invariant counters, the hooks. */
+abstract class AbstractRegistry implements UprobeRegistry {
+    protected final Backend backend;
+    protected final RegistryConfig config;
+    protected final Slab slab;
+    protected final RcuRbTree tree = new RcuRbTree();
+    protected final CpuSlots slots;
+    protected final InvariantCounters invariants;
+    protected final RaceHooks hooks;
+    protected final int stepBound;
+
+    AbstractRegistry(Backend backend, RegistryConfig config) {
+        this.backend = backend;
+        this.config = config;
+        this.slab = new Slab(config.slabCapacity());
+        this.slots = new CpuSlots(config.slots());
+        this.invariants = new InvariantCounters(config.slots());
+        this.hooks = config.hooks();
+        this.stepBound = config.stepBound();
+    }
+
+    @Override
+    public final Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public final CpuSlots slots() {
+        return slots;
+    }
+
+    @Override
+    public final InvariantCounters invariants() {
+        return invariants;
+    }
+
+    @Override
+    public final Slab slab() {
+        return slab;
+    }
+
+    /** Runs every consumer of {@code u} ({@code handler_chain}); allocation-free. */
+    protected static long runHandlers(Uprobe u) {
+        long sum = 0;
+        for (UprobeConsumer c : u.consumersAcquire()) {
+            sum += c.handle(u);
+        }
+        return sum;
+    }
+
+    /** Copy-on-write add; the caller publishes the result under its write lock. */
+    protected static UprobeConsumer[] withConsumer(UprobeConsumer[] current, UprobeConsumer c) {
+        UprobeConsumer[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = c;
+        return next;
+    }
+
+    /** Copy-on-write remove; null when {@code c} is not there. */
+    protected static UprobeConsumer[] withoutConsumer(UprobeConsumer[] current, UprobeConsumer c) {
+        for (int i = 0; i < current.length; i++) {
+            if (current[i] == c) {
+                UprobeConsumer[] next = new UprobeConsumer[current.length - 1];
+                System.arraycopy(current, 0, next, 0, i);
+                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+                return next;
+            }
+        }
+        return null;
+    }
+
+    protected static IllegalArgumentException notRegistered(long inode, long offset) {
+        return new IllegalArgumentException("consumer is not registered at " + inode + ":" + offset);
+    }
+
+    /** Waits for frees the back-end has deferred (a grace period's callbacks). */
+    protected void drainDeferredFrees() {
+    }
+
+    /** Back-end counts that must be zero at teardown (lock words, per-CPU counts). */
+    protected long internalLeaks() {
+        return 0;
+    }
+
+    @Override
+    public final long checkLeaks() {
+        drainDeferredFrees();
+        long leaks = slab.inUse() + internalLeaks();
+        if (leaks > 0) {
+            invariants.countShared(Violation.LEAK, leaks);
+        }
+        return leaks;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.uprobebench.registry.backend;
+
+import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.RegistryConfig;
+import dev.uprobebench.registry.Uprobe;
+import dev.uprobebench.registry.UprobeConsumer;
+import dev.uprobebench.sync.CpuSlot;
+import dev.uprobebench.sync.RbNode;
+import dev.uprobebench.sync.RcuRbTree;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code unsync}: the uprobe tree with no synchronization at all, the physical limit of the model
+ * (tree search plus handlers). Every other back-end's cost is reported as a ratio to this one.
+ *
+ * <p>Models no kernel design. It is only correct when nothing changes the tree while readers run:
+ * the back-end table marks it as not allowing churn, and a second writer entering while another
+ * is inside is refused with an {@link IllegalStateException} instead of corrupting the tree.
+ * Unregistering frees at once.
+ */
+public final class UnsyncRegistry extends AbstractRegistry {
+    private final AtomicBoolean writerInside = new AtomicBoolean();
+
+    public UnsyncRegistry(RegistryConfig config) {
+        super(Backend.UNSYNC, config);
+    }
+
+    @Override
+    public long hit(CpuSlot slot, long inode, long offset) {
+        RbNode n = tree.findBounded(inode, offset, stepBound);
+        if (n == null) {
+            invariants.onMiss(slot, inode, offset);
+            return MISS;
+        }
+        if (n == RcuRbTree.LOST) {
+            invariants.onLost(slot);
+            return MISS;
+        }
+        Uprobe u = (Uprobe) n;
+        hooks.afterFind(slot, u);
+        int gen = invariants.beginUse(slot, u, inode, offset);
+        long result = runHandlers(u);
+        invariants.endUse(slot, u, gen);
+        return result;
+    }
+
+    private void enterWriter() {
+        if (!writerInside.compareAndSet(false, true)) {
+            throw new IllegalStateException(
+                    "back-end 'unsync' has no synchronization and refuses concurrent writers; run it with churn 0");
+        }
+    }
+
+    @Override
+    public void register(long inode, long offset, UprobeConsumer consumer) {
+        enterWriter();
+        try {
+            Uprobe u = (Uprobe) tree.find(inode, offset);
+            if (u == null) {
+                u = slab.allocate(inode, offset);
+                u.setConsumersRelease(new UprobeConsumer[] {consumer});
+                tree.insertOrFind(u, inode, offset);
+            } else {
+                u.setConsumersRelease(withConsumer(u.consumersAcquire(), consumer));
+            }
+        } finally {
+            writerInside.set(false);
+        }
+    }
+
+    @Override
+    public void unregister(long inode, long offset, UprobeConsumer consumer) {
+        enterWriter();
+        try {
+            Uprobe u = (Uprobe) tree.find(inode, offset);
+            UprobeConsumer[] rest = u == null ? null : withoutConsumer(u.consumersAcquire(), consumer);
+            if (rest == null) {
+                throw notRegistered(inode, offset);
+            }
+            u.setConsumersRelease(rest);
+            if (rest.length == 0) {
+                tree.erase(u);
+                u.markErased();
+                hooks.beforePut(u);
+                u.decrementAndGetRef();
+                slab.free(u);
+            }
+        } finally {
+            writerInside.set(false);
+        }
+    }
+
+    @Override
+    public void synchronize() {
+        // Nothing is ever deferred: unregister frees at once.
+    }
+}

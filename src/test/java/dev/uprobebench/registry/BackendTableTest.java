@@ -1,0 +1,51 @@
+package dev.uprobebench.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class BackendTableTest {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void everyBackendIsFoundByItsNameAndCreatesItself(Backend b) {
+        assertSame(b, Backend.byName(b.cliName()));
+        assertFalse(b.description().isBlank());
+        try (UprobeRegistry r = b.create(RegistryConfig.of(8, 2))) {
+            assertSame(b, r.backend());
+        }
+    }
+
+    @Test
+    void unknownNameListsEveryValidOne() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backend.byName("mutex"));
+        assertTrue(e.getMessage().startsWith("unknown back-end 'mutex'"), e.getMessage());
+        for (Backend b : Backend.values()) {
+            assertTrue(e.getMessage().contains(b.cliName()), e.getMessage());
+        }
+    }
+
+    @Test
+    void namesAreUniqueAndLowerCase() {
+        Set<String> seen = new HashSet<>();
+        for (Backend b : Backend.values()) {
+            assertTrue(seen.add(b.cliName()));
+            assertEquals(b.cliName().toLowerCase(), b.cliName());
+        }
+    }
+
+    @Test
+    void theCeilingRefusesChurnAndTheLockedDesignAllowsIt() {
+        assertFalse(Backend.UNSYNC.allowsChurn());
+        assertTrue(Backend.RWLOCK.allowsChurn());
+        assertTrue(Arrays.stream(Backend.values()).filter(b -> !b.safe()).noneMatch(Backend.safeOnes()::contains));
+    }
+}

@@ -1,0 +1,202 @@
+package dev.uprobebench.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uprobebench.sync.CpuSlot;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The registry's semantics, written once and run over every back-end in the table (JCTools'
+ * QueueSanityTest): a new back-end gets the whole suite by adding its enum constant.
+ */
+class RegistryContractTest {
+    private UprobeRegistry registry;
+    private CpuSlot slot;
+
+    private void open(Backend backend, int slab) {
+        registry = backend.create(RegistryConfig.of(slab, 4));
+        slot = registry.slots().acquire();
+        registry.readerOnline(slot);
+    }
+
+    @AfterEach
+    void close() {
+        if (registry != null) {
+            registry.readerOffline(slot);
+            registry.close();
+        }
+    }
+
+    /** A hit on a reader that announces a quiescent state first, as the torture readers do. */
+    private long hit(long inode, long offset) {
+        registry.readerQuiescent(slot);
+        return registry.hit(slot, inode, offset);
+    }
+
+    private void unregisterAndSync(long inode, long offset, UprobeConsumer c) {
+        registry.unregister(inode, offset, c);
+        registry.readerQuiescent(slot);
+        registry.synchronize();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void hitRunsTheConsumerOfTheRegisteredUprobe(Backend b) {
+        open(b, 16);
+        CountingConsumer c = new CountingConsumer();
+        registry.register(7, 4096, c);
+        assertEquals(4096, hit(7, 4096));
+        assertEquals(1, c.calls());
+        assertEquals(0, registry.invariants().totalViolations());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void lookupOfAKeyNeverRegisteredMisses(Backend b) {
+        open(b, 16);
+        registry.register(7, 4096, new UprobeConsumer());
+        assertEquals(UprobeRegistry.MISS, hit(7, 4097));
+        assertEquals(UprobeRegistry.MISS, hit(8, 4096));
+        assertEquals(UprobeRegistry.MISS, hit(6, 4096));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void manyKeysAreEachFoundWithTheirOwnUprobe(Backend b) {
+        open(b, 512);
+        List<CountingConsumer> consumers = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            CountingConsumer c = new CountingConsumer();
+            consumers.add(c);
+            registry.register(i % 3, 1000 + i, c);
+        }
+        for (int i = 299; i >= 0; i--) {
+            assertEquals(1000 + i, hit(i % 3, 1000 + i), "key " + i);
+        }
+        consumers.forEach(c -> assertEquals(1, c.calls()));
+        assertEquals(300, registry.slab().inUse());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void secondRegistrationAtOneKeySharesTheUprobe(Backend b) {
+        open(b, 16);
+        CountingConsumer first = new CountingConsumer();
+        CountingConsumer second = new CountingConsumer();
+        registry.register(3, 64, first);
+        registry.register(3, 64, second);
+        assertEquals(1, registry.slab().inUse(), "one uprobe for one key");
+        assertEquals(128, hit(3, 64), "both handlers ran on the same uprobe");
+        assertEquals(1, first.calls());
+        assertEquals(1, second.calls());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void uprobeStaysWhileAnotherConsumerRemains(Backend b) {
+        open(b, 16);
+        CountingConsumer first = new CountingConsumer();
+        CountingConsumer second = new CountingConsumer();
+        registry.register(3, 64, first);
+        registry.register(3, 64, second);
+        unregisterAndSync(3, 64, first);
+        assertEquals(64, hit(3, 64));
+        assertEquals(0, first.calls());
+        assertEquals(1, second.calls());
+        assertEquals(1, registry.slab().inUse());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void hitAfterUnregisterMissesOnceSynchronized(Backend b) {
+        open(b, 16);
+        CountingConsumer c = new CountingConsumer();
+        registry.register(5, 10, c);
+        unregisterAndSync(5, 10, c);
+        assertEquals(UprobeRegistry.MISS, hit(5, 10));
+        assertEquals(0, c.calls());
+        assertEquals(0, registry.checkLeaks());
+        assertEquals(0, registry.slab().inUse(), "the uprobe went back to the slab");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void handlersRunExactlyOncePerHit(Backend b) {
+        open(b, 16);
+        CountingConsumer c = new CountingConsumer();
+        registry.register(1, 1, c);
+        for (int i = 0; i < 10_000; i++) {
+            hit(1, 1);
+            hit(1, 2);
+        }
+        assertEquals(10_000, c.calls());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void reRegisteringAfterUnregisterGetsAFreshGeneration(Backend b) {
+        open(b, 1);
+        UprobeConsumer c = new UprobeConsumer();
+        registry.register(9, 9, c);
+        int gen = registry.slab().object(0).generationAcquire();
+        unregisterAndSync(9, 9, c);
+        registry.checkLeaks();
+        assertEquals(Uprobe.State.FREED, registry.slab().object(0).state());
+        registry.register(9, 9, c);
+        assertNotEquals(gen, registry.slab().object(0).generationAcquire());
+        assertEquals(9, hit(9, 9));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void unregisteringAConsumerThatIsNotThereFails(Backend b) {
+        open(b, 16);
+        registry.register(1, 1, new UprobeConsumer());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> registry.unregister(1, 1, new UprobeConsumer()));
+        assertTrue(e.getMessage().contains("1:1"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> registry.unregister(2, 2, new UprobeConsumer()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void runningOutOfSlabIsAClearError(Backend b) {
+        open(b, 2);
+        registry.register(1, 1, new UprobeConsumer());
+        registry.register(1, 2, new UprobeConsumer());
+        SlabExhaustedException e = assertThrows(SlabExhaustedException.class,
+                () -> registry.register(1, 3, new UprobeConsumer()));
+        assertTrue(e.getMessage().contains("all 2 objects"), e.getMessage());
+        assertEquals(1, hit(1, 1), "the registry still works after the refusal");
+        assertEquals(UprobeRegistry.MISS, hit(1, 3));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void teardownCountsWhatWasNeverUnregisteredAsLeaks(Backend b) {
+        open(b, 16);
+        registry.register(1, 1, new UprobeConsumer());
+        registry.register(1, 2, new UprobeConsumer());
+        assertEquals(2, registry.checkLeaks());
+        assertEquals(2, registry.invariants().total(Violation.LEAK));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void missOnADeclaredStableKeyIsAFalseNegative(Backend b) {
+        open(b, 16);
+        registry.register(1, 0, new UprobeConsumer());
+        registry.invariants().declareStable(1, 0, 2); // offset 1 is declared but never registered
+        hit(1, 0);
+        assertEquals(0, registry.invariants().total(Violation.FALSE_NEGATIVE));
+        hit(1, 1);
+        assertEquals(1, registry.invariants().total(Violation.FALSE_NEGATIVE));
+    }
+}
