@@ -1,6 +1,9 @@
 package dev.uprobebench.registry;
 
 import dev.uprobebench.registry.backend.RwlockRegistry;
+import dev.uprobebench.registry.backend.SeqcountRcuRegistry;
+import dev.uprobebench.registry.backend.SeqcountRcuRfcRegistry;
+import dev.uprobebench.registry.backend.SrcuRegistry;
 import dev.uprobebench.registry.backend.UnsyncRegistry;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +23,16 @@ public enum Backend {
             UnsyncRegistry::new),
     RWLOCK("rwlock", true, true,
             "v6.10 uprobes_treelock: queued reader-writer spinlock around the search, refcount on every hit",
-            RwlockRegistry::new);
+            RwlockRegistry::new),
+    SRCU("srcu", true, true,
+            "Nakryiko v3: SRCU read section around a seqcount-checked lockless search, no refcount, call_srcu free",
+            SrcuRegistry::new),
+    SEQCOUNT_RCU("seqcount-rcu", true, true,
+            "mainline since 6.12: find_uprobe_rcu() under RCU with seqcount retry, no refcount, call_rcu free",
+            SeqcountRcuRegistry::new),
+    SEQCOUNT_RCU_RFC("seqcount-rcu-rfc", false, true,
+            "NEGATIVE CONTROL: Zijlstra's RFC as posted, unconditional get_uprobe() resurrects dying uprobes",
+            SeqcountRcuRfcRegistry::new);
 
     private final String cliName;
     private final boolean safe;

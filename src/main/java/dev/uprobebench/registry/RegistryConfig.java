@@ -8,8 +8,11 @@ package dev.uprobebench.registry;
  * @param stepBound tree steps after which a lookup counts as lost
  * @param rcuFlavour RCU read side for the RCU-based back-ends ({@code qsbr} or {@code memb})
  * @param hooks test-only interleaving points
+ * @param brokenGracePeriods test-only mutant: grace periods (RCU, SRCU) end at once, which the
+ *     checker must catch; never set by the command line
  */
-public record RegistryConfig(int slabCapacity, int slots, int stepBound, String rcuFlavour, RaceHooks hooks) {
+public record RegistryConfig(int slabCapacity, int slots, int stepBound, String rcuFlavour, RaceHooks hooks,
+        boolean brokenGracePeriods) {
     public static final int DEFAULT_STEP_BOUND = 1024;
 
     public RegistryConfig {
@@ -29,14 +32,19 @@ public record RegistryConfig(int slabCapacity, int slots, int stepBound, String 
     }
 
     public static RegistryConfig of(int slabCapacity, int slots) {
-        return new RegistryConfig(slabCapacity, slots, DEFAULT_STEP_BOUND, "qsbr", RaceHooks.NONE);
+        return new RegistryConfig(slabCapacity, slots, DEFAULT_STEP_BOUND, "qsbr", RaceHooks.NONE, false);
     }
 
     public RegistryConfig withHooks(RaceHooks h) {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, h);
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, h, brokenGracePeriods);
     }
 
     public RegistryConfig withRcuFlavour(String f) {
-        return new RegistryConfig(slabCapacity, slots, stepBound, f, hooks);
+        return new RegistryConfig(slabCapacity, slots, stepBound, f, hooks, brokenGracePeriods);
+    }
+
+    /** The grace-period mutant, for tests that must see the checker catch it. */
+    public RegistryConfig withBrokenGracePeriods() {
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, true);
     }
 }

@@ -1,6 +1,5 @@
 package dev.uprobebench.sync;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -30,17 +29,9 @@ public final class RwSpinLock {
     static final long WRITER_MASK = 0x1ffL;
     static final long READER_BIAS = 0x200L;
 
-    private static final VarHandle CNTS;
+    private static final VarHandle CNTS = PaddedCell.VALUE;
 
-    static {
-        try {
-            CNTS = MethodHandles.lookup().findVarHandle(RwSpinLockWord.class, "cnts", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final RwSpinLockWord word = new RwSpinLockWord();
+    private final PaddedCell word = new PaddedCell();
 
     public void readLock() {
         long c = (long) CNTS.getAndAdd(word, READER_BIAS);

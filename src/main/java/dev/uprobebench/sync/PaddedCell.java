@@ -1,11 +1,13 @@
 package dev.uprobebench.sync;
 
 /**
- * The rwlock's shared word on a cache line of its own: byte padding in a class chain (field
- * reordering since JDK 15 moves {@code long} padding next to the field, JCTools PR #264; fields
- * of a superclass are laid out before those of a subclass).
+ * One shared {@code long} on cache lines of its own (the rwlock word, the RCU grace-period
+ * counter, the SRCU index): 128 bytes of byte padding on each side, in a class chain. Field
+ * reordering since JDK 15 moves {@code long} padding next to the field (JCTools PR #264); fields of
+ * a superclass are laid out before those of a subclass, so the chain keeps the order.
+ * Accessed only through {@link #VALUE}.
  */
-class RwSpinLockWordPadBefore {
+class PaddedCellPadBefore {
     byte p000, p001, p002, p003, p004, p005, p006, p007, p008, p009, p010, p011, p012, p013, p014, p015;
     byte p016, p017, p018, p019, p020, p021, p022, p023, p024, p025, p026, p027, p028, p029, p030, p031;
     byte p032, p033, p034, p035, p036, p037, p038, p039, p040, p041, p042, p043, p044, p045, p046, p047;
@@ -16,11 +18,21 @@ class RwSpinLockWordPadBefore {
     byte p112, p113, p114, p115, p116, p117, p118, p119, p120, p121, p122, p123, p124, p125, p126, p127;
 }
 
-class RwSpinLockWordValue extends RwSpinLockWordPadBefore {
-    volatile long cnts;
+class PaddedCellValue extends PaddedCellPadBefore {
+    volatile long value;
 }
 
-final class RwSpinLockWord extends RwSpinLockWordValue {
+final class PaddedCell extends PaddedCellValue {
+    static final java.lang.invoke.VarHandle VALUE;
+
+    static {
+        try {
+            VALUE = java.lang.invoke.MethodHandles.lookup().findVarHandle(PaddedCellValue.class, "value", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     byte q000, q001, q002, q003, q004, q005, q006, q007, q008, q009, q010, q011, q012, q013, q014, q015;
     byte q016, q017, q018, q019, q020, q021, q022, q023, q024, q025, q026, q027, q028, q029, q030, q031;
     byte q032, q033, q034, q035, q036, q037, q038, q039, q040, q041, q042, q043, q044, q045, q046, q047;

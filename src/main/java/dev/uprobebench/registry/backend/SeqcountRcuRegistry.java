@@ -1,0 +1,90 @@
+package dev.uprobebench.registry.backend;
+
+import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.RegistryConfig;
+import dev.uprobebench.registry.Uprobe;
+import dev.uprobebench.sync.CpuSlot;
+import dev.uprobebench.sync.Rcu;
+import dev.uprobebench.sync.RbNode;
+import dev.uprobebench.sync.RcuRbTree;
+
+/**
+ * {@code seqcount-rcu}: mainline since Linux 6.12. Andrii Nakryiko and Peter Zijlstra,
+ * "uprobes: travers uprobe's consumer list locklessly under SRCU protection" / "perf/uprobe:
+ * split uprobe_unregister()" series, with {@code find_uprobe_rcu()} from commit 50a38035ed5c
+ * ("uprobes: perform lockless SRCU-protected uprobes_tree lookup", reworked to RCU Tasks Trace).
+ *
+ * <p>Hit path: RCU read lock; {@code find_uprobe_rcu()} (seqcount-checked lockless search); the
+ * handlers, still inside the read section; RCU unlock. No reference is taken: nothing shared is
+ * written on the hit path. A removed uprobe is erased under the seqcount by its last put and freed
+ * by {@code call_rcu} after a grace period, off the unregistering thread.
+ *
+ * <p>The kernel protects this path with RCU Tasks Trace; the flavour here is the profile's choice:
+ * QSBR (the default, the closest model of non-preemptible RCU) or memb (a fenced read side).
+ */
+public final class SeqcountRcuRegistry extends SeqcountTreeRegistry {
+    private final Rcu rcu;
+
+    public SeqcountRcuRegistry(RegistryConfig config) {
+        super(Backend.SEQCOUNT_RCU, config);
+        this.rcu = Rcu.create(config.rcuFlavour(), config.slots(), config.brokenGracePeriods());
+    }
+
+    @Override
+    public long hit(CpuSlot slot, long inode, long offset) {
+        int s = slot.id();
+        rcu.readLock(s);
+        RbNode n = findRetrying(slot, inode, offset);
+        if (n == null || n == RcuRbTree.LOST) {
+            rcu.readUnlock(s);
+            return missed(slot, n, inode, offset);
+        }
+        Uprobe u = (Uprobe) n;
+        hooks.afterFind(slot, u);
+        int gen = invariants.beginUse(slot, u, inode, offset);
+        long result = runHandlers(u);
+        invariants.endUse(slot, u, gen);
+        rcu.readUnlock(s);
+        return result;
+    }
+
+    @Override
+    public void readerOnline(CpuSlot slot) {
+        rcu.online(slot.id());
+    }
+
+    @Override
+    public void readerQuiescent(CpuSlot slot) {
+        rcu.quiescent(slot.id());
+    }
+
+    @Override
+    public void readerOffline(CpuSlot slot) {
+        rcu.offline(slot.id());
+    }
+
+    @Override
+    protected void deferFree(Uprobe u) {
+        rcu.call(() -> slab.free(u));
+    }
+
+    @Override
+    protected void barrier() {
+        rcu.barrier();
+    }
+
+    @Override
+    public void synchronize() {
+        rcu.synchronize();
+    }
+
+    /** The RCU this back-end runs on (tests). */
+    public Rcu rcu() {
+        return rcu;
+    }
+
+    @Override
+    public void close() {
+        rcu.close();
+    }
+}

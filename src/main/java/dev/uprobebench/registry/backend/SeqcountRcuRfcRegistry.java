@@ -1,0 +1,97 @@
+package dev.uprobebench.registry.backend;
+
+import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.RegistryConfig;
+import dev.uprobebench.registry.Uprobe;
+import dev.uprobebench.sync.CpuSlot;
+import dev.uprobebench.sync.Rcu;
+import dev.uprobebench.sync.RbNode;
+import dev.uprobebench.sync.RcuRbTree;
+
+/**
+ * {@code seqcount-rcu-rfc}: <b>unsafe on purpose</b>, the negative control. Peter Zijlstra's RFC
+ * "perf/uprobe: RCU-ify find_uprobe()" as posted (July 2024): the lookup runs under RCU with a
+ * seqcount retry on misses, but a hit takes an <em>unconditional</em> reference
+ * ({@code get_uprobe()}, {@code refcount_inc}) and the handlers run outside the read section on
+ * the strength of that reference.
+ *
+ * <p>Oleg Nesterov's race: the reader finds U; the unregistering thread's last
+ * {@code put_uprobe()} drops U's count to 0, erases it and queues the {@code call_rcu} free; the
+ * reader's {@code get_uprobe()} raises 0 to 1 (resurrection) and it keeps using U after the grace
+ * period has freed it (use after free). The fix that landed, {@code try_get_uprobe()} and then no
+ * refcount on the hit path at all, is {@code seqcount-rcu}. The checker must catch this back-end.
+ *
+ * <p>So that the harness survives the bug it exposes, the reader's put is skipped when the object
+ * has already been freed or recycled (that use after free is counted); the real kernel would
+ * corrupt memory there.
+ */
+public final class SeqcountRcuRfcRegistry extends SeqcountTreeRegistry {
+    private final Rcu rcu;
+
+    public SeqcountRcuRfcRegistry(RegistryConfig config) {
+        super(Backend.SEQCOUNT_RCU_RFC, config);
+        this.rcu = Rcu.create(config.rcuFlavour(), config.slots(), config.brokenGracePeriods());
+    }
+
+    @Override
+    public long hit(CpuSlot slot, long inode, long offset) {
+        int s = slot.id();
+        rcu.readLock(s);
+        RbNode n = findRetrying(slot, inode, offset);
+        if (n == null || n == RcuRbTree.LOST) {
+            rcu.readUnlock(s);
+            return missed(slot, n, inode, offset);
+        }
+        Uprobe u = (Uprobe) n;
+        hooks.afterFind(slot, u);
+        int gen = invariants.beginUse(slot, u, inode, offset);
+        invariants.onGet(slot, u.getAndIncrementRef()); // get_uprobe(): 0 -> 1 allowed, the bug
+        rcu.readUnlock(s);
+        hooks.afterReadUnlock(slot, u);
+        long result = runHandlers(u);
+        invariants.endUse(slot, u, gen);
+        if (!u.isFreedAcquire() && u.generationAcquire() == gen) {
+            put(u);
+        }
+        return result;
+    }
+
+    @Override
+    public void readerOnline(CpuSlot slot) {
+        rcu.online(slot.id());
+    }
+
+    @Override
+    public void readerQuiescent(CpuSlot slot) {
+        rcu.quiescent(slot.id());
+    }
+
+    @Override
+    public void readerOffline(CpuSlot slot) {
+        rcu.offline(slot.id());
+    }
+
+    @Override
+    protected void deferFree(Uprobe u) {
+        rcu.call(() -> slab.free(u));
+    }
+
+    @Override
+    protected void barrier() {
+        rcu.barrier();
+    }
+
+    @Override
+    public void synchronize() {
+        rcu.synchronize();
+    }
+
+    public Rcu rcu() {
+        return rcu;
+    }
+
+    @Override
+    public void close() {
+        rcu.close();
+    }
+}

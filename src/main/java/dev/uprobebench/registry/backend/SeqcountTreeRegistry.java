@@ -1,0 +1,156 @@
+package dev.uprobebench.registry.backend;
+
+import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.RegistryConfig;
+import dev.uprobebench.registry.Uprobe;
+import dev.uprobebench.registry.UprobeConsumer;
+import dev.uprobebench.sync.CpuSlot;
+import dev.uprobebench.sync.RbNode;
+import dev.uprobebench.sync.RcuRbTree;
+import dev.uprobebench.sync.SeqCount;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The write side shared by the back-ends whose readers search the tree without a lock
+ * ({@code seqcount-rcu}, {@code srcu}, {@code seqcount-rcu-rfc}), as in Linux 6.12
+ * {@code kernel/events/uprobes.c}.
+ *
+ * <ul>
+ *   <li>Each registration holds one reference on its uprobe. Insert, under the tree's write lock
+ *       and inside a seqcount write section: find or add; an existing uprobe whose
+ *       {@code try_get_uprobe()} ({@code refcount_inc_not_zero}) fails is dying: erase it and
+ *       retry ({@code __insert_uprobe}).</li>
+ *   <li>The last {@code put_uprobe()} takes the write lock and erases the uprobe inside a seqcount
+ *       write section if it is still linked, then defers the free past the back-end's grace
+ *       period ({@link #deferFree}).</li>
+ *   <li>Lookup ({@link #findRetrying}) is {@code find_uprobe_rcu()}: a hit is always right; a miss is
+ *       final only if no writer ran during the search.</li>
+ * </ul>
+ */
+abstract class SeqcountTreeRegistry extends AbstractRegistry {
+    protected final SeqCount seqcount = new SeqCount();
+    /** {@code uprobes_treelock}'s write side; readers never take it. */
+    private final ReentrantLock treeLock = new ReentrantLock();
+
+    SeqcountTreeRegistry(Backend backend, RegistryConfig config) {
+        super(backend, config);
+    }
+
+    /** Frees {@code u} after the back-end's grace period ({@code call_rcu}, {@code call_srcu}). */
+    protected abstract void deferFree(Uprobe u);
+
+    /** Waits until every deferred free queued so far has run. */
+    protected abstract void barrier();
+
+    /**
+     * {@code find_uprobe_rcu()}: the uprobe, {@code null} for a final miss, or
+     * {@link RcuRbTree#LOST}. The caller is inside its read-side section.
+     */
+    protected final RbNode findRetrying(CpuSlot slot, long inode, long offset) {
+        while (true) {
+            long seq = seqcount.begin();
+            RbNode n = tree.findBounded(inode, offset, stepBound);
+            if (n != null || !seqcount.retry(seq)) {
+                return n;
+            }
+            invariants.onRetry(slot);
+        }
+    }
+
+    /** Counts a miss or a lost lookup and returns {@link #MISS}. */
+    protected final long missed(CpuSlot slot, RbNode n, long inode, long offset) {
+        if (n == null) {
+            invariants.onMiss(slot, inode, offset);
+        } else {
+            invariants.onLost(slot);
+        }
+        return MISS;
+    }
+
+    private Uprobe allocate(long inode, long offset) {
+        Uprobe u = slab.tryAllocate(inode, offset);
+        if (u == null) {
+            // Objects may be waiting for a grace period: let them come back before giving up.
+            barrier();
+            u = slab.allocate(inode, offset);
+        }
+        return u;
+    }
+
+    @Override
+    public final void register(long inode, long offset, UprobeConsumer consumer) {
+        treeLock.lock();
+        try {
+            while (true) {
+                Uprobe u = (Uprobe) tree.find(inode, offset);
+                if (u != null && u.tryGetRef()) {
+                    u.setConsumersRelease(withConsumer(u.consumersAcquire(), consumer));
+                    return;
+                }
+                if (u != null) {
+                    // Dying: its last put dropped the count to 0 and waits for this lock.
+                    seqcount.writeBegin();
+                    tree.erase(u);
+                    u.markErased();
+                    seqcount.writeEnd();
+                    continue;
+                }
+                u = allocate(inode, offset); // refcount 1: this registration
+                u.setConsumersRelease(new UprobeConsumer[] {consumer});
+                seqcount.writeBegin();
+                tree.insertOrFind(u, inode, offset);
+                seqcount.writeEnd();
+                return;
+            }
+        } finally {
+            treeLock.unlock();
+        }
+    }
+
+    @Override
+    public final void unregister(long inode, long offset, UprobeConsumer consumer) {
+        Uprobe u;
+        treeLock.lock();
+        try {
+            u = (Uprobe) tree.find(inode, offset);
+            UprobeConsumer[] rest = u == null ? null : withoutConsumer(u.consumersAcquire(), consumer);
+            if (rest == null) {
+                throw notRegistered(inode, offset);
+            }
+            u.setConsumersRelease(rest);
+        } finally {
+            treeLock.unlock();
+        }
+        hooks.beforePut(u);
+        put(u);
+    }
+
+    /** {@code put_uprobe()}. */
+    protected final void put(Uprobe u) {
+        if (u.decrementAndGetRef() != 0) {
+            return;
+        }
+        treeLock.lock();
+        try {
+            if (u.isLinked()) {
+                seqcount.writeBegin();
+                tree.erase(u);
+                u.markErased();
+                seqcount.writeEnd();
+            }
+        } finally {
+            treeLock.unlock();
+        }
+        deferFree(u);
+    }
+
+    @Override
+    protected void drainDeferredFrees() {
+        barrier();
+    }
+
+    @Override
+    protected long internalLeaks() {
+        return (seqcount.valueOpaque() & 1) + (treeLock.isLocked() ? 1 : 0);
+    }
+}

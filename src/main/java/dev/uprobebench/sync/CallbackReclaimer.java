@@ -1,0 +1,157 @@
+package dev.uprobebench.sync;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Deferred callbacks ({@code call_rcu}, {@code call_srcu}): queued by any thread, run in batches
+ * by one reclaimer thread, each batch after one full grace period that started after every
+ * callback in it was queued.
+ *
+ * <h2>Assumptions and guarantees</h2>
+ * <ul>
+ *   <li>A callback runs exactly once, after a grace period that began after its {@link #call}
+ *       returned, on the reclaimer thread; callbacks of one batch run in queue order.</li>
+ *   <li>{@link #barrier()} returns once every callback queued before it has run
+ *       ({@code rcu_barrier}).</li>
+ *   <li>{@link #call} is blocking only on a short lock; the reclaimer itself blocks in the grace
+ *       period. A callback that throws stops nothing: the error is kept and rethrown by the next
+ *       {@link #barrier()}.</li>
+ * </ul>
+ *
+ * <h2>Implementation notes</h2>
+ * The shape of liburcu's {@code call_rcu} worker thread ({@code urcu-call-rcu-impl.h}): take the
+ * whole queue, run one {@code synchronize_rcu()}, invoke the batch. Batching amortizes one grace
+ * period over every callback queued while the previous one was running.
+ */
+public final class CallbackReclaimer implements AutoCloseable {
+    private final Runnable gracePeriod;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition queued = lock.newCondition();
+    private final Condition ran = lock.newCondition();
+    private List<Runnable> queue = new ArrayList<>();
+    private long enqueued;
+    private long completed;
+    private long batches;
+    private boolean closed;
+    private Throwable failure;
+    private final Thread thread;
+
+    /** Starts a reclaimer thread named {@code name} that waits with {@code gracePeriod}. */
+    public CallbackReclaimer(String name, Runnable gracePeriod) {
+        this.gracePeriod = gracePeriod;
+        this.thread = new Thread(this::loop, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public void call(Runnable callback) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("reclaimer is closed");
+            }
+            queue.add(callback);
+            enqueued++;
+            queued.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until every callback queued so far has run. */
+    public void barrier() {
+        lock.lock();
+        try {
+            long target = enqueued;
+            while (completed < target && !closed) {
+                ran.awaitUninterruptibly();
+            }
+            if (failure != null) {
+                Throwable f = failure;
+                failure = null;
+                throw new IllegalStateException("a deferred callback failed: " + f, f);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Callbacks queued and not yet run. */
+    public long pending() {
+        lock.lock();
+        try {
+            return enqueued - completed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Grace periods the reclaimer has waited for. */
+    public long batches() {
+        lock.lock();
+        try {
+            return batches;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            List<Runnable> batch;
+            lock.lock();
+            try {
+                while (queue.isEmpty() && !closed) {
+                    queued.awaitUninterruptibly();
+                }
+                if (queue.isEmpty()) {
+                    return;
+                }
+                batch = queue;
+                queue = new ArrayList<>();
+            } finally {
+                lock.unlock();
+            }
+            gracePeriod.run();
+            Throwable error = null;
+            for (Runnable r : batch) {
+                try {
+                    r.run();
+                } catch (Throwable t) {
+                    error = t;
+                }
+            }
+            lock.lock();
+            try {
+                completed += batch.size();
+                batches++;
+                if (error != null && failure == null) {
+                    failure = error;
+                }
+                ran.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Runs what is queued, then stops the thread. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            queued.signal();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
