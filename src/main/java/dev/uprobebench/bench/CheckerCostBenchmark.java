@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       uprobe already found;</li>
  *   <li>{@code missCheck}: the check a miss runs (stable-set test and the miss count).</li>
  * </ul>
- * Run: {@code java -jar target/benchmarks.jar CheckerCostBenchmark -p backend=unsync}.
+ * Run: {@code java -jar target/benchmarks.jar CheckerCostBenchmark -p backend=unsync,rwlock,srcu}
+ * (add {@code -p rcuFlavour=memb} for the fenced RCU read side).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +47,10 @@ public class CheckerCostBenchmark {
     @Param({"1024"})
     public int stable;
 
+    /** RCU read side of the RCU-based back-ends: {@code qsbr} or {@code memb}. */
+    @Param({"qsbr"})
+    public String rcuFlavour;
+
     private UprobeRegistry registry;
     private CpuSlot slot;
     private Uprobe found;
@@ -53,7 +58,7 @@ public class CheckerCostBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        registry = Backend.byName(backend).create(RegistryConfig.of(stable + 16, 2));
+        registry = Backend.byName(backend).create(RegistryConfig.of(stable + 16, 2).withRcuFlavour(rcuFlavour));
         UprobeConsumer c = new UprobeConsumer();
         for (int k = 0; k < stable; k++) {
             registry.register(1, k, c);

@@ -61,6 +61,11 @@ public record TortureConfig(int readers, int writers, long millis, int stableSiz
                 seed);
     }
 
+    public TortureConfig withHandlerWork(long work) {
+        return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, work, syncEvery,
+                seed);
+    }
+
     /** Slab capacity for this shape: every key live at once, plus room for deferred frees. */
     public int slabCapacity() {
         return stableSize + 4 * churnKeys + 65_536;

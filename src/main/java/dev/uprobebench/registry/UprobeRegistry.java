@@ -40,6 +40,14 @@ public interface UprobeRegistry extends AutoCloseable {
     void synchronize();
 
     /**
+     * Waits until every free deferred so far has run ({@code rcu_barrier}, {@code srcu_barrier});
+     * back-ends that free at once have nothing to wait for. Never call it from inside a read-side
+     * section.
+     */
+    default void barrier() {
+    }
+
+    /**
      * The breakpoint hit: looks the key up, runs the uprobe's consumers and returns the sum of
      * their results, or {@link #MISS}. Allocates nothing.
      */

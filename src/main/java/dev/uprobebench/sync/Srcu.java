@@ -121,6 +121,11 @@ public final class Srcu implements AutoCloseable {
         }
     }
 
+    /** Index flips so far: it moves on while a grace period waits for the old index. */
+    long flipsOpaque() {
+        return (long) IDX.getOpaque(this);
+    }
+
     /** Sections entered and not left, summed over both indices (racy snapshot). */
     public long readersInside() {
         long n = 0;

@@ -87,10 +87,6 @@ abstract class AbstractRegistry implements UprobeRegistry {
         return new IllegalArgumentException("consumer is not registered at " + inode + ":" + offset);
     }
 
-    /** Waits for frees the back-end has deferred (a grace period's callbacks). */
-    protected void drainDeferredFrees() {
-    }
-
     /** Back-end counts that must be zero at teardown (lock words, per-CPU counts). */
     protected long internalLeaks() {
         return 0;
@@ -98,7 +94,7 @@ abstract class AbstractRegistry implements UprobeRegistry {
 
     @Override
     public final long checkLeaks() {
-        drainDeferredFrees();
+        barrier();
         long leaks = slab.inUse() + internalLeaks();
         if (leaks > 0) {
             invariants.countShared(Violation.LEAK, leaks);

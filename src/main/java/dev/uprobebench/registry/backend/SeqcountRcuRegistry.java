@@ -69,7 +69,7 @@ public final class SeqcountRcuRegistry extends SeqcountTreeRegistry {
     }
 
     @Override
-    protected void barrier() {
+    public void barrier() {
         rcu.barrier();
     }
 

@@ -21,9 +21,9 @@ import dev.uprobebench.sync.RcuRbTree;
  * period has freed it (use after free). The fix that landed, {@code try_get_uprobe()} and then no
  * refcount on the hit path at all, is {@code seqcount-rcu}. The checker must catch this back-end.
  *
- * <p>So that the harness survives the bug it exposes, the reader's put is skipped when the object
- * has already been freed or recycled (that use after free is counted); the real kernel would
- * corrupt memory there.
+ * <p>So that the harness survives the bug it exposes, the reader does not put a reference it took
+ * on a zero count (the resurrection is counted; the kernel would queue a second free of U there),
+ * nor one on an object that was freed or recycled under it (that use after free is counted).
  */
 public final class SeqcountRcuRfcRegistry extends SeqcountTreeRegistry {
     private final Rcu rcu;
@@ -45,12 +45,13 @@ public final class SeqcountRcuRfcRegistry extends SeqcountTreeRegistry {
         Uprobe u = (Uprobe) n;
         hooks.afterFind(slot, u);
         int gen = invariants.beginUse(slot, u, inode, offset);
-        invariants.onGet(slot, u.getAndIncrementRef()); // get_uprobe(): 0 -> 1 allowed, the bug
+        int oldRef = u.getAndIncrementRef(); // get_uprobe(): 0 -> 1 allowed, the bug
+        invariants.onGet(slot, oldRef);
         rcu.readUnlock(s);
         hooks.afterReadUnlock(slot, u);
         long result = runHandlers(u);
         invariants.endUse(slot, u, gen);
-        if (!u.isFreedAcquire() && u.generationAcquire() == gen) {
+        if (oldRef > 0 && !u.isFreedAcquire() && u.generationAcquire() == gen) {
             put(u);
         }
         return result;
@@ -77,7 +78,7 @@ public final class SeqcountRcuRfcRegistry extends SeqcountTreeRegistry {
     }
 
     @Override
-    protected void barrier() {
+    public void barrier() {
         rcu.barrier();
     }
 

@@ -40,7 +40,8 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
     protected abstract void deferFree(Uprobe u);
 
     /** Waits until every deferred free queued so far has run. */
-    protected abstract void barrier();
+    @Override
+    public abstract void barrier();
 
     /**
      * {@code find_uprobe_rcu()}: the uprobe, {@code null} for a final miss, or
@@ -77,15 +78,21 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
         return u;
     }
 
+    /**
+     * {@code uprobe_register()}: as in the kernel, a new uprobe is allocated before the tree lock is
+     * taken ({@code alloc_uprobe}), so that waiting for the slab (a grace period's frees) never
+     * happens under the lock a reader's last put may need.
+     */
     @Override
     public final void register(long inode, long offset, UprobeConsumer consumer) {
-        treeLock.lock();
-        try {
-            while (true) {
+        Uprobe fresh = null;
+        while (true) {
+            treeLock.lock();
+            try {
                 Uprobe u = (Uprobe) tree.find(inode, offset);
                 if (u != null && u.tryGetRef()) {
                     u.setConsumersRelease(withConsumer(u.consumersAcquire(), consumer));
-                    return;
+                    break;
                 }
                 if (u != null) {
                     // Dying: its last put dropped the count to 0 and waits for this lock.
@@ -95,15 +102,20 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
                     seqcount.writeEnd();
                     continue;
                 }
-                u = allocate(inode, offset); // refcount 1: this registration
-                u.setConsumersRelease(new UprobeConsumer[] {consumer});
-                seqcount.writeBegin();
-                tree.insertOrFind(u, inode, offset);
-                seqcount.writeEnd();
-                return;
+                if (fresh != null) {
+                    fresh.setConsumersRelease(new UprobeConsumer[] {consumer});
+                    seqcount.writeBegin();
+                    tree.insertOrFind(fresh, inode, offset);
+                    seqcount.writeEnd();
+                    return;
+                }
+            } finally {
+                treeLock.unlock();
             }
-        } finally {
-            treeLock.unlock();
+            fresh = allocate(inode, offset); // refcount 1: this registration
+        }
+        if (fresh != null) {
+            slab.free(fresh); // never published: another registration created the uprobe first
         }
     }
 
@@ -142,11 +154,6 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
             treeLock.unlock();
         }
         deferFree(u);
-    }
-
-    @Override
-    protected void drainDeferredFrees() {
-        barrier();
     }
 
     @Override

@@ -49,7 +49,7 @@ public final class SrcuRegistry extends SeqcountTreeRegistry {
     }
 
     @Override
-    protected void barrier() {
+    public void barrier() {
         srcu.barrier();
     }
 
