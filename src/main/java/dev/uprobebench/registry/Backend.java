@@ -1,5 +1,7 @@
 package dev.uprobebench.registry;
 
+import dev.uprobebench.registry.backend.PercpuRefRegistry;
+import dev.uprobebench.registry.backend.PercpuRwsemRegistry;
 import dev.uprobebench.registry.backend.RwlockRegistry;
 import dev.uprobebench.registry.backend.SeqcountRcuRegistry;
 import dev.uprobebench.registry.backend.SeqcountRcuRfcRegistry;
@@ -24,6 +26,12 @@ public enum Backend {
     RWLOCK("rwlock", true, true,
             "v6.10 uprobes_treelock: queued reader-writer spinlock around the search, refcount on every hit",
             RwlockRegistry::new),
+    PERCPU_RWSEM("percpu-rwsem", true, true,
+            "Nakryiko v2: per-CPU RW semaphore (rcu_sync) around the search, refcount on every hit; writers pay a grace period",
+            PercpuRwsemRegistry::new),
+    PERCPU_REF("percpu-ref", true, true,
+            "lockless seqcount-checked search under RCU, then a per-CPU percpu_ref held through the handlers",
+            PercpuRefRegistry::new),
     SRCU("srcu", true, true,
             "Nakryiko v3: SRCU read section around a seqcount-checked lockless search, no refcount, call_srcu free",
             SrcuRegistry::new),

@@ -103,6 +103,7 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
                     continue;
                 }
                 if (fresh != null) {
+                    initialized(fresh);
                     fresh.setConsumersRelease(new UprobeConsumer[] {consumer});
                     seqcount.writeBegin();
                     tree.insertOrFind(fresh, inode, offset);
@@ -142,6 +143,20 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
         if (u.decrementAndGetRef() != 0) {
             return;
         }
+        lastPut(u);
+    }
+
+    /** The last reference is gone: erase and free after a grace period (overridable). */
+    protected void lastPut(Uprobe u) {
+        eraseAndDeferFree(u);
+    }
+
+    /** A new uprobe, before it is published in the tree. */
+    protected void initialized(Uprobe fresh) {
+    }
+
+    /** Erases {@code u} under the seqcount if it is still linked, then defers its free. */
+    protected final void eraseAndDeferFree(Uprobe u) {
         treeLock.lock();
         try {
             if (u.isLinked()) {

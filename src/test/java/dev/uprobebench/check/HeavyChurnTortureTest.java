@@ -13,13 +13,14 @@ import org.junit.jupiter.params.provider.CsvSource;
  * at them. The checker must find the RFC's bug and a broken grace period within the run, and find
  * nothing in the fixed designs under the same settings.
  */
-class RcuFamilyTortureTest {
+class HeavyChurnTortureTest {
     /** 2 seconds, 1 reader and 1 writer (this machine has 2 cores), 4 churn keys, all reads on them. */
     static final TortureConfig HEAVY_CHURN = TortureConfig.defaults().withThreads(1, 1).withMillis(2000)
             .withChurn(4, 1.0).withSyncEvery(0);
 
     @ParameterizedTest(name = "{0} ({1})")
-    @CsvSource({"seqcount-rcu, qsbr", "seqcount-rcu, memb", "srcu, qsbr"})
+    @CsvSource({"seqcount-rcu, qsbr", "seqcount-rcu, memb", "srcu, qsbr", "percpu-ref, qsbr", "percpu-ref, memb",
+            "percpu-rwsem, qsbr"})
     void fixedDesignsStayCleanUnderHeavyChurnOnFewKeys(String name, String flavour) {
         TortureResult r = TortureDriver.run(Backend.byName(name), HEAVY_CHURN, flavour);
         System.out.println(r.format());
@@ -39,7 +40,7 @@ class RcuFamilyTortureTest {
     }
 
     @ParameterizedTest(name = "{0} ({1}) with broken grace periods")
-    @CsvSource({"seqcount-rcu, qsbr", "seqcount-rcu, memb", "srcu, qsbr"})
+    @CsvSource({"seqcount-rcu, qsbr", "seqcount-rcu, memb", "srcu, qsbr", "percpu-ref, qsbr"})
     void aGracePeriodThatEndsAtOnceIsReportedAsUseAfterFree(String name, String flavour) {
         Backend b = Backend.byName(name);
         TortureResult r = TortureDriver.run(c -> b.create(c.withBrokenGracePeriods()),

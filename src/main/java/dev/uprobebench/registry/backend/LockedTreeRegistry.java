@@ -1,0 +1,107 @@
+package dev.uprobebench.registry.backend;
+
+import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.RegistryConfig;
+import dev.uprobebench.registry.Uprobe;
+import dev.uprobebench.registry.UprobeConsumer;
+import dev.uprobebench.sync.CpuSlot;
+import dev.uprobebench.sync.RbNode;
+import dev.uprobebench.sync.RcuRbTree;
+
+/**
+ * The v6.10 registry shape shared by {@code rwlock} and {@code percpu-rwsem}: a reader-writer lock
+ * around the tree, a refcount taken on every hit, the last put frees.
+ *
+ * <p>Hit path ({@code find_uprobe}): read lock; tree search; {@code refcount_inc}; read unlock;
+ * handlers; {@code put_uprobe}. Lifetime: the tree holds one reference on each linked uprobe.
+ * Unregistering the last consumer erases the uprobe under the write lock ({@code delete_uprobe})
+ * and drops the tree's reference; whoever drops the last reference afterwards, possibly a reader
+ * that found it just before the erase, frees it at once. A reader can never raise a zero count: it
+ * only finds linked uprobes, under the read lock, and linked uprobes hold the tree's reference.
+ */
+abstract class LockedTreeRegistry extends AbstractRegistry {
+    LockedTreeRegistry(Backend backend, RegistryConfig config) {
+        super(backend, config);
+    }
+
+    protected abstract void readLock(CpuSlot slot);
+
+    protected abstract void readUnlock(CpuSlot slot);
+
+    protected abstract void writeLock();
+
+    protected abstract void writeUnlock();
+
+    @Override
+    public final long hit(CpuSlot slot, long inode, long offset) {
+        readLock(slot);
+        RbNode n = tree.findBounded(inode, offset, stepBound);
+        if (n == null || n == RcuRbTree.LOST) {
+            readUnlock(slot);
+            if (n == null) {
+                invariants.onMiss(slot, inode, offset);
+            } else {
+                invariants.onLost(slot);
+            }
+            return MISS;
+        }
+        Uprobe u = (Uprobe) n;
+        hooks.afterFind(slot, u);
+        int gen = invariants.beginUse(slot, u, inode, offset);
+        invariants.onGet(slot, u.getAndIncrementRef());
+        readUnlock(slot);
+        hooks.afterReadUnlock(slot, u);
+        long result = runHandlers(u);
+        invariants.endUse(slot, u, gen);
+        put(u);
+        return result;
+    }
+
+    private void put(Uprobe u) {
+        if (u.decrementAndGetRef() == 0) {
+            slab.free(u);
+        }
+    }
+
+    @Override
+    public final void register(long inode, long offset, UprobeConsumer consumer) {
+        writeLock();
+        try {
+            Uprobe u = (Uprobe) tree.find(inode, offset);
+            if (u == null) {
+                u = slab.allocate(inode, offset); // refcount 1: the tree's reference
+                u.setConsumersRelease(new UprobeConsumer[] {consumer});
+                tree.insertOrFind(u, inode, offset);
+            } else {
+                u.setConsumersRelease(withConsumer(u.consumersAcquire(), consumer));
+            }
+        } finally {
+            writeUnlock();
+        }
+    }
+
+    @Override
+    public final void unregister(long inode, long offset, UprobeConsumer consumer) {
+        Uprobe erased = null;
+        writeLock();
+        try {
+            Uprobe u = (Uprobe) tree.find(inode, offset);
+            UprobeConsumer[] rest = u == null ? null : withoutConsumer(u.consumersAcquire(), consumer);
+            if (rest == null) {
+                throw notRegistered(inode, offset);
+            }
+            u.setConsumersRelease(rest);
+            if (rest.length == 0) {
+                tree.erase(u);
+                u.markErased();
+                erased = u;
+            }
+        } finally {
+            writeUnlock();
+        }
+        if (erased != null) {
+            hooks.beforePut(erased);
+            put(erased);
+        }
+    }
+}

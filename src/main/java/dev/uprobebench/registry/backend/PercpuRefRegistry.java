@@ -1,0 +1,116 @@
+package dev.uprobebench.registry.backend;
+
+import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.RegistryConfig;
+import dev.uprobebench.registry.Uprobe;
+import dev.uprobebench.sync.CpuSlot;
+import dev.uprobebench.sync.PercpuRefs;
+import dev.uprobebench.sync.Rcu;
+import dev.uprobebench.sync.RbNode;
+import dev.uprobebench.sync.RcuRbTree;
+
+/**
+ * {@code percpu-ref}: the "per-CPU refs" design from the 2024 uprobe scalability discussion
+ * (Andrii Nakryiko and Peter Zijlstra, "uprobes: RCU-protected lookup with per-CPU refcount"
+ * variants on linux-trace-kernel): the lookup of {@code seqcount-rcu}, then a per-CPU reference
+ * ({@code percpu_ref_tryget_live}) that keeps the uprobe alive after the RCU read section ends,
+ * through the handlers, which may then block.
+ *
+ * <p>Hit path: RCU read lock; seqcount-checked search; {@code tryGetLive} on the uprobe's
+ * {@code percpu_ref} (a dying uprobe is a miss); RCU unlock; handlers; per-CPU put. In per-CPU
+ * mode the hit writes only its own slot's counter.
+ *
+ * <p>Lifetime: the uprobe's refcount counts registrations (under the tree lock, as in
+ * {@link SeqcountTreeRegistry}). When the last registration goes, the per-CPU ref is killed:
+ * after a grace period it switches to atomic mode; at zero its release erases the node under the
+ * seqcount (if a new registration has not already erased it) and frees it after another grace
+ * period.
+ */
+public final class PercpuRefRegistry extends SeqcountTreeRegistry {
+    private final Rcu rcu;
+    private final PercpuRefs refs;
+
+    public PercpuRefRegistry(RegistryConfig config) {
+        super(Backend.PERCPU_REF, config);
+        this.rcu = Rcu.create(config.rcuFlavour(), config.slots(), config.brokenGracePeriods());
+        this.refs = new PercpuRefs(rcu, config.slots(), config.slabCapacity(),
+                index -> eraseAndDeferFree(slab.object(index)));
+    }
+
+    @Override
+    public long hit(CpuSlot slot, long inode, long offset) {
+        int s = slot.id();
+        rcu.readLock(s);
+        RbNode n = findRetrying(slot, inode, offset);
+        if (n == null || n == RcuRbTree.LOST) {
+            rcu.readUnlock(s);
+            return missed(slot, n, inode, offset);
+        }
+        Uprobe u = (Uprobe) n;
+        hooks.afterFind(slot, u);
+        int index = u.slabIndex();
+        if (!refs.tryGetLive(s, index)) {
+            rcu.readUnlock(s);
+            return missed(slot, null, inode, offset); // dying: as good as gone
+        }
+        int gen = invariants.beginUse(slot, u, inode, offset);
+        rcu.readUnlock(s);
+        hooks.afterReadUnlock(slot, u);
+        long result = runHandlers(u);
+        invariants.endUse(slot, u, gen);
+        refs.put(s, index);
+        return result;
+    }
+
+    @Override
+    protected void initialized(Uprobe fresh) {
+        refs.init(fresh.slabIndex());
+    }
+
+    @Override
+    protected void lastPut(Uprobe u) {
+        refs.kill(u.slabIndex());
+    }
+
+    @Override
+    protected void deferFree(Uprobe u) {
+        rcu.call(() -> slab.free(u));
+    }
+
+    @Override
+    public void barrier() {
+        // A kill queues the mode switch; the release at zero queues the free: two rounds.
+        rcu.barrier();
+        rcu.barrier();
+    }
+
+    @Override
+    public void synchronize() {
+        rcu.synchronize();
+    }
+
+    @Override
+    public void readerOnline(CpuSlot slot) {
+        rcu.online(slot.id());
+    }
+
+    @Override
+    public void readerQuiescent(CpuSlot slot) {
+        rcu.quiescent(slot.id());
+    }
+
+    @Override
+    public void readerOffline(CpuSlot slot) {
+        rcu.offline(slot.id());
+    }
+
+    /** The per-CPU refs of this registry's uprobes (tests). */
+    public PercpuRefs refs() {
+        return refs;
+    }
+
+    @Override
+    public void close() {
+        rcu.close();
+    }
+}

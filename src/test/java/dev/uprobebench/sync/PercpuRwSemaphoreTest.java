@@ -1,0 +1,104 @@
+package dev.uprobebench.sync;
+
+import static dev.uprobebench.sync.GracePeriodTest.await;
+import static dev.uprobebench.sync.GracePeriodTest.join;
+import static dev.uprobebench.sync.GracePeriodTest.until;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The per-CPU RW semaphore's two waits, driven with latches, over both RCU flavours. */
+class PercpuRwSemaphoreTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"qsbr", "memb"})
+    void writerWaitsForAReaderInsideAndProceedsWhenItLeaves(String flavour) {
+        try (Rcu rcu = Rcu.create(flavour, 4, false)) {
+            PercpuRwSemaphore sem = new PercpuRwSemaphore(rcu, 4);
+            CountDownLatch inside = new CountDownLatch(1);
+            CountDownLatch leave = new CountDownLatch(1);
+            AtomicBoolean readerLeft = new AtomicBoolean();
+            Thread reader = new Thread(() -> {
+                rcu.online(1);
+                sem.readLock(1);
+                // Holding the semaphore is not an RCU read section; a QSBR thread that blocks goes
+                // offline so that grace periods do not wait for it.
+                rcu.offline(1);
+                inside.countDown();
+                await(leave);
+                readerLeft.set(true);
+                rcu.online(1);
+                sem.readUnlock(1);
+                rcu.offline(1);
+            }, "reader");
+            reader.start();
+            await(inside);
+            AtomicBoolean acquiredWhileReaderInside = new AtomicBoolean();
+            CountDownLatch acquired = new CountDownLatch(1);
+            Thread writer = new Thread(() -> {
+                sem.writeLock();
+                acquiredWhileReaderInside.set(!readerLeft.get());
+                acquired.countDown();
+                sem.writeUnlock();
+            }, "writer");
+            writer.start();
+            until(sem::writerBlocking); // past its grace period, scanning the slots
+            assertEquals(1, acquired.getCount(), "writer got in while a reader held the semaphore");
+            leave.countDown();
+            await(acquired);
+            join(writer);
+            join(reader);
+            assertFalse(acquiredWhileReaderInside.get());
+            assertEquals(0, sem.readersActive());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qsbr", "memb"})
+    void readerArrivingWhileAWriterHoldsItWaitsForTheWriter(String flavour) {
+        try (Rcu rcu = Rcu.create(flavour, 4, false)) {
+            PercpuRwSemaphore sem = new PercpuRwSemaphore(rcu, 4);
+            sem.writeLock();
+            assertFalse(sem.readersOnFastPath());
+            AtomicBoolean writerHeld = new AtomicBoolean(true);
+            AtomicBoolean enteredUnderWriter = new AtomicBoolean();
+            Thread reader = new Thread(() -> {
+                rcu.online(1);
+                sem.readLock(1);
+                enteredUnderWriter.set(writerHeld.get());
+                sem.readUnlock(1);
+                rcu.offline(1);
+            }, "reader");
+            reader.start();
+            until(() -> sem.slowPathWaits() > 0); // it saw the writer and is waiting
+            writerHeld.set(false);
+            sem.writeUnlock();
+            join(reader);
+            assertFalse(enteredUnderWriter.get());
+            assertEquals(0, sem.readersActive());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qsbr", "memb"})
+    void readersWithoutWritersStayOnTheFastPath(String flavour) {
+        try (Rcu rcu = Rcu.create(flavour, 4, false)) {
+            PercpuRwSemaphore sem = new PercpuRwSemaphore(rcu, 4);
+            rcu.online(0);
+            for (int i = 0; i < 10_000; i++) {
+                sem.readLock(0);
+                assertEquals(1, sem.readersActive());
+                sem.readUnlock(0);
+                rcu.quiescent(0);
+            }
+            rcu.offline(0);
+            assertTrue(sem.readersOnFastPath());
+            assertEquals(0, sem.slowPathWaits());
+            assertEquals(0, sem.writerGracePeriods());
+        }
+    }
+}
