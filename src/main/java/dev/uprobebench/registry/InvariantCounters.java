@@ -145,6 +145,11 @@ public final class InvariantCounters {
         return perSlot.sumOpaque(RETRIES);
     }
 
+    /** Seqcount retries of one slot so far (its owner reads its own count). */
+    public long retries(CpuSlot slot) {
+        return perSlot.getOpaque(slot.id(), RETRIES);
+    }
+
     public long hits() {
         return perSlot.sumOpaque(HITS);
     }

@@ -1,0 +1,75 @@
+package dev.uprobebench.bench;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+
+/**
+ * The trial's latency log: every measured iteration, each thread hands in its interval histogram
+ * for a tag ({@code hit}, {@code register}, {@code unregister}); once every thread of that tag has
+ * reported, the merged interval is written with {@link HistogramLogWriter} and added to the run's
+ * total for the tag. Called only between iterations, never on the measured path.
+ */
+final class LatencyLog implements AutoCloseable {
+    /** Highest value recorded, in ns (larger values are clamped to it). */
+    static final long MAX_NANOS = 60_000_000_000L;
+    static final int DIGITS = 3;
+
+    private final HistogramLogWriter writer;
+    private final PrintStream stream;
+    private final Map<String, Histogram> iteration = new HashMap<>();
+    private final Map<String, Integer> reported = new HashMap<>();
+    private final Map<String, Histogram> total = new HashMap<>();
+    private final long startMillis = System.currentTimeMillis();
+
+    LatencyLog(Path file) {
+        try {
+            this.stream = new PrintStream(new FileOutputStream(file.toFile()), false, "UTF-8");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open latency log " + file + ": " + e.getMessage(), e);
+        }
+        this.writer = new HistogramLogWriter(stream);
+        writer.outputLogFormatVersion();
+        writer.outputComment("uprobe-bench interval histograms, values in nanoseconds; tags: hit, register, unregister");
+        writer.outputStartTime(startMillis);
+        writer.setBaseTime(startMillis);
+        writer.outputLegend();
+    }
+
+    static Histogram newHistogram() {
+        return new Histogram(1, MAX_NANOS, DIGITS);
+    }
+
+    /** One thread's interval for {@code tag}; {@code expected} threads report each interval. */
+    synchronized void report(String tag, Histogram interval, int expected) {
+        Histogram merged = iteration.computeIfAbsent(tag, t -> newHistogram());
+        merged.add(interval);
+        merged.setStartTimeStamp(merged.getStartTimeStamp() == 0 ? interval.getStartTimeStamp()
+                : Math.min(merged.getStartTimeStamp(), interval.getStartTimeStamp()));
+        merged.setEndTimeStamp(Math.max(merged.getEndTimeStamp(), interval.getEndTimeStamp()));
+        int n = reported.merge(tag, 1, Integer::sum);
+        if (n >= expected) {
+            merged.setTag(tag);
+            writer.outputIntervalHistogram(merged);
+            total.computeIfAbsent(tag, t -> newHistogram()).add(merged);
+            iteration.remove(tag);
+            reported.remove(tag);
+        }
+    }
+
+    synchronized Histogram total(String tag) {
+        return total.get(tag);
+    }
+
+    @Override
+    public synchronized void close() {
+        stream.flush();
+        stream.close();
+    }
+}

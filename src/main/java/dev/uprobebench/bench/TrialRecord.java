@@ -1,0 +1,36 @@
+package dev.uprobebench.bench;
+
+import dev.uprobebench.pin.ThreadPinner.PinRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one JMH trial (one forked JVM) reports beside JMH's own numbers: where its threads ran,
+ * what the invariant checker counted, the timer's floor, and its latency log. Written as JSON by
+ * the forked JVM ({@link TrialFiles}), read back by the report.
+ */
+public final class TrialRecord {
+    public String backend;
+    public String benchmark;
+    public long pid;
+    public int readers;
+    public int writers;
+    public String pinPlan;
+    public List<PinRecord> pins = new ArrayList<>();
+    public Map<String, Long> invariants = new LinkedHashMap<>();
+    public long violations;
+    public long hits;
+    public long misses;
+    public long retries;
+    public long registers;
+    public long unregisters;
+    public long slabDoubleFrees;
+    /** An empty timed section ({@code nanoTime} twice), in ns: p50, p99, p99.9, max. */
+    public Map<String, Long> timerFloorNanos = new LinkedHashMap<>();
+    /** File name of the interval-histogram log in the trial's directory, or null. */
+    public String latencyLog;
+    /** Teardown problems that did not stop the run (they are reported). */
+    public List<String> problems = new ArrayList<>();
+}
