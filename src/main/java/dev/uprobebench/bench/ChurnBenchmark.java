@@ -30,6 +30,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.Control;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.infra.ThreadParams;
 import org.openjdk.jmh.runner.IterationType;
@@ -54,6 +55,11 @@ import org.openjdk.jmh.runner.IterationType;
  * {@code uprobe.pin} says (the command line computes it from the sysfs topology) and read their
  * affinity back. The invariant checker is on in every run; its counts go to the trial record in
  * {@code uprobe.out}, and a trial with violations says so on stderr.
+ *
+ * <p>Writers stand still once any thread has finished measuring ({@link Control#stopMeasurement}):
+ * a QSBR reader is online until its iteration teardown, which JMH runs after a barrier, so a writer
+ * that started a grace period during the warm-down would wait for a reader parked at that
+ * barrier, and both would wait forever. Readers keep hitting until every thread is done.
  *
  * <p>Run through {@code ./run-bench.sh PROFILE}, or by hand:
  * {@code java -jar target/benchmarks.jar 'ChurnBenchmark.throughput' -tg 2,1 -p backend=srcu -p churnRate=max}.
@@ -438,8 +444,10 @@ public class ChurnBenchmark {
     @Benchmark
     @Group("throughput")
     @GroupThreads(1)
-    public void write(Writer w) {
-        w.churn(false);
+    public void write(Writer w, Control control) {
+        if (!control.stopMeasurement) {
+            w.churn(false);
+        }
     }
 
     @Benchmark
@@ -452,7 +460,9 @@ public class ChurnBenchmark {
     @Benchmark
     @Group("latency")
     @GroupThreads(1)
-    public void writeTimed(Writer w) {
-        w.churn(true);
+    public void writeTimed(Writer w, Control control) {
+        if (!control.stopMeasurement) {
+            w.churn(true);
+        }
     }
 }

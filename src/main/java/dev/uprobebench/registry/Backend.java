@@ -66,6 +66,11 @@ public enum Backend {
         return safe;
     }
 
+    /** True when the back-end runs on {@code Rcu}, so that the RCU flavour changes what it measures. */
+    public boolean usesRcuFlavour() {
+        return this == PERCPU_RWSEM || this == PERCPU_REF || this == SEQCOUNT_RCU || this == SEQCOUNT_RCU_RFC;
+    }
+
     /** False when writers must not run while readers do (the unsynchronized ceiling). */
     public boolean allowsChurn() {
         return allowsChurn;

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# uprobe-bench's entry point. Builds target/benchmarks.jar when it is missing or older than the
+# sources (Maven), then runs the command line: a profile (default: quick), list, torture, doctor.
+#   ./run-bench.sh                 run profiles/quick.properties
+#   ./run-bench.sh PROFILE [--set key=value]...
+#   ./run-bench.sh list | doctor | keys | torture BACKEND [--seconds N] [--readers R] [--writers W]
+set -euo pipefail
+HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+JAR="$HOME_DIR/target/benchmarks.jar"
+
+stale() {
+    [[ ! -f "$JAR" ]] && return 0
+    [[ -n "$(find "$HOME_DIR/src/main" "$HOME_DIR/pom.xml" -newer "$JAR" -print -quit 2>/dev/null)" ]]
+}
+
+if stale; then
+    command -v mvn >/dev/null 2>&1 || { echo "error: target/benchmarks.jar is missing or stale and Maven (mvn) is not installed" >&2; exit 1; }
+    echo "building target/benchmarks.jar (mvn -B -q -DskipTests package) ..." >&2
+    (cd "$HOME_DIR" && mvn -B -q -DskipTests package) >&2 || { echo "error: the build failed; run 'mvn -B -DskipTests package' to see why" >&2; exit 1; }
+fi
+
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+cd "$HOME_DIR"
+exec "$JAVA" -Duprobe.home="$HOME_DIR" -cp "$JAR" dev.uprobebench.cli.Main "$@"

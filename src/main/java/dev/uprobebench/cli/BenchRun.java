@@ -1,0 +1,392 @@
+package dev.uprobebench.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.uprobebench.bench.TrialFiles;
+import dev.uprobebench.bench.TrialRecord;
+import dev.uprobebench.pin.CpuTopology;
+import dev.uprobebench.pin.ThreadPinner.PinRecord;
+import dev.uprobebench.report.ConfigOutcome;
+import dev.uprobebench.report.Histograms;
+import dev.uprobebench.report.JmhResults;
+import dev.uprobebench.report.Summary;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs a profile: every configuration through JMH (throughput, then latency when on), each in its
+ * own forked JVMs, and writes the report directory as each one finishes, so that an interrupted or
+ * failed run keeps what it finished and says what is missing.
+ */
+public final class BenchRun {
+    static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+    private static final String BENCH = "dev.uprobebench.bench.ChurnBenchmark.";
+    /** JVM start, JIT and setup per JMH run, for the time estimate. */
+    private static final long RUN_OVERHEAD_MILLIS = 2500;
+
+    private final Profile profile;
+    private final Path home;
+    private final Path reportsRoot;
+    private final PrintStream out;
+    private Path dir;
+    private final List<ConfigOutcome> outcomes = new ArrayList<>();
+    private final List<BenchConfig> configs = new ArrayList<>();
+    private Summary.Header header;
+    private volatile boolean finished;
+
+    public BenchRun(Profile profile, Path home, Path reportsRoot, PrintStream out) {
+        this.profile = profile;
+        this.home = home;
+        this.reportsRoot = reportsRoot;
+        this.out = out;
+    }
+
+    /** The report directory (after {@link #execute()} started). */
+    public Path dir() {
+        return dir;
+    }
+
+    /** Runs everything; returns the exit code: 0 clean, 3 invariant violations, 1 a run failed. */
+    public int execute() {
+        CpuTopology topology = CpuTopology.read();
+        ConfigPlanner.Expansion expansion = ConfigPlanner.expand(profile, topology);
+        configs.addAll(expansion.configs());
+        List<Doctor.Finding> doctor = Doctor.forThisMachine().examine();
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        dir = reportsRoot.resolve(stamp + "-" + profile.name());
+        try {
+            Files.createDirectories(dir.resolve("jmh"));
+            Files.createDirectories(dir.resolve("latency"));
+            Files.createDirectories(dir.resolve("raw"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create report directory " + dir + ": " + e.getMessage(), e);
+        }
+        for (BenchConfig c : configs) {
+            outcomes.add(outcomeOf(c));
+        }
+        Map<String, Object> env = Environment.collect(topology, doctor, home);
+        List<String> warnings = doctor.stream().filter(f -> f.level().equals("warn"))
+                .map(f -> f.check() + ": " + f.seen()).collect(Collectors.toList());
+        List<String> notes = new ArrayList<>(expansion.notes());
+        header = new Summary.Header(profile.name(), profile.question(), stamp, env.get("cpuModel") + ", "
+                + topology.describe() + ", " + env.get("kernel"), String.valueOf(env.get("jvm")),
+                pinningText(), warnings, notes, "running");
+        write("profile.properties", profile.toProperties());
+        write("environment.json", GSON.toJson(env));
+        writeResults();
+        Thread hook = new Thread(this::onInterrupt, "report-on-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        out.printf(Locale.ROOT, "profile %s: %d configurations on %s, pinning=%s%n", profile.name(), configs.size(),
+                topology.describe(), profile.get("pinning"));
+        warnings.forEach(w -> out.println("warning: " + w + " (see ./run-bench.sh doctor)"));
+        long started = System.currentTimeMillis();
+        long estimatedDone = 0;
+        int failures = 0;
+        for (int i = 0; i < configs.size(); i++) {
+            BenchConfig c = configs.get(i);
+            ConfigOutcome o = outcomes.get(i);
+            long remaining = estimateMillis(configs.size() - i);
+            double calibration = estimatedDone > 0 ? (System.currentTimeMillis() - started) / (double) estimatedDone : 1;
+            out.printf(Locale.ROOT, "[%d/%d] %s (about %s left)%n", i + 1, configs.size(), c.describe(),
+                    duration((long) (remaining * calibration)));
+            runConfig(c, o);
+            estimatedDone += estimateMillis(1);
+            if (!ConfigOutcome.OK.equals(o.status)) {
+                failures++;
+                out.println("  FAILED: " + o.message);
+            } else {
+                out.printf(Locale.ROOT, "  hits %s/s, writer ops %s/s, %s%n", Summary.rate(o.hitsPerSec),
+                        o.writers == 0 ? "-" : Summary.rate(o.writerOpsPerSec), Summary.verdict(o).replace("**", ""));
+            }
+            writeResults();
+        }
+        finished = true;
+        header = withState(failures == 0 ? "complete" : "complete with " + failures + " failed configuration(s)");
+        writeResults();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down already
+        }
+        long violations = outcomes.stream().mapToLong(o -> o.violations).sum();
+        out.println("summary: " + dir.resolve("summary.md"));
+        out.println("report: " + dir);
+        if (failures > 0) {
+            return 1;
+        }
+        return violations > 0 ? 3 : 0;
+    }
+
+    private String pinningText() {
+        String p = profile.get("pinning");
+        switch (p) {
+            case "none":
+                return "none: threads were NOT pinned; every result is labelled UNPINNED";
+            case "smt":
+                return "smt: one thread per logical CPU, physical cores first, then SMT siblings";
+            default:
+                return "physical: one thread per physical core, readers first, then writers; SMT siblings idle";
+        }
+    }
+
+    private Summary.Header withState(String state) {
+        Summary.Header h = header;
+        return new Summary.Header(h.profile(), h.question(), h.started(), h.machine(), h.jvm(), h.pinning(),
+                h.warnings(), h.notes(), state);
+    }
+
+    private void onInterrupt() {
+        if (finished) {
+            return;
+        }
+        for (ConfigOutcome o : outcomes) {
+            if (ConfigOutcome.PENDING.equals(o.status)) {
+                o.status = ConfigOutcome.INTERRUPTED;
+                o.message = "the run was interrupted before this configuration finished";
+            }
+        }
+        header = withState("interrupted");
+        try {
+            writeResults();
+            System.err.println("interrupted: what finished is in " + dir);
+        } catch (RuntimeException e) {
+            System.err.println("interrupted, and the report could not be completed: " + e.getMessage());
+        }
+    }
+
+    private ConfigOutcome outcomeOf(BenchConfig c) {
+        ConfigOutcome o = new ConfigOutcome();
+        o.id = c.id();
+        o.label = c.label();
+        o.scenario = c.scenario();
+        o.backend = c.backend().cliName();
+        o.rcuFlavour = c.rcuFlavour();
+        o.readers = c.readers();
+        o.writers = c.writers();
+        o.churn = c.churn();
+        o.stable = c.stable();
+        o.distribution = c.distribution();
+        o.handlerWork = c.handlerWork();
+        o.pinPolicy = c.pins().policy().cliName();
+        return o;
+    }
+
+    private long estimateMillis(int configCount) {
+        long perRun = RUN_OVERHEAD_MILLIS + profile.intValue("forks")
+                * (profile.intValue("warmup-iterations") * profile.millis("warmup-time")
+                + profile.intValue("measurement-iterations") * profile.millis("measurement-time"));
+        int runs = profile.bool("latency") ? 2 : 1;
+        return configCount * runs * perRun;
+    }
+
+    static String duration(long millis) {
+        long s = TimeUnit.MILLISECONDS.toSeconds(millis);
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
+                : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+    }
+
+    private void runConfig(BenchConfig c, ConfigOutcome o) {
+        try {
+            runMode(c, o, "throughput");
+            if (profile.bool("latency")) {
+                runMode(c, o, "latency");
+            }
+            collect(c, o);
+            o.status = ConfigOutcome.OK;
+        } catch (RunnerException | RuntimeException e) {
+            o.status = ConfigOutcome.FAILED;
+            o.message = rootMessage(e);
+            try {
+                collect(c, o); // keep what the trials recorded before the failure
+            } catch (IOException | RuntimeException ignored) {
+                o.problems.add("could not read the partial trial records: " + ignored.getMessage());
+            }
+        } catch (IOException e) {
+            o.status = ConfigOutcome.FAILED;
+            o.message = "cannot write or read results: " + e.getMessage();
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return (t == e ? "" : t.getClass().getSimpleName() + ": ") + (m == null ? t.toString() : m.split("\n")[0]);
+    }
+
+    private void runMode(BenchConfig c, ConfigOutcome o, String mode) throws RunnerException {
+        Path raw = dir.resolve("raw").resolve(c.id()).resolve(mode);
+        List<String> jvmArgs = new ArrayList<>();
+        for (String a : profile.get("jvm-args").split("\\s+")) {
+            if (!a.isEmpty()) {
+                jvmArgs.add(a);
+            }
+        }
+        jvmArgs.add("-D" + TrialFiles.OUT_PROPERTY + "=" + raw.toAbsolutePath());
+        jvmArgs.add("-D" + TrialFiles.PIN_PROPERTY + "=" + c.pins().encode());
+        ChainedOptionsBuilder b = new OptionsBuilder()
+                .include("^" + BENCH.replace(".", "\\.") + mode + "$")
+                .threadGroups(c.readers(), c.writers())
+                .param("backend", c.backend().cliName())
+                .param("stable", Integer.toString(c.stable()))
+                .param("churnKeys", profile.get("churn-keys"))
+                .param("churnRate", c.churn())
+                .param("churnReadFraction", c.writers() == 0 ? "0" : profile.get("churn-read-fraction"))
+                .param("distribution", c.distribution())
+                .param("zipfExponent", profile.get("zipf-exponent"))
+                .param("handlerWork", Long.toString(c.handlerWork()))
+                .param("syncEvery", profile.get("sync-every"))
+                .param("rcuFlavour", c.rcuFlavour().equals("-") ? "qsbr" : c.rcuFlavour())
+                .warmupIterations(profile.intValue("warmup-iterations"))
+                .warmupTime(TimeValue.milliseconds(profile.millis("warmup-time")))
+                .measurementIterations(profile.intValue("measurement-iterations"))
+                .measurementTime(TimeValue.milliseconds(profile.millis("measurement-time")))
+                .forks(profile.intValue("forks"))
+                .jvmArgsAppend(jvmArgs.toArray(new String[0]))
+                .resultFormat(ResultFormatType.JSON)
+                .result(dir.resolve("jmh").resolve(c.id() + "-" + mode + ".json").toString())
+                .output(dir.resolve("jmh").resolve(c.id() + "-" + mode + ".log").toString())
+                .shouldFailOnError(true);
+        if (profile.bool("gc-profiler") && mode.equals("throughput")) {
+            b.addProfiler(GCProfiler.class);
+        }
+        new Runner(b.build()).run();
+    }
+
+    private void collect(BenchConfig c, ConfigOutcome o) throws IOException {
+        Path thr = dir.resolve("jmh").resolve(c.id() + "-throughput.json");
+        if (Files.exists(thr) && Files.size(thr) > 0) {
+            for (JsonElement e : JmhResults.read(thr)) {
+                JsonObject run = e.getAsJsonObject();
+                JsonObject hit = JmhResults.metric(run, "hit");
+                o.hitsPerSec = JmhResults.score(hit);
+                o.hitsPerSecError = JmhResults.error(hit);
+                JsonObject w = JmhResults.metric(run, "write");
+                o.writerOpsPerSec = JmhResults.score(w);
+                o.writerOpsPerSecError = JmhResults.error(w);
+                o.missesPerIteration = JmhResults.score(JmhResults.metric(run, "misses"));
+                o.retriesPerIteration = JmhResults.score(JmhResults.metric(run, "retries"));
+                o.allocBytesPerOp = JmhResults.score(JmhResults.metric(run, "gc.alloc.rate.norm"));
+            }
+        }
+        o.invariants.clear();
+        o.violations = 0;
+        o.trials = 0;
+        o.pinMap.clear();
+        o.pinsVerified = true;
+        List<Path> logs = new ArrayList<>();
+        for (String mode : List.of("throughput", "latency")) {
+            Path raw = dir.resolve("raw").resolve(c.id()).resolve(mode);
+            if (!Files.isDirectory(raw)) {
+                continue;
+            }
+            List<Path> trials;
+            try (Stream<Path> s = Files.list(raw)) {
+                trials = s.filter(p -> p.getFileName().toString().matches("trial-\\d+\\.json")).sorted()
+                        .collect(Collectors.toList());
+            }
+            for (Path t : trials) {
+                TrialRecord r = TrialFiles.read(t);
+                o.trials++;
+                r.invariants.forEach((k, v) -> o.invariants.merge(k, v, Long::sum));
+                o.violations += r.violations;
+                o.problems.addAll(r.problems);
+                if (r.slabDoubleFrees > 0) {
+                    o.problems.add(mode + ": " + r.slabDoubleFrees + " double frees refused by the slab");
+                }
+                if (o.pinMap.isEmpty()) {
+                    for (PinRecord p : r.pins) {
+                        o.pinMap.add(p.role() + p.index() + "@cpu" + (p.requestedCpu() >= 0 ? p.requestedCpu()
+                                : p.cpuNow() + "(unpinned)") + "(core " + p.core() + ", pkg " + p.pkg() + ")"
+                                + (p.verified() || p.requestedCpu() < 0 ? "" : " NOT VERIFIED: " + p.note()));
+                    }
+                }
+                for (PinRecord p : r.pins) {
+                    if (p.requestedCpu() >= 0 && !p.verified()) {
+                        o.pinsVerified = false;
+                    }
+                }
+                if (mode.equals("latency")) {
+                    o.timerFloorNanos = r.timerFloorNanos;
+                    if (r.latencyLog != null && Files.exists(raw.resolve(r.latencyLog))) {
+                        logs.add(raw.resolve(r.latencyLog));
+                    }
+                }
+            }
+        }
+        o.latency.clear();
+        if (!logs.isEmpty()) {
+            for (int i = 0; i < logs.size(); i++) {
+                String name = c.id() + (logs.size() > 1 ? "-fork" + (i + 1) : "") + ".hlog";
+                Files.copy(logs.get(i), dir.resolve("latency").resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+            for (Map.Entry<String, Histogram> e : Histograms.sumByTag(logs).entrySet()) {
+                if (e.getValue().getTotalCount() == 0) {
+                    continue;
+                }
+                o.latency.put(e.getKey(), Histograms.percentiles(e.getValue()));
+                Histograms.writeHgrm(e.getValue(), dir.resolve("latency").resolve(c.id() + "-" + e.getKey() + ".hgrm"),
+                        1000.0);
+            }
+        }
+    }
+
+    /** Rewrites jmh-results.json, invariants.json and summary.md from what has finished. */
+    private synchronized void writeResults() {
+        JsonArray all = new JsonArray();
+        for (BenchConfig c : configs) {
+            for (String mode : List.of("throughput", "latency")) {
+                Path f = dir.resolve("jmh").resolve(c.id() + "-" + mode + ".json");
+                try {
+                    if (Files.exists(f) && Files.size(f) > 0) {
+                        JmhResults.read(f).forEach(all::add);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // a run cut off mid-write leaves no valid JSON; the summary lists it as missing
+                }
+            }
+        }
+        write("jmh-results.json", GSON.toJson(all));
+        write("invariants.json", GSON.toJson(outcomes));
+        write("summary.md", Summary.render(header, outcomes));
+    }
+
+    private void write(String name, String text) {
+        Path target = dir.resolve(name);
+        Path tmp = dir.resolve(name + ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.uprobebench.cli;
+
+import dev.uprobebench.pin.CpuTopology;
+import dev.uprobebench.pin.PinPolicy;
+import dev.uprobebench.pin.PinningPlan;
+import dev.uprobebench.registry.Backend;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Expands a profile into configurations for this machine's topology, and plans each one's
+ * pinning up front, so that a profile that cannot run here fails before anything runs.
+ */
+public final class ConfigPlanner {
+    /** The configurations and what was left out (with why). */
+    public record Expansion(List<BenchConfig> configs, List<String> notes) {
+    }
+
+    private ConfigPlanner() {
+    }
+
+    public static Expansion expand(Profile p, CpuTopology topology) {
+        PinPolicy policy = PinPolicy.byName(p.get("pinning"));
+        int capacity = policy.capacity(topology);
+        Profile.ReaderSpec readerSpec = p.readerSpec();
+        List<BenchConfig> out = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (Backend b : p.backends()) {
+            List<String> flavours = b.usesRcuFlavour() ? p.list("rcu-flavour") : List.of("-");
+            for (String churn : p.churnRates()) {
+                if (!churn.equals("0") && !b.allowsChurn()) {
+                    notes.add(b.cliName() + " runs without churn only (it is the unsynchronized ceiling): churn="
+                            + churn + " skipped");
+                    continue;
+                }
+                int writers = churn.equals("0") ? 0 : p.intValue("writers");
+                int available = capacity - writers;
+                if (available < 1) {
+                    throw new UsageException(String.format("%d writer(s) leave no core for a reader: pinning=%s allows "
+                            + "%d threads on this machine (%s); lower writers or use pinning=none", writers,
+                            policy.cliName(), capacity, topology.describe()));
+                }
+                for (int readers : readerSpec.expand(available)) {
+                    PinningPlan plan;
+                    try {
+                        plan = PinningPlan.plan(topology, policy, readers, writers);
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException(e.getMessage());
+                    }
+                    for (long stable : p.longs("stable")) {
+                        for (String dist : p.list("distribution")) {
+                            for (long work : p.longs("handler-work")) {
+                                for (String flavour : flavours) {
+                                    out.add(new BenchConfig(b, readers, writers, churn, (int) stable, dist, work, flavour,
+                                            plan));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new UsageException("profile '" + p.name() + "' expands to no configuration on this machine");
+        }
+        return new Expansion(out, notes);
+    }
+}

@@ -1,0 +1,473 @@
+package dev.uprobebench.cli;
+
+import dev.uprobebench.bench.KeySequence;
+import dev.uprobebench.pin.PinPolicy;
+import dev.uprobebench.registry.Backend;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * A benchmark profile ({@code profiles/NAME.properties}): which back-ends, thread counts,
+ * workloads and JMH settings to run, and whether latency and profiling are on. Every key has a
+ * default; an unknown key or a bad value is a {@link UsageException} naming the key and what it
+ * accepts. {@code --set key=value} overrides go through the same checks.
+ */
+public final class Profile {
+    /** Every key, its default, and what it accepts (the order is the order of the docs). */
+    static final Map<String, String[]> KEYS = new LinkedHashMap<>();
+
+    static {
+        key("backends", "safe", "comma-separated back-end names (" + Backend.names() + "), or 'safe' for every safe one");
+        key("readers", "1..max", "comma-separated counts (a count may be 'max': every core left after writers), "
+                + "or '1..max' / '1..N' (powers of two up to the cores left after writers, capped at N, plus that maximum)");
+        key("writers", "1", "writer threads in configurations with churn (>= 1)");
+        key("churn", "0,max", "comma-separated per-writer register+unregister rates: 0 (no writers), N per second, max");
+        key("churn-keys", "64", "number of keys the writers register and unregister (>= 1)");
+        key("churn-read-fraction", "0", "share of reads aimed at churn keys, in [0, 1]");
+        key("sync-every", "1", "unregistrations per synchronize() (1: uprobe_unregister; N: batched; 0: never)");
+        key("stable", "1024", "comma-separated stable-set sizes (>= 1)");
+        key("distribution", "uniform", "comma-separated key distributions: uniform, zipf");
+        key("zipf-exponent", "0.99", "Zipf exponent (> 0)");
+        key("handler-work", "0", "comma-separated handler work per hit, in Blackhole.consumeCPU tokens (>= 0)");
+        key("rcu-flavour", "qsbr", "comma-separated RCU read sides for RCU-based back-ends: qsbr, memb");
+        key("pinning", "physical", "thread placement: " + PinPolicy.names());
+        key("warmup-iterations", "2", "JMH warm-up iterations (>= 0)");
+        key("warmup-time", "1s", "JMH warm-up iteration time (e.g. 500ms, 1s, 2m)");
+        key("measurement-iterations", "3", "JMH measurement iterations (>= 1)");
+        key("measurement-time", "1s", "JMH measurement iteration time (e.g. 500ms, 1s, 2m)");
+        key("forks", "1", "JMH forks per configuration (>= 1)");
+        key("latency", "true", "also run the latency benchmark (every hit timed): true, false");
+        key("gc-profiler", "false", "add JMH's gc profiler (gc.alloc.rate.norm per op): true, false");
+        key("profiling", "false", "record CPU flame graphs with async-profiler: true, false");
+        key("profiler-event", "auto", "async-profiler event: auto (cpu, else itimer), cpu, itimer");
+        key("jvm-args", "-Xms2g -Xmx2g -XX:+AlwaysPreTouch", "extra JVM arguments for the forked benchmark JVMs");
+    }
+
+    private static void key(String name, String def, String accepts) {
+        KEYS.put(name, new String[] {def, accepts});
+    }
+
+    private final String name;
+    private final String question;
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    private Profile(String name, String question) {
+        this.name = name;
+        this.question = question;
+        KEYS.forEach((k, v) -> values.put(k, v[0]));
+    }
+
+    /** Loads a profile by name ({@code profiles/NAME.properties} under {@code home}) or by path. */
+    public static Profile load(String nameOrPath, Path home, List<String> overrides) {
+        Path file;
+        if (nameOrPath.endsWith(".properties") || nameOrPath.contains("/")) {
+            file = Path.of(nameOrPath);
+        } else {
+            file = home.resolve("profiles").resolve(nameOrPath + ".properties");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("unknown profile '" + nameOrPath + "' (no file " + file + "); valid: "
+                    + String.join(", ", available(home)) + ", or a path to a .properties file");
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UsageException("cannot read profile " + file + ": " + e.getMessage());
+        }
+        String base = file.getFileName().toString().replaceFirst("\\.properties$", "");
+        return parse(base, text, overrides);
+    }
+
+    /** Profile names found under {@code home/profiles}. */
+    public static List<String> available(Path home) {
+        try (var s = Files.list(home.resolve("profiles"))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".properties"))
+                    .map(n -> n.substring(0, n.length() - ".properties".length())).sorted()
+                    .collect(Collectors.toList());
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** The question a profile file answers: its first comment paragraph. */
+    public static String questionOf(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : text.split("\n")) {
+            String t = line.trim();
+            if (!t.startsWith("#")) {
+                break;
+            }
+            String c = t.replaceFirst("^#+\\s?", "");
+            if (c.isEmpty()) {
+                if (sb.length() > 0) {
+                    break;
+                }
+                continue;
+            }
+            sb.append(sb.length() > 0 ? " " : "").append(c);
+        }
+        return sb.toString();
+    }
+
+    /** Parses profile text and applies {@code key=value} overrides. */
+    public static Profile parse(String name, String text, List<String> overrides) {
+        Profile p = new Profile(name, questionOf(text));
+        Properties props = new Properties();
+        try (Reader r = new StringReader(text)) {
+            props.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UsageException("malformed profile '" + name + "': " + e.getMessage());
+        }
+        for (String k : props.stringPropertyNames()) {
+            p.set(k, props.getProperty(k).trim(), "profile '" + name + "'");
+        }
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("--set needs key=value, got '" + o + "'; keys: " + String.join(", ", KEYS.keySet()));
+            }
+            p.set(o.substring(0, eq).trim(), o.substring(eq + 1).trim(), "--set");
+        }
+        return p;
+    }
+
+    private void set(String key, String value, String where) {
+        if (!KEYS.containsKey(key)) {
+            throw new UsageException("unknown key '" + key + "' in " + where + "; valid keys: "
+                    + String.join(", ", KEYS.keySet()));
+        }
+        values.put(key, value);
+        validate(key);
+    }
+
+    private UsageException bad(String key, String detail) {
+        return new UsageException("bad value '" + values.get(key) + "' for " + key + (detail.isEmpty() ? "" : " (" + detail
+                + ")") + "; valid: " + KEYS.get(key)[1]);
+    }
+
+    private void validate(String key) {
+        switch (key) {
+            case "backends":
+                backends();
+                break;
+            case "readers":
+                readerSpec();
+                break;
+            case "writers":
+                positive(key, 1);
+                break;
+            case "churn":
+                churnRates();
+                break;
+            case "churn-keys":
+            case "measurement-iterations":
+            case "forks":
+                positive(key, 1);
+                break;
+            case "warmup-iterations":
+            case "sync-every":
+                positive(key, 0);
+                break;
+            case "churn-read-fraction": {
+                double f = doubleValue(key);
+                if (!(f >= 0 && f <= 1)) {
+                    throw bad(key, "");
+                }
+                break;
+            }
+            case "zipf-exponent":
+                if (!(doubleValue(key) > 0)) {
+                    throw bad(key, "");
+                }
+                break;
+            case "stable":
+                intList(key, 1);
+                break;
+            case "handler-work":
+                intList(key, 0);
+                break;
+            case "distribution":
+                for (String d : list(key)) {
+                    try {
+                        KeySequence.Distribution.byName(d);
+                    } catch (IllegalArgumentException e) {
+                        throw bad(key, "");
+                    }
+                }
+                break;
+            case "rcu-flavour":
+                for (String f : list(key)) {
+                    if (!f.equals("qsbr") && !f.equals("memb")) {
+                        throw bad(key, "");
+                    }
+                }
+                break;
+            case "pinning":
+                try {
+                    PinPolicy.byName(get(key));
+                } catch (IllegalArgumentException e) {
+                    throw bad(key, "");
+                }
+                break;
+            case "warmup-time":
+            case "measurement-time":
+                millis(key);
+                break;
+            case "latency":
+            case "gc-profiler":
+            case "profiling":
+                bool(key);
+                break;
+            case "profiler-event":
+                if (!List.of("auto", "cpu", "itimer").contains(get(key))) {
+                    throw bad(key, "");
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The question this profile answers (its opening comment). */
+    public String question() {
+        return question;
+    }
+
+    public String get(String key) {
+        return values.get(key);
+    }
+
+    public List<String> list(String key) {
+        List<String> l = Arrays.stream(get(key).split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toList());
+        if (l.isEmpty()) {
+            throw bad(key, "empty");
+        }
+        return l;
+    }
+
+    private int positive(String key, int min) {
+        try {
+            int v = Integer.parseInt(get(key));
+            if (v >= min) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw bad(key, "");
+    }
+
+    public int intValue(String key) {
+        return Integer.parseInt(get(key));
+    }
+
+    private List<Long> intList(String key, long min) {
+        List<Long> out = new ArrayList<>();
+        for (String s : list(key)) {
+            try {
+                long v = Long.parseLong(s);
+                if (v < min) {
+                    throw bad(key, s + " < " + min);
+                }
+                out.add(v);
+            } catch (NumberFormatException e) {
+                throw bad(key, "'" + s + "' is not a number");
+            }
+        }
+        return out;
+    }
+
+    public List<Long> longs(String key) {
+        return intList(key, Long.MIN_VALUE);
+    }
+
+    public double doubleValue(String key) {
+        try {
+            return Double.parseDouble(get(key));
+        } catch (NumberFormatException e) {
+            throw bad(key, "not a number");
+        }
+    }
+
+    public boolean bool(String key) {
+        String v = get(key).toLowerCase(Locale.ROOT);
+        if (v.equals("true")) {
+            return true;
+        }
+        if (v.equals("false")) {
+            return false;
+        }
+        throw bad(key, "");
+    }
+
+    /** A duration such as {@code 500ms}, {@code 2s}, {@code 1m}, in milliseconds. */
+    public long millis(String key) {
+        String v = get(key);
+        try {
+            if (v.endsWith("ms")) {
+                return check(key, Long.parseLong(v.substring(0, v.length() - 2)));
+            }
+            if (v.endsWith("s")) {
+                return check(key, Long.parseLong(v.substring(0, v.length() - 1)) * 1000);
+            }
+            if (v.endsWith("m")) {
+                return check(key, Long.parseLong(v.substring(0, v.length() - 1)) * 60_000);
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw bad(key, "needs a unit: ms, s or m");
+    }
+
+    private long check(String key, long ms) {
+        if (ms < 1) {
+            throw bad(key, "");
+        }
+        return ms;
+    }
+
+    public List<Backend> backends() {
+        List<Backend> out = new ArrayList<>();
+        for (String n : list("backends")) {
+            if (n.equals("safe")) {
+                Backend.safeOnes().stream().filter(b -> !out.contains(b)).forEach(out::add);
+                continue;
+            }
+            try {
+                Backend b = Backend.byName(n);
+                if (!out.contains(b)) {
+                    out.add(b);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("unknown back-end '" + n + "' in backends; valid: " + Backend.names()
+                        + ", or 'safe'");
+            }
+        }
+        return out;
+    }
+
+    /** Reader counts: an explicit list, or a range {@code 1..max} / {@code 1..N}. */
+    public ReaderSpec readerSpec() {
+        String v = get("readers").trim();
+        if (v.startsWith("1..")) {
+            String top = v.substring(3);
+            if (top.equals("max")) {
+                return new ReaderSpec(null, Integer.MAX_VALUE);
+            }
+            try {
+                int cap = Integer.parseInt(top);
+                if (cap >= 1) {
+                    return new ReaderSpec(null, cap);
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw bad("readers", "");
+        }
+        List<Integer> counts = new ArrayList<>();
+        for (String item : list("readers")) {
+            if (item.equals("max")) {
+                counts.add(ReaderSpec.MAX);
+                continue;
+            }
+            try {
+                int c = Integer.parseInt(item);
+                if (c >= 1) {
+                    counts.add(c);
+                    continue;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw bad("readers", "'" + item + "'");
+        }
+        return new ReaderSpec(counts, 0);
+    }
+
+    /** Explicit reader counts ({@link #MAX} for "max"), or a range capped at {@code cap}. */
+    public record ReaderSpec(List<Integer> explicit, int cap) {
+        /** Marks "as many readers as cores are left" in an explicit list. */
+        public static final int MAX = -1;
+
+        /** The counts for {@code available} cores (after writers), without duplicates. */
+        public List<Integer> expand(int available) {
+            List<Integer> out = new ArrayList<>();
+            if (explicit != null) {
+                for (int c : explicit) {
+                    int n = c == MAX ? available : c;
+                    if (!out.contains(n)) {
+                        out.add(n);
+                    }
+                }
+                return out;
+            }
+            int top = Math.min(cap, available);
+            for (int r = 1; r < top; r <<= 1) {
+                out.add(r);
+            }
+            if (top >= 1) {
+                out.add(top);
+            }
+            return out;
+        }
+    }
+
+    public List<String> churnRates() {
+        List<String> out = new ArrayList<>();
+        for (String r : list("churn")) {
+            if (r.equals("max")) {
+                out.add(r);
+                continue;
+            }
+            try {
+                if (Long.parseLong(r) >= 0) {
+                    out.add(Long.toString(Long.parseLong(r)));
+                    continue;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw bad("churn", "'" + r + "'");
+        }
+        return out;
+    }
+
+    /** The resolved profile as properties text (written into every report). */
+    public String toProperties() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# profile '").append(name).append("' as resolved (defaults and --set overrides applied)\n");
+        if (!question.isEmpty()) {
+            sb.append("# ").append(question).append('\n');
+        }
+        values.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        return sb.toString();
+    }
+
+    /** Applies {@code consumer} to every key and value, in documentation order. */
+    public void forEach(java.util.function.BiConsumer<String, String> consumer) {
+        values.forEach(consumer);
+    }
+
+    static void describeKeys(Consumer<String> out) {
+        KEYS.forEach((k, v) -> out.accept(String.format("  %-24s default %-12s %s", k, v[0], v[1])));
+    }
+}

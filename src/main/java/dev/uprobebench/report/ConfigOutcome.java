@@ -1,0 +1,80 @@
+package dev.uprobebench.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one configuration of a run produced, as the report files store it
+ * ({@code invariants.json}, {@code summary.md}, the comparison).
+ */
+public final class ConfigOutcome {
+    /** Lifecycle of a configuration in a run. */
+    public static final String PENDING = "pending";
+    public static final String OK = "ok";
+    public static final String FAILED = "failed";
+    public static final String INTERRUPTED = "interrupted";
+
+    public String id;
+    public String label;
+    public String scenario;
+    public String backend;
+    public String rcuFlavour;
+    public int readers;
+    public int writers;
+    public String churn;
+    public int stable;
+    public String distribution;
+    public long handlerWork;
+    public String pinPolicy;
+    public String status = PENDING;
+    public String message;
+
+    /** Reader hits per second over all readers: score, error (99.9% CI half-width). */
+    public Double hitsPerSec;
+    public Double hitsPerSecError;
+    public Double writerOpsPerSec;
+    public Double writerOpsPerSecError;
+    public Double missesPerIteration;
+    public Double retriesPerIteration;
+    /** gc.alloc.rate.norm (bytes per operation), when the gc profiler ran. */
+    public Double allocBytesPerOp;
+
+    /** Latency percentiles in ns per tag (hit, register, unregister). */
+    public Map<String, Map<String, Long>> latency = new LinkedHashMap<>();
+    /** Timer floor in ns (an empty timed section), from the latency run. */
+    public Map<String, Long> timerFloorNanos = new LinkedHashMap<>();
+
+    /** Invariant counts summed over every trial of this configuration. */
+    public Map<String, Long> invariants = new LinkedHashMap<>();
+    public long violations;
+    /** Trials that reported (forks x runs); 0 means no checker result. */
+    public int trials;
+    /** Thread placement as read back: "reader0@cpu0(core0,pkg0)" ... */
+    public List<String> pinMap = new ArrayList<>();
+    public boolean pinsVerified;
+    public List<String> problems = new ArrayList<>();
+    /** Flame graph files (relative to the report), when profiling ran. */
+    public List<String> flamegraphs = new ArrayList<>();
+
+    public boolean valid() {
+        return OK.equals(status) && violations == 0 && trials > 0;
+    }
+
+    /** Labels that qualify the numbers: INVALID, UNPINNED, ... (empty when clean). */
+    public List<String> qualifiers() {
+        List<String> q = new ArrayList<>();
+        if (violations > 0) {
+            q.add("INVALID: " + violations + " invariant violation" + (violations == 1 ? "" : "s"));
+        } else if (OK.equals(status) && trials == 0) {
+            q.add("UNCHECKED: no trial record");
+        }
+        if ("none".equals(pinPolicy)) {
+            q.add("UNPINNED");
+        } else if (OK.equals(status) && !pinsVerified) {
+            q.add("PINNING NOT VERIFIED");
+        }
+        return q;
+    }
+}

@@ -1,0 +1,233 @@
+package dev.uprobebench.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code summary.md}: one table per question (scenario) with throughput per back-end and reader
+ * count, ratios to {@code unsync} and {@code rwlock}, hit and writer latency and the invariant
+ * verdict; then the invariant counts, the pinning map, and what is missing and why. Plain
+ * Markdown, so that it pastes into a mailing-list post or a pull request.
+ */
+public final class Summary {
+    /** Run-level facts shown at the top. */
+    public record Header(String profile, String question, String started, String machine, String jvm,
+            String pinning, List<String> warnings, List<String> notes, String state) {
+    }
+
+    private Summary() {
+    }
+
+    public static String render(Header h, List<ConfigOutcome> outcomes) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# uprobe-bench: profile `").append(h.profile()).append("`\n\n");
+        if (!h.question().isEmpty()) {
+            sb.append("> ").append(h.question()).append("\n\n");
+        }
+        long done = outcomes.stream().filter(o -> ConfigOutcome.OK.equals(o.status)).count();
+        long invalid = outcomes.stream().filter(o -> o.violations > 0).count();
+        sb.append("- state: **").append(h.state()).append("**, ").append(done).append(" of ").append(outcomes.size())
+                .append(" configurations finished").append(invalid > 0 ? ", **" + invalid + " INVALID**" : "")
+                .append('\n');
+        sb.append("- started: ").append(h.started()).append('\n');
+        sb.append("- machine: ").append(h.machine()).append('\n');
+        sb.append("- JVM: ").append(h.jvm()).append('\n');
+        sb.append("- pinning: ").append(h.pinning()).append('\n');
+        Map<String, Long> floor = timerFloor(outcomes);
+        if (!floor.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "- timer floor (an empty timed section): p50 %d ns, p99 %d ns, "
+                    + "p99.9 %d ns; hit latencies near these are the timer, not the hit%n", floor.get("p50"),
+                    floor.get("p99"), floor.get("p99.9")));
+        }
+        for (String w : h.warnings()) {
+            sb.append("- machine warning: ").append(w).append('\n');
+        }
+        sb.append('\n');
+
+        for (Map.Entry<String, List<ConfigOutcome>> e : byScenario(outcomes).entrySet()) {
+            sb.append("## ").append(e.getKey()).append("\n\n");
+            sb.append("Hits/s are totals over all readers (JMH score ± 99.9% confidence half-width); ratios compare ");
+            sb.append("with `unsync` (no churn, same readers) and `rwlock` (same configuration). Hit latency in ns, ");
+            sb.append("writer latency in µs.\n\n");
+            sb.append("| back-end | readers | hits/s | ± | per reader | × unsync | × rwlock | writer ops/s "
+                    + "| hit p50 | hit p99 | hit p99.9 | hit max | register p99 µs | unregister p99 µs | verdict |\n");
+            sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            for (ConfigOutcome o : e.getValue()) {
+                sb.append(row(o, outcomes)).append('\n');
+            }
+            sb.append('\n');
+        }
+
+        sb.append("## Invariants\n\n");
+        sb.append("Counted on every hit and at teardown (DESIGN.md section 4); any count makes the result INVALID.\n\n");
+        List<String> kinds = kinds(outcomes);
+        sb.append("| configuration | trials |");
+        kinds.forEach(k -> sb.append(' ').append(k).append(" |"));
+        sb.append(" verdict |\n|---|---:|");
+        kinds.forEach(k -> sb.append("---:|"));
+        sb.append("---|\n");
+        for (ConfigOutcome o : outcomes) {
+            sb.append("| ").append(o.id).append(" | ").append(o.trials).append(" |");
+            for (String k : kinds) {
+                sb.append(' ').append(o.invariants.getOrDefault(k, 0L)).append(" |");
+            }
+            sb.append(' ').append(verdict(o)).append(" |\n");
+        }
+        sb.append('\n');
+
+        sb.append("## Pinning map (read back from each thread)\n\n");
+        for (ConfigOutcome o : outcomes) {
+            if (!o.pinMap.isEmpty()) {
+                sb.append("- `").append(o.id).append("`: ").append(String.join(", ", o.pinMap)).append('\n');
+            }
+        }
+        sb.append('\n');
+
+        List<ConfigOutcome> missing = new ArrayList<>();
+        for (ConfigOutcome o : outcomes) {
+            if (!ConfigOutcome.OK.equals(o.status)) {
+                missing.add(o);
+            }
+        }
+        if (!missing.isEmpty()) {
+            sb.append("## Missing\n\n");
+            for (ConfigOutcome o : missing) {
+                sb.append("- `").append(o.id).append("`: ").append(o.status)
+                        .append(o.message == null ? "" : ": " + o.message).append('\n');
+            }
+            sb.append('\n');
+        }
+        List<String> problems = new ArrayList<>();
+        for (ConfigOutcome o : outcomes) {
+            o.problems.forEach(p -> problems.add("`" + o.id + "`: " + p));
+        }
+        if (!h.notes().isEmpty() || !problems.isEmpty()) {
+            sb.append("## Notes\n\n");
+            h.notes().forEach(n -> sb.append("- ").append(n).append('\n'));
+            problems.forEach(n -> sb.append("- ").append(n).append('\n'));
+            sb.append('\n');
+        }
+        sb.append("## Files\n\n");
+        sb.append("- `jmh-results.json`: JMH's JSON for every run (loads in JMH Visualizer)\n");
+        sb.append("- `latency/<configuration>-{hit,register,unregister}.hgrm`: percentile distributions "
+                + "(HdrHistogram plotter; values in µs), `latency/<configuration>*.hlog`: interval logs (ns)\n");
+        sb.append("- `invariants.json`, `environment.json`, `profile.properties`, `jmh/*.log` (JMH's output)\n");
+        return sb.toString();
+    }
+
+    static Map<String, Long> timerFloor(List<ConfigOutcome> outcomes) {
+        for (ConfigOutcome o : outcomes) {
+            if (o.timerFloorNanos != null && o.timerFloorNanos.containsKey("p50")) {
+                return o.timerFloorNanos;
+            }
+        }
+        return Map.of();
+    }
+
+    static Map<String, List<ConfigOutcome>> byScenario(List<ConfigOutcome> outcomes) {
+        Map<String, List<ConfigOutcome>> m = new LinkedHashMap<>();
+        for (ConfigOutcome o : outcomes) {
+            m.computeIfAbsent(o.scenario, k -> new ArrayList<>()).add(o);
+        }
+        for (List<ConfigOutcome> l : m.values()) {
+            l.sort((a, b) -> a.label.equals(b.label) ? Integer.compare(a.readers, b.readers) : 0);
+        }
+        return m;
+    }
+
+    private static List<String> kinds(List<ConfigOutcome> outcomes) {
+        List<String> k = new ArrayList<>();
+        for (ConfigOutcome o : outcomes) {
+            for (String key : o.invariants.keySet()) {
+                if (!k.contains(key)) {
+                    k.add(key);
+                }
+            }
+        }
+        return k;
+    }
+
+    public static String verdict(ConfigOutcome o) {
+        if (!ConfigOutcome.OK.equals(o.status)) {
+            return o.status.toUpperCase(Locale.ROOT);
+        }
+        List<String> q = o.qualifiers();
+        return q.isEmpty() ? "valid" : "**" + String.join("; ", q) + "**";
+    }
+
+    /** The no-churn {@code unsync} result with the same readers and workload. */
+    public static ConfigOutcome ceilingFor(ConfigOutcome o, List<ConfigOutcome> all) {
+        for (ConfigOutcome c : all) {
+            if ("unsync".equals(c.backend) && c.readers == o.readers && c.stable == o.stable
+                    && Objects.equals(c.distribution, o.distribution) && c.handlerWork == o.handlerWork
+                    && c.hitsPerSec != null) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** The {@code rwlock} result of the same configuration. */
+    public static ConfigOutcome baselineFor(ConfigOutcome o, List<ConfigOutcome> all) {
+        for (ConfigOutcome c : all) {
+            if ("rwlock".equals(c.backend) && c.readers == o.readers && Objects.equals(c.scenario, o.scenario)
+                    && c.hitsPerSec != null) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static String row(ConfigOutcome o, List<ConfigOutcome> all) {
+        ConfigOutcome ceiling = ceilingFor(o, all);
+        ConfigOutcome base = baselineFor(o, all);
+        Map<String, Long> hit = o.latency.get("hit");
+        Map<String, Long> reg = o.latency.get("register");
+        Map<String, Long> unreg = o.latency.get("unregister");
+        return "| " + o.label + " | " + o.readers + " | " + rate(o.hitsPerSec) + " | " + rate(o.hitsPerSecError) + " | "
+                + rate(o.hitsPerSec == null ? null : o.hitsPerSec / o.readers) + " | "
+                + ratio(o.hitsPerSec, ceiling == null ? null : ceiling.hitsPerSec) + " | "
+                + ratio(o.hitsPerSec, base == null ? null : base.hitsPerSec) + " | "
+                + (o.writers == 0 ? "-" : rate(o.writerOpsPerSec)) + " | "
+                + ns(hit, "p50") + " | " + ns(hit, "p99") + " | " + ns(hit, "p99.9") + " | " + ns(hit, "max") + " | "
+                + us(reg, "p99") + " | " + us(unreg, "p99") + " | " + verdict(o) + " |";
+    }
+
+    /** Operations per second, scaled: 17.24 M, 235.8 k. */
+    public static String rate(Double v) {
+        if (v == null) {
+            return "-";
+        }
+        double a = Math.abs(v);
+        if (a >= 1e9) {
+            return String.format(Locale.ROOT, "%.2f G", v / 1e9);
+        }
+        if (a >= 1e6) {
+            return String.format(Locale.ROOT, "%.2f M", v / 1e6);
+        }
+        if (a >= 1e3) {
+            return String.format(Locale.ROOT, "%.1f k", v / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    public static String ratio(Double a, Double b) {
+        if (a == null || b == null || b == 0) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.2f", a / b);
+    }
+
+    private static String ns(Map<String, Long> m, String k) {
+        return m == null || !m.containsKey(k) ? "-" : Long.toString(m.get(k));
+    }
+
+    private static String us(Map<String, Long> m, String k) {
+        return m == null || !m.containsKey(k) || m.getOrDefault("count", 0L) == 0 ? "-"
+                : String.format(Locale.ROOT, "%.1f", m.get(k) / 1000.0);
+    }
+}
