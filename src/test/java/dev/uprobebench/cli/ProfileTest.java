@@ -1,0 +1,103 @@
+package dev.uprobebench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uprobebench.registry.Backend;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ProfileTest {
+    private static Profile parse(String text, String... sets) {
+        return Profile.parse("t", text, List.of(sets));
+    }
+
+    private static String error(String text, String... sets) {
+        return assertThrows(UsageException.class, () -> parse(text, sets)).getMessage();
+    }
+
+    @Test
+    void defaultsFillEveryKeyNotGiven() {
+        Profile p = parse("# question\nbackends=rwlock,srcu\n");
+        assertEquals(List.of(Backend.RWLOCK, Backend.SRCU), p.backends());
+        assertEquals("physical", p.get("pinning"));
+        assertEquals(1000, p.millis("warmup-time"));
+        assertEquals("question", p.question());
+    }
+
+    @Test
+    void safeExpandsToEverySafeBackEndAndNeverTheNegativeControl() {
+        List<Backend> b = parse("backends=safe\n").backends();
+        assertEquals(Backend.safeOnes(), b);
+        assertFalse(b.contains(Backend.SEQCOUNT_RCU_RFC));
+    }
+
+    @Test
+    void unknownKeyNamesTheKeyAndTheValidKeys() {
+        String m = error("readerz=4\n");
+        assertTrue(m.contains("'readerz'") && m.contains("readers"), m);
+    }
+
+    @Test
+    void unknownBackEndNamesEveryValidOne() {
+        String m = error("backends=rwlock,mutex\n");
+        assertTrue(m.contains("'mutex'") && m.contains(Backend.names()), m);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"churn=fast", "forks=0", "churn-read-fraction=1.5", "warmup-time=5", "latency=yes",
+            "pinning=cores", "rcu-flavour=tree", "distribution=normal", "readers=0", "readers=1..x", "stable=-3"})
+    void badValuesNameTheKeyAndWhatItAccepts(String line) {
+        String key = line.substring(0, line.indexOf('='));
+        String m = error(line + "\n");
+        assertTrue(m.contains(key) && m.contains("valid:"), m);
+    }
+
+    @Test
+    void overridesWinOverTheFileAndAreCheckedTheSameWay() {
+        Profile p = parse("readers=1\nchurn=0\n", "readers=1,2", "churn=max");
+        assertEquals(List.of(1, 2), p.readerSpec().expand(8));
+        assertEquals(List.of("max"), p.churnRates());
+        assertTrue(error("readers=1\n", "nokey=1").contains("'nokey'"));
+        assertTrue(error("readers=1\n", "justtext").contains("key=value"));
+    }
+
+    @Test
+    void readerRangesArePowersOfTwoUpToTheCoresLeftPlusTheMaximum() {
+        assertEquals(List.of(1, 2, 4, 8, 16, 32, 63), parse("readers=1..max\n").readerSpec().expand(63));
+        assertEquals(List.of(1, 2, 4, 8), parse("readers=1..max\n").readerSpec().expand(8));
+        assertEquals(List.of(1), parse("readers=1..max\n").readerSpec().expand(1));
+        assertEquals(List.of(1, 2), parse("readers=1..2\n").readerSpec().expand(79));
+        assertEquals(List.of(1), parse("readers=1..2\n").readerSpec().expand(1));
+        assertEquals(List.of(1, 79), parse("readers=1,max\n").readerSpec().expand(79));
+        assertEquals(List.of(1), parse("readers=1,max\n").readerSpec().expand(1));
+    }
+
+    @Test
+    void everyShippedProfileParsesAndStatesItsQuestion() throws Exception {
+        Path home = Path.of(".").toAbsolutePath();
+        List<String> names = Profile.available(home);
+        assertTrue(names.containsAll(List.of("quick", "ci", "scaling", "churn-sweep", "tail-latency", "flamegraph",
+                "full")), names.toString());
+        for (String n : names) {
+            Profile p = Profile.load(n, home, List.of());
+            assertTrue(p.question().endsWith("?") || p.question().contains("? "), n + ": " + p.question());
+            assertFalse(p.backends().contains(Backend.SEQCOUNT_RCU_RFC), n + " runs the negative control");
+        }
+        String raw = Files.readString(home.resolve("profiles/quick.properties"));
+        assertTrue(raw.startsWith("#"), "quick starts with its question");
+    }
+
+    @Test
+    void unknownProfileListsTheShippedOnes() {
+        String m = assertThrows(UsageException.class,
+                () -> Profile.load("nosuch", Path.of(".").toAbsolutePath(), List.of())).getMessage();
+        assertTrue(m.contains("quick") && m.contains("scaling"), m);
+    }
+}
