@@ -323,7 +323,9 @@ public final class BenchRun {
                     o.problems.add(mode + ": " + r.slabDoubleFrees + " double frees refused by the slab");
                 }
                 if (o.pinMap.isEmpty()) {
-                    for (PinRecord p : r.pins) {
+                    List<PinRecord> pins = new ArrayList<>(r.pins);
+                    pins.sort(java.util.Comparator.comparing(PinRecord::role).thenComparingInt(PinRecord::index));
+                    for (PinRecord p : pins) {
                         o.pinMap.add(p.role() + p.index() + "@cpu" + (p.requestedCpu() >= 0 ? p.requestedCpu()
                                 : p.cpuNow() + "(unpinned)") + "(core " + p.core() + ", pkg " + p.pkg() + ")"
                                 + (p.verified() || p.requestedCpu() < 0 ? "" : " NOT VERIFIED: " + p.note()));
