@@ -13,16 +13,20 @@ import java.util.Locale;
 public record BenchConfig(Backend backend, int readers, int writers, String churn, int stable, String distribution,
         long handlerWork, String rcuFlavour, PinningPlan pins) {
 
-    /** A file-name-safe identifier, unique within a profile. */
+    /** A file-name-safe identifier, unique within a profile: {@code backendKey_configKey}. */
     public String id() {
-        StringBuilder sb = new StringBuilder();
-        sb.append(backend.cliName());
-        if (!rcuFlavour.equals("-")) {
-            sb.append('-').append(rcuFlavour);
-        }
-        sb.append("_r").append(readers).append("_w").append(writers).append("_churn-").append(churn)
-                .append("_s").append(stable).append('_').append(distribution).append("_h").append(handlerWork);
-        return sb.toString();
+        return backendKey() + "_" + configKey();
+    }
+
+    /** The back-end and its RCU flavour, file-name safe: {@code seqcount-rcu-qsbr}. */
+    public String backendKey() {
+        return rcuFlavour.equals("-") ? backend.cliName() : backend.cliName() + "-" + rcuFlavour;
+    }
+
+    /** Everything but the back-end, file-name safe: {@code r1_w1_churn-max_s1024_uniform_h0}. */
+    public String configKey() {
+        return "r" + readers + "_w" + writers + "_churn-" + churn + "_s" + stable + "_" + distribution + "_h"
+                + handlerWork;
     }
 
     /** The row label in tables: back-end, with its RCU flavour where it has one. */

@@ -12,6 +12,7 @@ import dev.uprobebench.pin.ThreadPinner.PinRecord;
 import dev.uprobebench.report.ConfigOutcome;
 import dev.uprobebench.report.Histograms;
 import dev.uprobebench.report.JmhResults;
+import dev.uprobebench.report.ReportPages;
 import dev.uprobebench.report.Summary;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -53,6 +54,9 @@ public final class BenchRun {
     private final Path home;
     private final Path reportsRoot;
     private final PrintStream out;
+    private final FlameGraphs flames;
+    /** Notes shown in the summary; profiling may add to them during the run. */
+    private final List<String> runNotes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Path dir;
     private final List<ConfigOutcome> outcomes = new ArrayList<>();
     private final List<BenchConfig> configs = new ArrayList<>();
@@ -64,6 +68,7 @@ public final class BenchRun {
         this.home = home;
         this.reportsRoot = reportsRoot;
         this.out = out;
+        this.flames = new FlameGraphs(profile, out);
     }
 
     /** The report directory (after {@link #execute()} started). */
@@ -92,10 +97,14 @@ public final class BenchRun {
         Map<String, Object> env = Environment.collect(topology, doctor, home);
         List<String> warnings = doctor.stream().filter(f -> f.level().equals("warn"))
                 .map(f -> f.check() + ": " + f.seen()).collect(Collectors.toList());
-        List<String> notes = new ArrayList<>(expansion.notes());
+        runNotes.addAll(expansion.notes());
+        flames.prepare();
+        runNotes.addAll(flames.notes());
+        env.put("profiler", flames.enabled() ? "async-profiler 4.5, event " + flames.event()
+                : profile.bool("profiling") ? "off: " + String.join("; ", flames.notes()) : "not requested");
         header = new Summary.Header(profile.name(), profile.question(), stamp, env.get("cpuModel") + ", "
                 + topology.describe() + ", " + env.get("kernel"), String.valueOf(env.get("jvm")),
-                pinningText(), warnings, notes, "running");
+                pinningText(), warnings, runNotes, "running");
         write("profile.properties", profile.toProperties());
         write("environment.json", GSON.toJson(env));
         writeResults();
@@ -126,9 +135,11 @@ public final class BenchRun {
             }
             writeResults();
         }
+        flames.writeDiffs(dir, outcomes);
         finished = true;
         header = withState(failures == 0 ? "complete" : "complete with " + failures + " failed configuration(s)");
-        writeResults();
+        out.println("drawing plots ...");
+        writeResults(true);
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
@@ -136,6 +147,7 @@ public final class BenchRun {
         }
         long violations = outcomes.stream().mapToLong(o -> o.violations).sum();
         out.println("summary: " + dir.resolve("summary.md"));
+        out.println("page: " + dir.resolve("index.html"));
         out.println("report: " + dir);
         if (failures > 0) {
             return 1;
@@ -173,7 +185,7 @@ public final class BenchRun {
         }
         header = withState("interrupted");
         try {
-            writeResults();
+            writeResults(true);
             System.err.println("interrupted: what finished is in " + dir);
         } catch (RuntimeException e) {
             System.err.println("interrupted, and the report could not be completed: " + e.getMessage());
@@ -183,6 +195,8 @@ public final class BenchRun {
     private ConfigOutcome outcomeOf(BenchConfig c) {
         ConfigOutcome o = new ConfigOutcome();
         o.id = c.id();
+        o.backendKey = c.backendKey();
+        o.configKey = c.configKey();
         o.label = c.label();
         o.scenario = c.scenario();
         o.backend = c.backend().cliName();
@@ -213,11 +227,18 @@ public final class BenchRun {
 
     private void runConfig(BenchConfig c, ConfigOutcome o) {
         try {
-            runMode(c, o, "throughput");
+            runThroughput(c, o);
             if (profile.bool("latency")) {
-                runMode(c, o, "latency");
+                runMode(c, o, "latency", false);
             }
             collect(c, o);
+            if (flames.enabled()) {
+                try {
+                    flames.convert(dir, c, o);
+                } catch (IOException | RuntimeException e) {
+                    o.problems.add("flame graph conversion failed: " + rootMessage(e));
+                }
+            }
             o.status = ConfigOutcome.OK;
         } catch (RunnerException | RuntimeException e) {
             o.status = ConfigOutcome.FAILED;
@@ -242,7 +263,22 @@ public final class BenchRun {
         return (t == e ? "" : t.getClass().getSimpleName() + ": ") + (m == null ? t.toString() : m.split("\n")[0]);
     }
 
-    private void runMode(BenchConfig c, ConfigOutcome o, String mode) throws RunnerException {
+    /** The throughput run, profiled when profiling is on; a profiler that breaks it is dropped. */
+    private void runThroughput(BenchConfig c, ConfigOutcome o) throws RunnerException {
+        if (!flames.enabled()) {
+            runMode(c, o, "throughput", false);
+            return;
+        }
+        try {
+            runMode(c, o, "throughput", true);
+        } catch (RunnerException | RuntimeException e) {
+            runMode(c, o, "throughput", false); // again without the profiler; if this fails too, so be it
+            runNotes.add(flames.disable(rootMessage(e)));
+            out.println("  " + runNotes.get(runNotes.size() - 1));
+        }
+    }
+
+    private void runMode(BenchConfig c, ConfigOutcome o, String mode, boolean profiled) throws RunnerException {
         Path raw = dir.resolve("raw").resolve(c.id()).resolve(mode);
         List<String> jvmArgs = new ArrayList<>();
         for (String a : profile.get("jvm-args").split("\\s+")) {
@@ -277,6 +313,9 @@ public final class BenchRun {
                 .shouldFailOnError(true);
         if (profile.bool("gc-profiler") && mode.equals("throughput")) {
             b.addProfiler(GCProfiler.class);
+        }
+        if (profiled) {
+            flames.attach(b, dir, c);
         }
         new Runner(b.build()).run();
     }
@@ -345,6 +384,7 @@ public final class BenchRun {
             }
         }
         o.latency.clear();
+        o.curves.clear();
         if (!logs.isEmpty()) {
             for (int i = 0; i < logs.size(); i++) {
                 String name = c.id() + (logs.size() > 1 ? "-fork" + (i + 1) : "") + ".hlog";
@@ -355,6 +395,7 @@ public final class BenchRun {
                     continue;
                 }
                 o.latency.put(e.getKey(), Histograms.percentiles(e.getValue()));
+                o.curves.put(e.getKey(), Histograms.curve(e.getValue()));
                 Histograms.writeHgrm(e.getValue(), dir.resolve("latency").resolve(c.id() + "-" + e.getKey() + ".hgrm"),
                         1000.0);
             }
@@ -362,7 +403,12 @@ public final class BenchRun {
     }
 
     /** Rewrites jmh-results.json, invariants.json and summary.md from what has finished. */
-    private synchronized void writeResults() {
+    private void writeResults() {
+        writeResults(false);
+    }
+
+    /** As {@link #writeResults()}, and with plots and index.html (at the end, and on interrupt). */
+    private synchronized void writeResults(boolean withPlots) {
         JsonArray all = new JsonArray();
         for (BenchConfig c : configs) {
             for (String mode : List.of("throughput", "latency")) {
@@ -378,7 +424,7 @@ public final class BenchRun {
         }
         write("jmh-results.json", GSON.toJson(all));
         write("invariants.json", GSON.toJson(outcomes));
-        write("summary.md", Summary.render(header, outcomes));
+        ReportPages.write(dir, header, outcomes, withPlots);
     }
 
     private void write(String name, String text) {

@@ -17,6 +17,10 @@ public final class ConfigOutcome {
     public static final String INTERRUPTED = "interrupted";
 
     public String id;
+    /** The back-end and RCU flavour, file-name safe ({@code seqcount-rcu-qsbr}). */
+    public String backendKey;
+    /** Everything but the back-end, file-name safe ({@code r1_w1_churn-max_s1024_uniform_h0}). */
+    public String configKey;
     public String label;
     public String scenario;
     public String backend;
@@ -43,6 +47,8 @@ public final class ConfigOutcome {
 
     /** Latency percentiles in ns per tag (hit, register, unregister). */
     public Map<String, Map<String, Long>> latency = new LinkedHashMap<>();
+    /** Latency percentile curves per tag: [percentile, ns] pairs, for plots. */
+    public Map<String, List<double[]>> curves = new LinkedHashMap<>();
     /** Timer floor in ns (an empty timed section), from the latency run. */
     public Map<String, Long> timerFloorNanos = new LinkedHashMap<>();
 

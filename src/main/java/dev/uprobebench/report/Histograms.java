@@ -50,6 +50,18 @@ public final class Histograms {
         }
     }
 
+    /** Percentiles of the plotted curves (HdrHistogram's plotter shows the same range). */
+    public static final double[] CURVE_PERCENTILES = {0, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.995, 99.999};
+
+    /** [percentile, ns] pairs at {@link #CURVE_PERCENTILES}. */
+    public static List<double[]> curve(Histogram h) {
+        List<double[]> out = new java.util.ArrayList<>();
+        for (double p : CURVE_PERCENTILES) {
+            out.add(new double[] {p, h.getValueAtPercentile(p)});
+        }
+        return out;
+    }
+
     /** p50, p90, p99, p99.9, p99.99, max and count, in ns. */
     public static Map<String, Long> percentiles(Histogram h) {
         Map<String, Long> m = new LinkedHashMap<>();

@@ -23,6 +23,12 @@ public final class Summary {
     }
 
     public static String render(Header h, List<ConfigOutcome> outcomes) {
+        return render(h, outcomes, Map.of(), List.of());
+    }
+
+    /** With links to each scenario's plots ({@code plots/<name>.png|svg}). */
+    public static String render(Header h, List<ConfigOutcome> outcomes, Map<String, List<String>> plots,
+            List<String> plotProblems) {
         StringBuilder sb = new StringBuilder();
         sb.append("# uprobe-bench: profile `").append(h.profile()).append("`\n\n");
         if (!h.question().isEmpty()) {
@@ -50,6 +56,10 @@ public final class Summary {
 
         for (Map.Entry<String, List<ConfigOutcome>> e : byScenario(outcomes).entrySet()) {
             sb.append("## ").append(e.getKey()).append("\n\n");
+            for (String plot : plots.getOrDefault(e.getKey(), List.of())) {
+                sb.append("![").append(plot).append("](plots/").append(plot).append(".png) ([SVG](plots/").append(plot)
+                        .append(".svg))\n\n");
+            }
             sb.append("Hits/s are totals over all readers (JMH score ± 99.9% confidence half-width); ratios compare ");
             sb.append("with `unsync` (no churn, same readers) and `rwlock` (same configuration). Hit latency in ns, ");
             sb.append("writer latency in µs.\n\n");
@@ -105,6 +115,7 @@ public final class Summary {
         for (ConfigOutcome o : outcomes) {
             o.problems.forEach(p -> problems.add("`" + o.id + "`: " + p));
         }
+        problems.addAll(plotProblems);
         if (!h.notes().isEmpty() || !problems.isEmpty()) {
             sb.append("## Notes\n\n");
             h.notes().forEach(n -> sb.append("- ").append(n).append('\n'));
@@ -112,10 +123,22 @@ public final class Summary {
             sb.append('\n');
         }
         sb.append("## Files\n\n");
+        sb.append("- `index.html`: this report with plots, for a browser (self-contained)\n");
         sb.append("- `jmh-results.json`: JMH's JSON for every run (loads in JMH Visualizer)\n");
         sb.append("- `latency/<configuration>-{hit,register,unregister}.hgrm`: percentile distributions "
                 + "(HdrHistogram plotter; values in µs), `latency/<configuration>*.hlog`: interval logs (ns)\n");
         sb.append("- `invariants.json`, `environment.json`, `profile.properties`, `jmh/*.log` (JMH's output)\n");
+        boolean flames = outcomes.stream().anyMatch(o -> !o.flamegraphs.isEmpty());
+        if (flames) {
+            sb.append("\n## Flame graphs\n\n");
+            for (ConfigOutcome o : outcomes) {
+                for (String f : o.flamegraphs) {
+                    if (f.endsWith(".html")) {
+                        sb.append("- [").append(f).append("](").append(f).append(")\n");
+                    }
+                }
+            }
+        }
         return sb.toString();
     }
 

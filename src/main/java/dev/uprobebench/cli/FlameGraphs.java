@@ -1,0 +1,230 @@
+package dev.uprobebench.cli;
+
+import dev.uprobebench.report.ConfigOutcome;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+import one.profiler.AsyncProfiler;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+
+/**
+ * CPU flame graphs with async-profiler, and differential flame graphs against {@code rwlock}
+ * with its converter.
+ *
+ * <ul>
+ *   <li>The native library ships inside the {@code tools.profiler:async-profiler} jar; it is
+ *       extracted for this platform at run time (JMH's {@code -prof async} only loads a path).</li>
+ *   <li>The event is chosen by starting the profiler once in this JVM: {@code cpu} (perf events)
+ *       where the kernel allows it, else {@code itimer}; a profiler that cannot start at all turns
+ *       profiling off for the run, and the report says why. The numbers stand either way.</li>
+ *   <li>JMH's async-profiler integration records the measurement iterations only (not warm-up)
+ *       to JFR, with lock contention as a secondary event; the converter turns it into
+ *       {@code flamegraphs/<backend>-<config>.html}, the collapsed stacks, a lock profile where
+ *       there were lock events, and {@code flamegraphs/diff-<backend>-vs-rwlock-<config>.html}.</li>
+ * </ul>
+ */
+final class FlameGraphs {
+    private static final String LIB = "libasyncProfiler.so";
+
+    private final boolean wanted;
+    private final String requestedEvent;
+    private final PrintStream out;
+    private final List<String> notes = new ArrayList<>();
+    private Path library;
+    private String event;
+
+    FlameGraphs(Profile profile, PrintStream out) {
+        this.wanted = profile.bool("profiling");
+        this.requestedEvent = profile.get("profiler-event");
+        this.out = out;
+    }
+
+    boolean enabled() {
+        return library != null && event != null;
+    }
+
+    String event() {
+        return event;
+    }
+
+    List<String> notes() {
+        return notes;
+    }
+
+    /** Extracts the library and picks the event; on failure, profiling is off and a note says why. */
+    void prepare() {
+        if (!wanted) {
+            return;
+        }
+        String platform = platform();
+        if (platform == null) {
+            notes.add("profiling off: async-profiler ships no library for " + System.getProperty("os.name") + "/"
+                    + System.getProperty("os.arch"));
+            return;
+        }
+        try (InputStream in = FlameGraphs.class.getResourceAsStream("/" + platform + "/" + LIB)) {
+            if (in == null) {
+                notes.add("profiling off: " + platform + "/" + LIB + " is not in the async-profiler jar on the classpath");
+                return;
+            }
+            Path dir = Files.createTempDirectory("uprobe-bench-async-profiler");
+            library = dir.resolve(LIB);
+            Files.copy(in, library, StandardCopyOption.REPLACE_EXISTING);
+            library.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+        } catch (IOException e) {
+            notes.add("profiling off: cannot extract " + LIB + ": " + e.getMessage());
+            library = null;
+            return;
+        }
+        List<String> candidates = requestedEvent.equals("auto") ? List.of("cpu", "itimer") : List.of(requestedEvent);
+        List<String> refusals = new ArrayList<>();
+        for (String ev : candidates) {
+            String refusal = probe(ev);
+            if (refusal == null) {
+                event = ev;
+                break;
+            }
+            refusals.add(ev + ": " + refusal);
+        }
+        if (event == null) {
+            notes.add("profiling off: async-profiler could not start here (" + String.join("; ", refusals)
+                    + "); the numbers stand without flame graphs");
+        } else if (!refusals.isEmpty()) {
+            notes.add("flame graphs sample event '" + event + "' because " + String.join("; ", refusals)
+                    + " (perf_event_paranoid or container limits)");
+        } else {
+            notes.add("flame graphs sample event '" + event + "' (async-profiler, measurement iterations only)");
+        }
+        out.println("profiling: " + notes.get(notes.size() - 1));
+    }
+
+    static String platform() {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch");
+        if (os.contains("linux")) {
+            return arch.equals("amd64") || arch.equals("x86_64") ? "linux-x64"
+                    : arch.equals("aarch64") ? "linux-arm64" : null;
+        }
+        return os.contains("mac") ? "macos" : null;
+    }
+
+    /** Starts and stops the profiler with {@code ev}; null when it worked, else why not. */
+    private String probe(String ev) {
+        try {
+            AsyncProfiler p = AsyncProfiler.getInstance(library.toString());
+            p.execute("start,event=" + ev + ",interval=10ms");
+            p.execute("stop");
+            return null;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            String m = e.getMessage();
+            return m == null ? e.toString() : m.split("\n")[0];
+        }
+    }
+
+    /** Adds the profiler to a JMH run, writing JFR under {@code flamegraphs/raw/<id>}. */
+    void attach(ChainedOptionsBuilder b, Path reportDir, BenchConfig c) {
+        if (!enabled()) {
+            return;
+        }
+        Path raw = reportDir.resolve("flamegraphs").resolve("raw").resolve(c.id());
+        b.addProfiler(org.openjdk.jmh.profile.AsyncProfiler.class,
+                "libPath=" + library + ";output=jfr;event=" + event + ";lock=10us;dir=" + raw.toAbsolutePath());
+    }
+
+    /** A run failed with the profiler and passed without: profiling goes off; returns the note. */
+    String disable(String why) {
+        event = null;
+        String note = "profiling turned off: a run failed with async-profiler attached (" + why
+                + ") and passed without it; the numbers stand without flame graphs";
+        notes.add(note);
+        return note;
+    }
+
+    /** Converts a configuration's JFR into its flame graph, collapsed stacks and lock profile. */
+    void convert(Path reportDir, BenchConfig c, ConfigOutcome o) throws IOException {
+        Path raw = reportDir.resolve("flamegraphs").resolve("raw").resolve(c.id());
+        if (!Files.isDirectory(raw)) {
+            return;
+        }
+        Optional<Path> jfr;
+        try (Stream<Path> s = Files.walk(raw)) {
+            jfr = s.filter(p -> p.toString().endsWith(".jfr")).findFirst();
+        }
+        if (jfr.isEmpty()) {
+            o.problems.add("profiling ran but wrote no JFR file under " + reportDir.relativize(raw));
+            return;
+        }
+        Path dir = reportDir.resolve("flamegraphs");
+        String base = c.backendKey() + "-" + c.configKey();
+        String title = c.label() + ", " + c.describe().substring(c.label().length()).trim() + ", " + event;
+        convert("--cpu", "--title", "CPU: " + title, jfr.get().toString(), dir.resolve(base + ".html").toString());
+        convert("--cpu", "-o", "collapsed", jfr.get().toString(), dir.resolve(base + ".collapsed").toString());
+        o.flamegraphs.add("flamegraphs/" + base + ".html");
+        o.flamegraphs.add("flamegraphs/" + base + ".collapsed");
+        Path lockCollapsed = dir.resolve(base + "-lock.collapsed");
+        convert("--lock", "-o", "collapsed", jfr.get().toString(), lockCollapsed.toString());
+        if (Files.exists(lockCollapsed) && Files.size(lockCollapsed) > 0) {
+            convert("--lock", "--title", "Lock contention: " + title, jfr.get().toString(),
+                    dir.resolve(base + "-lock.html").toString());
+            o.flamegraphs.add("flamegraphs/" + base + "-lock.html");
+        } else {
+            Files.deleteIfExists(lockCollapsed);
+        }
+    }
+
+    /** {@code diff-<backend>-vs-rwlock-<config>.html} for every profiled back-end with an rwlock twin. */
+    void writeDiffs(Path reportDir, List<ConfigOutcome> outcomes) {
+        for (ConfigOutcome o : outcomes) {
+            String collapsed = collapsedOf(o);
+            if (collapsed == null || "rwlock".equals(o.backend)) {
+                continue;
+            }
+            ConfigOutcome base = outcomes.stream().filter(b -> "rwlock".equals(b.backend) && b.readers == o.readers
+                    && b.scenario.equals(o.scenario) && collapsedOf(b) != null).findFirst().orElse(null);
+            if (base == null) {
+                continue;
+            }
+            String name = "flamegraphs/diff-" + o.backendKey + "-vs-rwlock-" + o.configKey + ".html";
+            try {
+                convert("--diff", "--title", "CPU: " + o.label + " vs rwlock (frames show " + o.label
+                        + "; red grew, blue shrank)", reportDir.resolve(collapsedOf(base)).toString(),
+                        reportDir.resolve(collapsed).toString(), reportDir.resolve(name).toString());
+                o.flamegraphs.add(name);
+            } catch (IOException | RuntimeException e) {
+                o.problems.add("differential flame graph against rwlock failed: " + e.getMessage());
+            }
+        }
+    }
+
+    static String collapsedOf(ConfigOutcome o) {
+        return o.flamegraphs.stream().filter(f -> f.endsWith(".collapsed") && !f.endsWith("-lock.collapsed")
+                && !f.contains("/diff-")).findFirst().orElse(null);
+    }
+
+    /** Runs the converter in this JVM, keeping its progress lines off the console. */
+    static synchronized void convert(String... args) throws IOException {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(sink, true, StandardCharsets.UTF_8));
+            one.convert.Main.main(args);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("jfr-converter " + String.join(" ", args) + " failed: " + e, e);
+        } finally {
+            System.setOut(saved);
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package dev.uprobebench.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The self-contained {@code index.html}: plots embedded as PNG data, no script, no stylesheet or
+ * font from the network, so that it opens from disk anywhere. Invalid results are red and left
+ * out of the rankings.
+ */
+public final class HtmlReport {
+    private HtmlReport() {
+    }
+
+    static String esc(String s) {
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static final String STYLE = String.join("\n",
+            "body{font-family:sans-serif;margin:2em;max-width:1500px;color:#222}",
+            "table{border-collapse:collapse;margin:0.6em 0 1.4em}",
+            "th,td{border:1px solid #ccc;padding:3px 7px;font-size:13px}",
+            "th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}",
+            "tr.invalid td{background:#fde0e0;color:#b00000}.invalid{color:#b00000;font-weight:bold}",
+            "td.bad{background:#fde0e0;color:#b00000;font-weight:bold}",
+            ".warn{color:#8a5a00}.note{color:#555}img{max-width:100%;border:1px solid #eee;margin:0.4em 0}",
+            "blockquote{border-left:4px solid #ccc;margin:0;padding:0.2em 1em;color:#444}");
+
+    public static String render(Summary.Header h, List<ConfigOutcome> outcomes,
+            Map<String, ReportPages.ScenarioPlots> plots, List<String> plotProblems) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>uprobe-bench: ")
+                .append(esc(h.profile())).append("</title><style>").append(STYLE).append("</style></head><body>\n");
+        sb.append("<h1>uprobe-bench report: profile <code>").append(esc(h.profile())).append("</code></h1>\n");
+        if (!h.question().isEmpty()) {
+            sb.append("<blockquote>").append(esc(h.question())).append("</blockquote>\n");
+        }
+        run(sb, h, outcomes);
+        for (Map.Entry<String, List<ConfigOutcome>> e : Summary.byScenario(outcomes).entrySet()) {
+            scenario(sb, e.getKey(), e.getValue(), outcomes, plots.getOrDefault(e.getKey(),
+                    ReportPages.ScenarioPlots.NONE));
+        }
+        invariants(sb, outcomes);
+        pinning(sb, outcomes);
+        flamegraphs(sb, outcomes);
+        missing(sb, outcomes, h, plotProblems);
+        files(sb);
+        sb.append("</body></html>\n");
+        return sb.toString();
+    }
+
+    private static void run(StringBuilder sb, Summary.Header h, List<ConfigOutcome> outcomes) {
+        long done = outcomes.stream().filter(o -> ConfigOutcome.OK.equals(o.status)).count();
+        long invalid = outcomes.stream().filter(o -> o.violations > 0).count();
+        sb.append("<h2>Run</h2><ul>\n");
+        sb.append("<li>state: <b>").append(esc(h.state())).append("</b>, ").append(done).append(" of ")
+                .append(outcomes.size()).append(" configurations finished");
+        if (invalid > 0) {
+            sb.append(", <span class=\"invalid\">").append(invalid).append(" INVALID</span>");
+        }
+        sb.append("</li>\n<li>started: ").append(esc(h.started())).append("</li>\n");
+        sb.append("<li>machine: ").append(esc(h.machine())).append("</li>\n");
+        sb.append("<li>JVM: ").append(esc(h.jvm())).append("</li>\n");
+        sb.append("<li>pinning: ").append(esc(h.pinning())).append("</li>\n");
+        Map<String, Long> floor = Summary.timerFloor(outcomes);
+        if (!floor.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "<li>timer floor (an empty timed section): p50 %d ns, p99 %d ns, "
+                    + "p99.9 %d ns: hit latencies near these are the timer</li>%n", floor.get("p50"), floor.get("p99"),
+                    floor.get("p99.9")));
+        }
+        for (String w : h.warnings()) {
+            sb.append("<li class=\"warn\">machine warning: ").append(esc(w)).append("</li>\n");
+        }
+        sb.append("</ul>\n");
+    }
+
+    /** Rank among valid results with the same readers in the scenario (1 = most hits/s). */
+    static Integer rank(ConfigOutcome o, List<ConfigOutcome> scenario) {
+        if (!o.valid() || o.hitsPerSec == null) {
+            return null;
+        }
+        List<ConfigOutcome> peers = scenario.stream().filter(p -> p.readers == o.readers && p.valid()
+                && p.hitsPerSec != null).sorted(Comparator.comparingDouble((ConfigOutcome p) -> p.hitsPerSec).reversed())
+                .collect(Collectors.toList());
+        return peers.indexOf(o) + 1;
+    }
+
+    private static void scenario(StringBuilder sb, String title, List<ConfigOutcome> list, List<ConfigOutcome> all,
+            ReportPages.ScenarioPlots plots) {
+        sb.append("<h2>").append(esc(title)).append("</h2>\n");
+        List<Plots.Saved> saved = plots.saved();
+        for (int i = 0; i < saved.size(); i++) {
+            Plots.Saved p = saved.get(i);
+            String alt = "plot " + p.name() + ": " + String.join(", ", plots.series().get(i));
+            sb.append("<a href=\"plots/").append(esc(p.name())).append(".svg\"><img alt=\"").append(esc(alt))
+                    .append("\" src=\"data:image/png;base64,").append(p.pngBase64()).append("\"></a>\n");
+        }
+        sb.append("<table><tr><th>back-end</th><th>readers</th><th>hits/s</th><th>±</th><th>per reader</th>"
+                + "<th>× unsync</th><th>× rwlock</th><th>rank</th><th>writer ops/s</th><th>hit p50 ns</th>"
+                + "<th>hit p99 ns</th><th>hit p99.9 ns</th><th>hit max ns</th><th>register p99 µs</th>"
+                + "<th>unregister p99 µs</th><th>verdict</th><th>flame graphs</th></tr>\n");
+        for (ConfigOutcome o : list) {
+            ConfigOutcome ceiling = Summary.ceilingFor(o, all);
+            ConfigOutcome base = Summary.baselineFor(o, all);
+            Integer rank = rank(o, list);
+            Map<String, Long> hit = o.latency.get("hit");
+            sb.append(o.valid() ? "<tr>" : "<tr class=\"invalid\">");
+            td(sb, esc(o.label), false);
+            td(sb, Integer.toString(o.readers), true);
+            td(sb, Summary.rate(o.hitsPerSec), true);
+            td(sb, Summary.rate(o.hitsPerSecError), true);
+            td(sb, Summary.rate(o.hitsPerSec == null ? null : o.hitsPerSec / o.readers), true);
+            td(sb, Summary.ratio(o.hitsPerSec, ceiling == null ? null : ceiling.hitsPerSec), true);
+            td(sb, Summary.ratio(o.hitsPerSec, base == null ? null : base.hitsPerSec), true);
+            td(sb, rank == null ? "excluded" : Integer.toString(rank), true);
+            td(sb, o.writers == 0 ? "-" : Summary.rate(o.writerOpsPerSec), true);
+            for (String k : List.of("p50", "p99", "p99.9", "max")) {
+                td(sb, hit == null || !hit.containsKey(k) ? "-" : Long.toString(hit.get(k)), true);
+            }
+            td(sb, micros(o.latency.get("register")), true);
+            td(sb, micros(o.latency.get("unregister")), true);
+            td(sb, esc(Summary.verdict(o).replace("**", "")), false);
+            td(sb, links(o.flamegraphs.stream().filter(f -> f.endsWith(".html")).collect(Collectors.toList())), false);
+            sb.append("</tr>\n");
+        }
+        sb.append("</table>\n");
+    }
+
+    private static String micros(Map<String, Long> m) {
+        return m == null || m.getOrDefault("count", 0L) == 0 ? "-"
+                : String.format(Locale.ROOT, "%.1f", m.get("p99") / 1000.0);
+    }
+
+    private static String links(List<String> files) {
+        List<String> out = new ArrayList<>();
+        for (String f : files) {
+            String name = f.substring(f.lastIndexOf('/') + 1);
+            String kind = name.startsWith("diff-") ? "diff vs rwlock" : name.endsWith("-lock.html") ? "locks" : "cpu";
+            out.add("<a href=\"" + esc(f) + "\">" + kind + "</a>");
+        }
+        return String.join(" ", out);
+    }
+
+    private static void td(StringBuilder sb, String content, boolean numeric) {
+        sb.append(numeric ? "<td class=\"n\">" : "<td>").append(content).append("</td>");
+    }
+
+    private static void invariants(StringBuilder sb, List<ConfigOutcome> outcomes) {
+        sb.append("<h2>Invariants</h2><p>Counted on every hit and at teardown; any count makes the result "
+                + "<span class=\"invalid\">INVALID</span>.</p>\n<table><tr><th>configuration</th><th>trials</th>");
+        List<String> kinds = new ArrayList<>();
+        outcomes.forEach(o -> o.invariants.keySet().forEach(k -> {
+            if (!kinds.contains(k)) {
+                kinds.add(k);
+            }
+        }));
+        kinds.forEach(k -> sb.append("<th>").append(esc(k)).append("</th>"));
+        sb.append("<th>verdict</th></tr>\n");
+        for (ConfigOutcome o : outcomes) {
+            sb.append(o.valid() ? "<tr>" : "<tr class=\"invalid\">");
+            td(sb, esc(o.id), false);
+            td(sb, Integer.toString(o.trials), true);
+            for (String k : kinds) {
+                long v = o.invariants.getOrDefault(k, 0L);
+                sb.append(v > 0 ? "<td class=\"n bad\">" : "<td class=\"n\">").append(v).append("</td>");
+            }
+            td(sb, esc(Summary.verdict(o).replace("**", "")), false);
+            sb.append("</tr>\n");
+        }
+        sb.append("</table>\n");
+    }
+
+    private static void pinning(StringBuilder sb, List<ConfigOutcome> outcomes) {
+        sb.append("<h2>Pinning map</h2><p>Where each benchmark thread ran, as read back from the thread after "
+                + "pinning.</p>\n<table><tr><th>configuration</th><th>threads</th></tr>\n");
+        for (ConfigOutcome o : outcomes) {
+            if (!o.pinMap.isEmpty()) {
+                sb.append("<tr>");
+                td(sb, esc(o.id), false);
+                td(sb, esc(String.join(", ", o.pinMap)), false);
+                sb.append("</tr>\n");
+            }
+        }
+        sb.append("</table>\n");
+    }
+
+    private static void flamegraphs(StringBuilder sb, List<ConfigOutcome> outcomes) {
+        List<String> all = new ArrayList<>();
+        outcomes.forEach(o -> o.flamegraphs.stream().filter(f -> f.endsWith(".html")).forEach(all::add));
+        if (all.isEmpty()) {
+            return;
+        }
+        sb.append("<h2>Flame graphs</h2><ul>\n");
+        for (String f : all) {
+            sb.append("<li><a href=\"").append(esc(f)).append("\">").append(esc(f)).append("</a></li>\n");
+        }
+        sb.append("</ul>\n");
+    }
+
+    private static void missing(StringBuilder sb, List<ConfigOutcome> outcomes, Summary.Header h,
+            List<String> plotProblems) {
+        List<ConfigOutcome> missing = outcomes.stream().filter(o -> !ConfigOutcome.OK.equals(o.status))
+                .collect(Collectors.toList());
+        if (!missing.isEmpty()) {
+            sb.append("<h2>Missing</h2><ul>\n");
+            for (ConfigOutcome o : missing) {
+                sb.append("<li class=\"invalid\">").append(esc(o.id)).append(": ").append(esc(o.status))
+                        .append(o.message == null ? "" : ": " + esc(o.message)).append("</li>\n");
+            }
+            sb.append("</ul>\n");
+        }
+        List<String> notes = new ArrayList<>(h.notes());
+        notes.addAll(plotProblems);
+        outcomes.forEach(o -> o.problems.forEach(p -> notes.add(o.id + ": " + p)));
+        if (!notes.isEmpty()) {
+            sb.append("<h2>Notes</h2><ul>\n");
+            notes.forEach(n -> sb.append("<li class=\"note\">").append(esc(n)).append("</li>\n"));
+            sb.append("</ul>\n");
+        }
+    }
+
+    private static void files(StringBuilder sb) {
+        sb.append("<h2>Files</h2><ul>\n");
+        for (String[] f : new String[][] {{"summary.md", "the same tables in Markdown"},
+                {"jmh-results.json", "JMH's JSON (loads in JMH Visualizer)"},
+                {"invariants.json", "per configuration: counts, pins, latency percentiles"},
+                {"environment.json", "machine, JVM, doctor findings, git commit"},
+                {"profile.properties", "the profile as resolved"}, {"latency/", "HdrHistogram .hgrm and .hlog files"},
+                {"plots/", "every plot as PNG and SVG"}}) {
+            sb.append("<li><a href=\"").append(f[0]).append("\">").append(f[0]).append("</a>: ").append(esc(f[1]))
+                    .append("</li>\n");
+        }
+        sb.append("</ul>\n");
+    }
+}

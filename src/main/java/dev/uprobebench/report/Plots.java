@@ -1,0 +1,170 @@
+package dev.uprobebench.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The report's plots, drawn with XChart and saved as PNG (embedded in the HTML page) and SVG
+ * (linked from {@code summary.md}): throughput against reader count with error bars, and latency
+ * percentile curves on HdrHistogram's percentile axis.
+ */
+public final class Plots {
+    /** A saved plot: its file base name (under {@code plots/}) and the PNG, base64-encoded. */
+    public record Saved(String name, String pngBase64) {
+    }
+
+    private static final int WIDTH = 900;
+    private static final int HEIGHT = 480;
+
+    private Plots() {
+    }
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private static XYChart chart(String title, String x, String y) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        XYStyler s = c.getStyler();
+        s.setLegendPosition(Styler.LegendPosition.OutsideE);
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotGridLinesColor(new Color(0xdddddd));
+        return c;
+    }
+
+    private static void mark(XYSeries s, ConfigOutcome o) {
+        s.setMarker(SeriesMarkers.CIRCLE);
+        if (!o.valid()) {
+            s.setLineColor(Color.RED);
+            s.setMarkerColor(Color.RED);
+            s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        }
+    }
+
+    /** Label of a series: the back-end, and INVALID when any of its points is. */
+    private static String seriesName(String label, List<ConfigOutcome> points) {
+        boolean invalid = points.stream().anyMatch(p -> p.violations > 0);
+        return invalid ? label + " (INVALID)" : label;
+    }
+
+    /** Hits per second (millions, over all readers) against readers; one line per back-end. */
+    public static XYChart throughput(String scenario, List<ConfigOutcome> outcomes) {
+        XYChart c = chart("Hit throughput", "readers (threads, one per core)", "M hits/s (all readers)");
+        c.getStyler().setXAxisDecimalPattern("0");
+        c.getStyler().setYAxisMin(0.0);
+        Map<String, List<ConfigOutcome>> byLabel = new LinkedHashMap<>();
+        for (ConfigOutcome o : outcomes) {
+            if (o.hitsPerSec != null) {
+                byLabel.computeIfAbsent(o.label, k -> new ArrayList<>()).add(o);
+            }
+        }
+        for (Map.Entry<String, List<ConfigOutcome>> e : byLabel.entrySet()) {
+            List<ConfigOutcome> pts = e.getValue();
+            pts.sort((a, b) -> Integer.compare(a.readers, b.readers));
+            double[] x = new double[pts.size()];
+            double[] y = new double[pts.size()];
+            double[] err = new double[pts.size()];
+            for (int i = 0; i < pts.size(); i++) {
+                x[i] = pts.get(i).readers;
+                y[i] = pts.get(i).hitsPerSec / 1e6;
+                Double er = pts.get(i).hitsPerSecError;
+                err[i] = er == null ? 0 : Math.min(er / 1e6, y[i]);
+            }
+            XYSeries s = c.addSeries(seriesName(e.getKey(), pts), x, y, err);
+            mark(s, pts.get(pts.size() - 1));
+        }
+        return c;
+    }
+
+    /**
+     * The x value of a percentile on HdrHistogram's axis, in decades: {@code log10(1 / (1 - p))},
+     * so that 90%, 99%, 99.9% ... are evenly spaced at 1, 2, 3 ...
+     */
+    static double percentileAxis(double percentile) {
+        return Math.log10(1.0 / (1.0 - Math.min(percentile, 99.9999) / 100.0));
+    }
+
+    /** Tick label of a value drawn as its log10: the value itself, two significant digits. */
+    static String powerOfTenLabel(double log10) {
+        double v = Math.pow(10, log10);
+        java.math.BigDecimal b = new java.math.BigDecimal(v).round(new java.math.MathContext(2));
+        return new java.text.DecimalFormat("#,##0.###").format(b);
+    }
+
+    /** Tick label of a decade on the percentile axis ("99.9%"); blank between decades. */
+    static String percentileLabel(double decades) {
+        long d = Math.round(decades);
+        if (Math.abs(decades - d) > 1e-6 || d < 0) {
+            return "";
+        }
+        java.math.BigDecimal hundred = java.math.BigDecimal.valueOf(100);
+        return hundred.subtract(hundred.scaleByPowerOfTen((int) -d)).stripTrailingZeros().toPlainString() + "%";
+    }
+
+    /** Latency (ns, log) against percentile (50% .. 99.999%) for {@code tag}; one line per back-end. */
+    public static XYChart latency(String title, List<ConfigOutcome> outcomes, String tag, String unit, double unitNanos) {
+        XYChart c = chart(title, "percentile (log scale of 1/(1-p), as HdrHistogram plots it)",
+                tag + " latency (" + unit + ", log scale)");
+        c.getStyler().setXAxisMin(0.0);
+        c.getStyler().setXAxisMax(5.0);
+        c.getStyler().setxAxisTickLabelsFormattingFunction(Plots::percentileLabel);
+        c.getStyler().setyAxisTickLabelsFormattingFunction(Plots::powerOfTenLabel);
+        for (ConfigOutcome o : outcomes) {
+            List<double[]> curve = o.curves.get(tag);
+            if (curve == null || curve.isEmpty()) {
+                continue;
+            }
+            List<double[]> pts = new ArrayList<>();
+            for (double[] p : curve) {
+                if (p[0] >= 50 && p[1] > 0) {
+                    pts.add(p);
+                }
+            }
+            if (pts.isEmpty()) {
+                continue;
+            }
+            double[] x = new double[pts.size()];
+            double[] y = new double[pts.size()];
+            for (int i = 0; i < pts.size(); i++) {
+                x[i] = percentileAxis(pts.get(i)[0]);
+                y[i] = Math.log10(Math.max(pts.get(i)[1] / unitNanos, 1e-3)); // drawn in decades
+            }
+            XYSeries s = c.addSeries(seriesName(o.label, List.of(o)), x, y);
+            mark(s, o);
+        }
+        return c;
+    }
+
+    /** Writes {@code plots/<name>.png} and {@code .svg} under {@code reportDir}. */
+    public static Saved save(XYChart chart, Path reportDir, String name) throws IOException {
+        Path dir = reportDir.resolve("plots");
+        Files.createDirectories(dir);
+        String base = dir.resolve(name).toString();
+        BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
+        VectorGraphicsEncoder.saveVectorGraphic(chart, base, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        return new Saved(name, Base64.getEncoder().encodeToString(png));
+    }
+
+    /** True when the chart has at least one series (XChart refuses to draw an empty chart). */
+    public static boolean hasData(XYChart chart) {
+        return !chart.getSeriesMap().isEmpty();
+    }
+}

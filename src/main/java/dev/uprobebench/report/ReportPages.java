@@ -1,0 +1,90 @@
+package dev.uprobebench.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.knowm.xchart.XYChart;
+
+/**
+ * Writes a report's pages from its outcomes: {@code summary.md} always, and with plots,
+ * {@code plots/*.png|svg} and the self-contained {@code index.html}.
+ */
+public final class ReportPages {
+    /** The plots of one scenario: file base names, PNGs, and the series each one shows. */
+    public record ScenarioPlots(List<Plots.Saved> saved, List<List<String>> series) {
+        static final ScenarioPlots NONE = new ScenarioPlots(List.of(), List.of());
+    }
+
+    private ReportPages() {
+    }
+
+    /** Writes summary.md, and when {@code withPlots}, the plots and index.html. */
+    public static void write(Path dir, Summary.Header header, List<ConfigOutcome> outcomes, boolean withPlots) {
+        Map<String, ScenarioPlots> plots = new LinkedHashMap<>();
+        List<String> plotProblems = new ArrayList<>();
+        if (withPlots) {
+            int n = 0;
+            for (Map.Entry<String, List<ConfigOutcome>> e : Summary.byScenario(outcomes).entrySet()) {
+                n++;
+                try {
+                    plots.put(e.getKey(), plot(dir, n, e.getKey(), e.getValue()));
+                } catch (IOException | RuntimeException ex) {
+                    plotProblems.add("plots of '" + e.getKey() + "' could not be drawn: " + ex);
+                }
+            }
+        }
+        Map<String, List<String>> links = new LinkedHashMap<>();
+        plots.forEach((k, v) -> links.put(k, v.saved().stream().map(Plots.Saved::name).collect(Collectors.toList())));
+        writeAtomically(dir.resolve("summary.md"), Summary.render(header, outcomes, links, plotProblems));
+        if (withPlots) {
+            writeAtomically(dir.resolve("index.html"), HtmlReport.render(header, outcomes, plots, plotProblems));
+        }
+    }
+
+    static ScenarioPlots plot(Path dir, int n, String scenario, List<ConfigOutcome> outcomes) throws IOException {
+        List<Plots.Saved> saved = new ArrayList<>();
+        List<List<String>> series = new ArrayList<>();
+        XYChart t = Plots.throughput(scenario, outcomes);
+        if (Plots.hasData(t)) {
+            saved.add(Plots.save(t, dir, "s" + n + "-throughput"));
+            series.add(new ArrayList<>(t.getSeriesMap().keySet()));
+        }
+        List<Integer> readerCounts = outcomes.stream().map(o -> o.readers).distinct().sorted()
+                .collect(Collectors.toList());
+        for (int r : readerCounts) {
+            List<ConfigOutcome> at = outcomes.stream().filter(o -> o.readers == r).collect(Collectors.toList());
+            XYChart h = Plots.latency("Hit latency, " + r + " reader" + (r == 1 ? "" : "s"), at, "hit", "ns", 1);
+            if (Plots.hasData(h)) {
+                saved.add(Plots.save(h, dir, "s" + n + "-hit-latency-r" + r));
+                series.add(new ArrayList<>(h.getSeriesMap().keySet()));
+            }
+            for (String tag : List.of("unregister", "register")) {
+                XYChart w = Plots.latency(tag + " latency (writer), " + r + " reader" + (r == 1 ? "" : "s"), at, tag,
+                        "µs", 1000);
+                if (Plots.hasData(w)) {
+                    saved.add(Plots.save(w, dir, "s" + n + "-" + tag + "-latency-r" + r));
+                    series.add(new ArrayList<>(w.getSeriesMap().keySet()));
+                }
+            }
+        }
+        return new ScenarioPlots(saved, series);
+    }
+
+    static void writeAtomically(Path target, String text) {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+}
