@@ -119,16 +119,51 @@ final class FlameGraphs {
         return os.contains("mac") ? "macos" : null;
     }
 
-    /** Starts and stops the profiler with {@code ev}; null when it worked, else why not. */
+    /**
+     * Starts and stops the profiler with {@code ev} in a child JVM (as the benchmark forks will);
+     * null when it worked, else why not. Not in this JVM: once loaded here, the library would not
+     * bind to JMH's own profiler class, which loads it again by path.
+     */
     private String probe(String ev) {
+        String javaCmd = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(javaCmd, "-cp", System.getProperty("java.class.path"),
+                Probe.class.getName(), library.toString(), ev).redirectErrorStream(true);
         try {
-            AsyncProfiler p = AsyncProfiler.getInstance(library.toString());
-            p.execute("start,event=" + ev + ",interval=10ms");
-            p.execute("stop");
-            return null;
-        } catch (IOException | RuntimeException | LinkageError e) {
-            String m = e.getMessage();
-            return m == null ? e.toString() : m.split("\n")[0];
+            Process p = pb.start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "the probe did not finish within 60 s";
+            }
+            if (p.exitValue() == 0) {
+                return null;
+            }
+            String last = output.isEmpty() ? "exit " + p.exitValue() : output.lines().reduce((x, y) -> y).orElse("");
+            return last;
+        } catch (IOException e) {
+            return "cannot start a JVM to probe it: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /** The child JVM of {@link #probe}: {@code Probe LIBRARY EVENT}; exit 0 when the profiler ran. */
+    public static final class Probe {
+        private Probe() {
+        }
+
+        public static void main(String[] args) {
+            try {
+                AsyncProfiler p = AsyncProfiler.getInstance(args[0]);
+                p.execute("start,event=" + args[1] + ",interval=10ms");
+                p.execute("stop");
+                System.exit(0);
+            } catch (IOException | RuntimeException | LinkageError e) {
+                String m = e.getMessage();
+                System.out.println(m == null ? e.toString() : m.split("\n")[0]);
+                System.exit(1);
+            }
         }
     }
 

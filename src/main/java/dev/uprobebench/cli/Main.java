@@ -21,6 +21,7 @@ import java.util.List;
  *   run-bench.sh list                                          back-ends and profiles
  *   run-bench.sh torture BACKEND [--seconds N] [--readers R] [--writers W] [--rcu-flavour F]
  *   run-bench.sh doctor                                        machine fitness for benchmarking
+ *   run-bench.sh compare REPORT_A REPORT_B                     ratios B/A with confidence intervals
  *   run-bench.sh keys                                          every profile key, its default and values
  * </pre>
  *
@@ -63,6 +64,8 @@ public final class Main {
                     return OK;
                 case "torture":
                     return torture(args, out);
+                case "compare":
+                    return CompareCommand.run(args, home().resolve("reports"), out);
                 case "help":
                 case "--help":
                 case "-h":
@@ -94,6 +97,7 @@ public final class Main {
         out.println("usage: ./run-bench.sh [PROFILE] [--set key=value]... [--out DIR]");
         out.println("       ./run-bench.sh list | doctor | keys");
         out.println("       ./run-bench.sh torture BACKEND [--seconds N] [--readers R] [--writers W] [--rcu-flavour F]");
+        out.println("       ./run-bench.sh compare REPORT_A REPORT_B");
         out.println("PROFILE is a name under profiles/ (default: quick) or a path to a .properties file.");
     }
 

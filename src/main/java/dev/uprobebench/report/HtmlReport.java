@@ -16,6 +16,11 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
+    /** HTML-escapes text. */
+    public static String escape(String s) {
+        return esc(s);
+    }
+
     static String esc(String s) {
         return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
