@@ -163,7 +163,8 @@ final class CompareCommand {
         }
         List<String> pinDiff = new ArrayList<>();
         for (Row r : rows) {
-            if (!Objects.equals(r.a().pinMap, r.b().pinMap) || !Objects.equals(r.a().pinPolicy, r.b().pinPolicy)) {
+            if (!Objects.equals(new java.util.TreeSet<>(r.a().pinMap), new java.util.TreeSet<>(r.b().pinMap))
+                    || !Objects.equals(r.a().pinPolicy, r.b().pinPolicy)) {
                 pinDiff.add(r.id());
             }
         }
@@ -196,7 +197,10 @@ final class CompareCommand {
         sb.append("- A: `").append(a).append("`\n- B: `").append(b).append("`\n");
         sb.append("- ratio: B/A of mean hits/s, with a ").append((int) (Comparison.CONFIDENCE * 100))
                 .append("% confidence interval from JMH's per-iteration data (delta method, Welch t); the verdict "
-                        + "says faster or slower only when the interval excludes 1\n\n");
+                        + "says faster or slower only when the interval excludes 1\n");
+        sb.append("- caveat: the interval reflects iteration-to-iteration noise within each run; run-to-run "
+                + "variance (JIT, memory layout, the machine) is only captured with several forks (`--set forks=3` "
+                + "or more) in both runs\n\n");
         for (String w : warnings) {
             sb.append("> **warning:** ").append(w).append("\n\n");
         }
@@ -231,7 +235,8 @@ final class CompareCommand {
                 .append(HtmlReport.escape(a.toString())).append("</code></li><li>B: <code>")
                 .append(HtmlReport.escape(b.toString())).append("</code></li><li>B/A of mean hits/s with a 95% "
                         + "confidence interval from JMH's per-iteration data; a verdict only when the interval excludes 1"
-                        + "</li></ul>\n");
+                        + "</li><li>caveat: the interval reflects iteration-to-iteration noise within each run; "
+                        + "run-to-run variance is only captured with several forks in both runs</li></ul>\n");
         for (String w : warnings) {
             sb.append("<p class=\"warn\">warning: ").append(HtmlReport.escape(w)).append("</p>\n");
         }

@@ -6,8 +6,10 @@ import org.apache.commons.math3.distribution.TDistribution;
 
 /**
  * The ratio of two runs' mean throughput, B / A, with a confidence interval from their
- * per-iteration samples: the delta method on the ratio of two independent means, with
- * Welch-Satterthwaite degrees of freedom for the t quantile.
+ * per-iteration samples: the delta method on the log of the ratio of two independent means (so the
+ * interval stays positive and is symmetric in A and B), with Welch-Satterthwaite degrees of
+ * freedom for the t quantile. Iterations of one fork are not independent of each other's JIT and
+ * memory layout, so an interval from a single fork understates run-to-run variance.
  */
 public record Comparison(double ratio, double low, double high, int nA, int nB, String verdict) {
     public static final double CONFIDENCE = 0.95;
@@ -30,13 +32,12 @@ public record Comparison(double ratio, double low, double high, int nA, int nB, 
         }
         double va = variance(a, ma) / na; // variance of the mean
         double vb = variance(b, mb) / nb;
-        double relVar = vb / (mb * mb) + va / (ma * ma);
-        double se = Math.abs(r) * Math.sqrt(relVar);
+        double seLog = Math.sqrt(vb / (mb * mb) + va / (ma * ma)); // standard error of log(B/A)
         double df = welchDf(va, na, vb, nb);
         double t = df > 0 && Double.isFinite(df) ? new TDistribution(df).inverseCumulativeProbability(
                 0.5 + CONFIDENCE / 2) : 1.959964;
-        double low = r - t * se;
-        double high = r + t * se;
+        double low = r * Math.exp(-t * seLog);
+        double high = r * Math.exp(t * seLog);
         String verdict = low > 1 ? FASTER : high < 1 ? SLOWER : SAME;
         return new Comparison(r, low, high, na, nb, verdict);
     }

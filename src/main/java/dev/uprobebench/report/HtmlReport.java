@@ -1,5 +1,7 @@
 package dev.uprobebench.report;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,7 +37,7 @@ public final class HtmlReport {
             ".warn{color:#8a5a00}.note{color:#555}img{max-width:100%;border:1px solid #eee;margin:0.4em 0}",
             "blockquote{border-left:4px solid #ccc;margin:0;padding:0.2em 1em;color:#444}");
 
-    public static String render(Summary.Header h, List<ConfigOutcome> outcomes,
+    public static String render(Path dir, Summary.Header h, List<ConfigOutcome> outcomes,
             Map<String, ReportPages.ScenarioPlots> plots, List<String> plotProblems) {
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>uprobe-bench: ")
@@ -53,7 +55,7 @@ public final class HtmlReport {
         pinning(sb, outcomes);
         flamegraphs(sb, outcomes);
         missing(sb, outcomes, h, plotProblems);
-        files(sb);
+        files(sb, dir);
         sb.append("</body></html>\n");
         return sb.toString();
     }
@@ -228,7 +230,8 @@ public final class HtmlReport {
         }
     }
 
-    private static void files(StringBuilder sb) {
+    /** Links the report's files that exist (an interrupted run may lack some). */
+    private static void files(StringBuilder sb, Path dir) {
         sb.append("<h2>Files</h2><ul>\n");
         for (String[] f : new String[][] {{"summary.md", "the same tables in Markdown"},
                 {"jmh-results.json", "JMH's JSON (loads in JMH Visualizer)"},
@@ -236,6 +239,9 @@ public final class HtmlReport {
                 {"environment.json", "machine, JVM, doctor findings, git commit"},
                 {"profile.properties", "the profile as resolved"}, {"latency/", "HdrHistogram .hgrm and .hlog files"},
                 {"plots/", "every plot as PNG and SVG"}}) {
+            if (!Files.exists(dir.resolve(f[0]))) {
+                continue;
+            }
             sb.append("<li><a href=\"").append(f[0]).append("\">").append(f[0]).append("</a>: ").append(esc(f[1]))
                     .append("</li>\n");
         }

@@ -45,7 +45,7 @@ public final class ReportPages {
         plots.forEach((k, v) -> links.put(k, v.saved().stream().map(Plots.Saved::name).collect(Collectors.toList())));
         writeAtomically(dir.resolve("summary.md"), Summary.render(header, outcomes, links, plotProblems));
         if (withPlots) {
-            writeAtomically(dir.resolve("index.html"), HtmlReport.render(header, outcomes, plots, plotProblems));
+            writeAtomically(dir.resolve("index.html"), HtmlReport.render(dir, header, outcomes, plots, plotProblems));
         }
     }
 

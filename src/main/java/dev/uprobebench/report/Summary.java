@@ -72,6 +72,23 @@ public final class Summary {
             sb.append('\n');
         }
 
+        List<ConfigOutcome> alloc = new ArrayList<>();
+        for (ConfigOutcome o : outcomes) {
+            if (o.allocBytesPerOp != null) {
+                alloc.add(o);
+            }
+        }
+        if (!alloc.isEmpty()) {
+            sb.append("## Allocation (JMH gc profiler)\n\n");
+            sb.append("`gc.alloc.rate.norm` over every operation of the throughput run (hits and writer operations); "
+                    + "without churn, it is the hit path's own allocation.\n\n| configuration | bytes/op |\n|---|---:|\n");
+            for (ConfigOutcome o : alloc) {
+                sb.append("| ").append(o.id).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.3f", o.allocBytesPerOp)).append(" |\n");
+            }
+            sb.append('\n');
+        }
+
         sb.append("## Invariants\n\n");
         sb.append("Counted on every hit and at teardown (DESIGN.md section 4); any count makes the result INVALID.\n\n");
         List<String> kinds = kinds(outcomes);
