@@ -26,7 +26,7 @@ import dev.uprobebench.sync.RcuRbTree;
  * seqcount (if a new registration has not already erased it) and frees it after another grace
  * period.
  */
-public final class PercpuRefRegistry extends SeqcountTreeRegistry {
+public final class PercpuRefRegistry extends SeqcountTreeRegistry implements RcuReaders {
     private final Rcu rcu;
     private final PercpuRefs refs;
 
@@ -89,28 +89,13 @@ public final class PercpuRefRegistry extends SeqcountTreeRegistry {
         rcu.synchronize();
     }
 
-    @Override
-    public void readerOnline(CpuSlot slot) {
-        rcu.online(slot.id());
-    }
-
-    @Override
-    public void readerQuiescent(CpuSlot slot) {
-        rcu.quiescent(slot.id());
-    }
-
-    @Override
-    public void readerOffline(CpuSlot slot) {
-        rcu.offline(slot.id());
-    }
-
     /** The per-CPU refs of this registry's uprobes (tests). */
     public PercpuRefs refs() {
         return refs;
     }
 
     @Override
-    public void close() {
-        rcu.close();
+    public Rcu rcu() {
+        return rcu;
     }
 }

@@ -17,7 +17,7 @@ import dev.uprobebench.sync.Rcu;
  * ({@code rcu_sync_enter}) unless another writer left within the last grace period, and a scan of
  * every slot. That cost is measured on the writer side of the benchmarks.
  */
-public final class PercpuRwsemRegistry extends LockedTreeRegistry {
+public final class PercpuRwsemRegistry extends LockedTreeRegistry implements RcuReaders {
     private final Rcu rcu;
     private final PercpuRwSemaphore sem;
 
@@ -48,21 +48,6 @@ public final class PercpuRwsemRegistry extends LockedTreeRegistry {
     }
 
     @Override
-    public void readerOnline(CpuSlot slot) {
-        rcu.online(slot.id());
-    }
-
-    @Override
-    public void readerQuiescent(CpuSlot slot) {
-        rcu.quiescent(slot.id());
-    }
-
-    @Override
-    public void readerOffline(CpuSlot slot) {
-        rcu.offline(slot.id());
-    }
-
-    @Override
     public void synchronize() {
         // Frees are immediate (last put); nothing is deferred.
     }
@@ -78,7 +63,7 @@ public final class PercpuRwsemRegistry extends LockedTreeRegistry {
     }
 
     @Override
-    public void close() {
-        rcu.close();
+    public Rcu rcu() {
+        return rcu;
     }
 }

@@ -22,7 +22,7 @@ import dev.uprobebench.sync.RcuRbTree;
  * <p>The kernel protects this path with RCU Tasks Trace; the flavour here is the profile's choice:
  * QSBR (the default, the closest model of non-preemptible RCU) or memb (a fenced read side).
  */
-public final class SeqcountRcuRegistry extends SeqcountTreeRegistry {
+public final class SeqcountRcuRegistry extends SeqcountTreeRegistry implements RcuReaders {
     private final Rcu rcu;
 
     public SeqcountRcuRegistry(RegistryConfig config) {
@@ -49,21 +49,6 @@ public final class SeqcountRcuRegistry extends SeqcountTreeRegistry {
     }
 
     @Override
-    public void readerOnline(CpuSlot slot) {
-        rcu.online(slot.id());
-    }
-
-    @Override
-    public void readerQuiescent(CpuSlot slot) {
-        rcu.quiescent(slot.id());
-    }
-
-    @Override
-    public void readerOffline(CpuSlot slot) {
-        rcu.offline(slot.id());
-    }
-
-    @Override
     protected void deferFree(Uprobe u) {
         rcu.call(() -> slab.free(u));
     }
@@ -78,13 +63,8 @@ public final class SeqcountRcuRegistry extends SeqcountTreeRegistry {
         rcu.synchronize();
     }
 
-    /** The RCU this back-end runs on (tests). */
+    @Override
     public Rcu rcu() {
         return rcu;
-    }
-
-    @Override
-    public void close() {
-        rcu.close();
     }
 }

@@ -25,7 +25,7 @@ import dev.uprobebench.sync.RcuRbTree;
  * on a zero count (the resurrection is counted; the kernel would queue a second free of U there),
  * nor one on an object that was freed or recycled under it (that use after free is counted).
  */
-public final class SeqcountRcuRfcRegistry extends SeqcountTreeRegistry {
+public final class SeqcountRcuRfcRegistry extends SeqcountTreeRegistry implements RcuReaders {
     private final Rcu rcu;
 
     public SeqcountRcuRfcRegistry(RegistryConfig config) {
@@ -58,21 +58,6 @@ public final class SeqcountRcuRfcRegistry extends SeqcountTreeRegistry {
     }
 
     @Override
-    public void readerOnline(CpuSlot slot) {
-        rcu.online(slot.id());
-    }
-
-    @Override
-    public void readerQuiescent(CpuSlot slot) {
-        rcu.quiescent(slot.id());
-    }
-
-    @Override
-    public void readerOffline(CpuSlot slot) {
-        rcu.offline(slot.id());
-    }
-
-    @Override
     protected void deferFree(Uprobe u) {
         rcu.call(() -> slab.free(u));
     }
@@ -87,12 +72,8 @@ public final class SeqcountRcuRfcRegistry extends SeqcountTreeRegistry {
         rcu.synchronize();
     }
 
+    @Override
     public Rcu rcu() {
         return rcu;
-    }
-
-    @Override
-    public void close() {
-        rcu.close();
     }
 }
