@@ -1,0 +1,63 @@
+package dev.uprobebench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uprobebench.registry.Backend;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The command line's exit codes and one-line errors. */
+class MainTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void tortureOfTheNegativeControlExitsThree() {
+        assertEquals(Main.VIOLATIONS, run("torture", "seqcount-rcu-rfc", "--seconds", "3", "--readers", "1",
+                "--writers", "1"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("INVALID"));
+    }
+
+    @Test
+    void tortureOfASafeBackEndExitsZero() {
+        assertEquals(Main.OK, run("torture", "srcu", "--seconds", "1", "--readers", "1"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("clean"));
+    }
+
+    @Test
+    void usageErrorsExitTwoWithOneLineNamingTheChoices() {
+        assertEquals(Main.USAGE, run("torture", "mutex"));
+        assertTrue(err().contains(Backend.names()), err());
+        assertEquals(Main.USAGE, run("torture", "unsync", "--writers", "1"));
+        assertEquals(Main.USAGE, run("torture", "srcu", "--seconds", "soon"));
+        assertEquals(Main.USAGE, run("nosuchprofile"));
+        assertEquals(Main.USAGE, run("quick", "--set", "readers=100000"));
+        assertEquals(Main.USAGE, run("quick", "--bogus"));
+        for (String line : err().trim().split("\n")) {
+            assertTrue(line.startsWith("error: "), line);
+        }
+    }
+
+    @Test
+    void listShowsEveryBackEndAndWhetherItIsSafe() {
+        assertEquals(Main.OK, run("list"));
+        String text = out.toString(StandardCharsets.UTF_8);
+        for (Backend b : Backend.values()) {
+            assertTrue(text.contains(b.cliName()), b.cliName());
+        }
+        assertTrue(text.contains("UNSAFE"));
+        assertTrue(text.contains("quick") && text.contains("[default]"));
+    }
+}
