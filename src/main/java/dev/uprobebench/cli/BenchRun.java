@@ -114,6 +114,38 @@ public final class BenchRun {
         out.printf(Locale.ROOT, "profile %s: %d configurations on %s, pinning=%s%n", profile.name(), configs.size(),
                 topology.describe(), profile.get("pinning"));
         warnings.forEach(w -> out.println("warning: " + w + " (see ./run-bench.sh doctor)"));
+        try {
+            return runAll(hook);
+        } catch (RuntimeException e) {
+            stopped(hook, e);
+            throw e;
+        }
+    }
+
+    /** A failure that ends the run (a full disk, say): mark what did not run, keep what did. */
+    private void stopped(Thread hook, RuntimeException e) {
+        finished = true;
+        String why = rootMessage(e);
+        for (ConfigOutcome o : outcomes) {
+            if (ConfigOutcome.PENDING.equals(o.status)) {
+                o.status = ConfigOutcome.INTERRUPTED;
+                o.message = "the run stopped before this configuration: " + why;
+            }
+        }
+        header = withState("stopped: " + why);
+        try {
+            writeResults();
+        } catch (RuntimeException again) {
+            // the same failure, most likely; the caller reports it
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException ignored) {
+            // shutting down already
+        }
+    }
+
+    private int runAll(Thread hook) {
         long started = System.currentTimeMillis();
         long estimatedDone = 0;
         int failures = 0;
@@ -434,6 +466,11 @@ public final class BenchRun {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the disk is full or gone; the error below says so
+            }
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
     }
