@@ -135,6 +135,49 @@ public final class HtmlReport {
             sb.append("</tr>\n");
         }
         sb.append("</table>\n");
+        String published = PublishedFigures.speedUpTable(list);
+        if (!published.isEmpty()) {
+            sb.append("<h3>Against the published figures</h3>\n").append(markdownToHtml(published));
+        }
+    }
+
+    /** The small Markdown the published-figures note uses: paragraphs and one pipe table. */
+    static String markdownToHtml(String md) {
+        StringBuilder sb = new StringBuilder();
+        boolean inTable = false;
+        boolean header = true;
+        for (String line : md.split("\n")) {
+            if (line.startsWith("|")) {
+                if (!inTable) {
+                    sb.append("<table>\n");
+                    inTable = true;
+                    header = true;
+                }
+                if (line.matches("\\|[-:|]+\\|?")) {
+                    header = false;
+                    continue;
+                }
+                String cell = header ? "th" : "td";
+                sb.append("<tr>");
+                for (String c : line.substring(1, line.length() - (line.endsWith("|") ? 1 : 0)).split("\\|")) {
+                    sb.append('<').append(cell).append('>').append(esc(c.trim().replace("`", ""))).append("</")
+                            .append(cell).append('>');
+                }
+                sb.append("</tr>\n");
+            } else {
+                if (inTable) {
+                    sb.append("</table>\n");
+                    inTable = false;
+                }
+                if (!line.isBlank()) {
+                    sb.append("<p>").append(esc(line.replace("`", ""))).append("</p>\n");
+                }
+            }
+        }
+        if (inTable) {
+            sb.append("</table>\n");
+        }
+        return sb.toString();
     }
 
     private static String micros(Map<String, Long> m) {

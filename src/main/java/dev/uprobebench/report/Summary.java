@@ -70,6 +70,10 @@ public final class Summary {
                 sb.append(row(o, outcomes)).append('\n');
             }
             sb.append('\n');
+            String published = PublishedFigures.speedUpTable(e.getValue());
+            if (!published.isEmpty()) {
+                sb.append("### Against the published figures\n\n").append(published).append('\n');
+            }
         }
 
         List<ConfigOutcome> alloc = new ArrayList<>();

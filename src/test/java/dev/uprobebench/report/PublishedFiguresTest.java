@@ -1,0 +1,25 @@
+package dev.uprobebench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PublishedFiguresTest {
+    @Test
+    void speedUpsAreOursBesideThePublishedOnes() {
+        List<ConfigOutcome> s = List.of(Outcomes.of("rwlock", 1, "0", 10e6, 0), Outcomes.of("rwlock", 2, "0", 12e6, 0),
+                Outcomes.of("srcu", 1, "0", 10e6, 0), Outcomes.of("srcu", 2, "0", 19e6, 0));
+        String t = PublishedFigures.speedUpTable(s);
+        // rwlock: 12/10 = 1.20 ours, 3.45/3.03 = 1.14 published; srcu: 1.90 ours, 4.13/3.28 = 1.26 published
+        assertTrue(t.contains("| 2 | 1.20 (1.14) | 1.90 (1.26) |"), t);
+    }
+
+    @Test
+    void nothingToHoldAgainstWithOneReaderCountOrOnlyInvalidResults() {
+        assertEquals("", PublishedFigures.speedUpTable(List.of(Outcomes.of("rwlock", 1, "0", 10e6, 0))));
+        assertEquals("", PublishedFigures.speedUpTable(List.of(Outcomes.of("srcu", 1, "0", 10e6, 2),
+                Outcomes.of("srcu", 2, "0", 19e6, 2))));
+    }
+}
