@@ -48,7 +48,7 @@ public final class BenchRun {
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
     private static final String BENCH = "dev.uprobebench.bench.ChurnBenchmark.";
     /** JVM start, JIT and setup per JMH run, for the time estimate. */
-    private static final long RUN_OVERHEAD_MILLIS = 2500;
+    private static final long RUN_OVERHEAD_MILLIS = 3500;
 
     private final Profile profile;
     private final Path home;
@@ -244,6 +244,11 @@ public final class BenchRun {
     }
 
     private long estimateMillis(int configCount) {
+        return estimateMillis(profile, configCount);
+    }
+
+    /** Rough wall time of {@code configCount} configurations of {@code profile}. */
+    static long estimateMillis(Profile profile, int configCount) {
         long perRun = RUN_OVERHEAD_MILLIS + profile.intValue("forks")
                 * (profile.intValue("warmup-iterations") * profile.millis("warmup-time")
                 + profile.intValue("measurement-iterations") * profile.millis("measurement-time"));

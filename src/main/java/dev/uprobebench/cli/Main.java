@@ -18,6 +18,7 @@ import java.util.List;
  *
  * <pre>
  *   run-bench.sh [PROFILE] [--set key=value]... [--out DIR]   run a profile (default: quick)
+ *   run-bench.sh PROFILE --dry-run                             what it would run here, and for how long
  *   run-bench.sh list                                          back-ends and profiles
  *   run-bench.sh torture BACKEND [--seconds N] [--readers R] [--writers W] [--rcu-flavour F]
  *   run-bench.sh doctor                                        machine fitness for benchmarking
@@ -94,7 +95,7 @@ public final class Main {
     }
 
     static void usage(PrintStream out) {
-        out.println("usage: ./run-bench.sh [PROFILE] [--set key=value]... [--out DIR]");
+        out.println("usage: ./run-bench.sh [PROFILE] [--set key=value]... [--out DIR] [--dry-run]");
         out.println("       ./run-bench.sh list | doctor | keys");
         out.println("       ./run-bench.sh torture BACKEND [--seconds N] [--readers R] [--writers W] [--rcu-flavour F]");
         out.println("       ./run-bench.sh compare REPORT_A REPORT_B");
@@ -104,9 +105,12 @@ public final class Main {
     private static int runProfile(String name, List<String> rest, PrintStream out) {
         List<String> sets = new ArrayList<>();
         Path reports = home().resolve("reports");
+        boolean dryRun = false;
         for (int i = 0; i < rest.size(); i++) {
             String a = rest.get(i);
-            if (a.equals("--set") || a.equals("--out")) {
+            if (a.equals("--dry-run")) {
+                dryRun = true;
+            } else if (a.equals("--set") || a.equals("--out")) {
                 if (i + 1 >= rest.size()) {
                     throw new UsageException(a + " needs a value");
                 }
@@ -118,11 +122,27 @@ public final class Main {
             } else if (a.startsWith("--set=")) {
                 sets.add(a.substring("--set=".length()));
             } else {
-                throw new UsageException("unexpected argument '" + a + "'; valid: --set key=value, --out DIR");
+                throw new UsageException("unexpected argument '" + a + "'; valid: --set key=value, --out DIR, --dry-run");
             }
         }
         Profile p = Profile.load(name, home(), sets);
+        if (dryRun) {
+            return dryRun(p, out);
+        }
         return new BenchRun(p, home(), reports, out).execute();
+    }
+
+    /** Prints what a profile would run here, and how long it would take, without running it. */
+    private static int dryRun(Profile p, PrintStream out) {
+        CpuTopology topology = CpuTopology.read();
+        ConfigPlanner.Expansion e = ConfigPlanner.expand(p, topology);
+        out.printf("profile %s on %s: %d configurations, about %s%n", p.name(), topology.describe(),
+                e.configs().size(), BenchRun.duration(BenchRun.estimateMillis(p, e.configs().size())));
+        for (BenchConfig c : e.configs()) {
+            out.println("  " + c.describe() + "  pins " + c.pins().encode());
+        }
+        e.notes().forEach(n -> out.println("note: " + n));
+        return OK;
     }
 
     private static int list(PrintStream out) {

@@ -51,6 +51,14 @@ class MainTest {
     }
 
     @Test
+    void dryRunListsTheConfigurationsWithoutRunningThem() {
+        assertEquals(Main.OK, run("quick", "--dry-run", "--set", "backends=rwlock,srcu"));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("configurations, about"), text);
+        assertTrue(text.contains("rwlock r=1 w=0 churn=0") && text.contains("srcu r=1 w=1 churn=max"), text);
+    }
+
+    @Test
     void listShowsEveryBackEndAndWhetherItIsSafe() {
         assertEquals(Main.OK, run("list"));
         String text = out.toString(StandardCharsets.UTF_8);
