@@ -61,6 +61,7 @@ public final class BenchRun {
     private final List<ConfigOutcome> outcomes = new ArrayList<>();
     private final List<BenchConfig> configs = new ArrayList<>();
     private Summary.Header header;
+    private Map<String, Object> env;
     private volatile boolean finished;
 
     public BenchRun(Profile profile, Path home, Path reportsRoot, PrintStream out) {
@@ -94,7 +95,8 @@ public final class BenchRun {
         for (BenchConfig c : configs) {
             outcomes.add(outcomeOf(c));
         }
-        Map<String, Object> env = Environment.collect(topology, doctor, home);
+        env = Environment.collect(topology, doctor, home);
+        env.put("pinningPolicy", profile.get("pinning"));
         List<String> warnings = doctor.stream().filter(f -> f.level().equals("warn"))
                 .map(f -> f.check() + ": " + f.seen()).collect(Collectors.toList());
         runNotes.addAll(expansion.notes());
@@ -240,6 +242,7 @@ public final class BenchRun {
         o.distribution = c.distribution();
         o.handlerWork = c.handlerWork();
         o.pinPolicy = c.pins().policy().cliName();
+        o.negativeControl = !c.backend().safe();
         return o;
     }
 
@@ -461,6 +464,14 @@ public final class BenchRun {
         }
         write("jmh-results.json", GSON.toJson(all));
         write("invariants.json", GSON.toJson(outcomes));
+        Map<String, Object> pins = new java.util.LinkedHashMap<>();
+        for (ConfigOutcome o : outcomes) {
+            if (!o.pinMap.isEmpty()) {
+                pins.put(o.id, o.pinMap);
+            }
+        }
+        env.put("pinningMaps", pins);
+        write("environment.json", GSON.toJson(env));
         ReportPages.write(dir, header, outcomes, withPlots);
     }
 

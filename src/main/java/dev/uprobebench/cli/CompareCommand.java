@@ -174,7 +174,7 @@ final class CompareCommand {
         for (Row r : rows) {
             if (!r.a().valid() || !r.b().valid()) {
                 w.add(r.id() + " is not a valid result in " + (!r.a().valid() ? "A" : "B")
-                        + " (invariant violations, or it did not finish): its ratio means nothing");
+                        + " (invariant violations, a negative control, or it did not finish): its ratio means nothing");
             }
         }
         return w;

@@ -32,6 +32,8 @@ public final class ConfigOutcome {
     public String distribution;
     public long handlerWork;
     public String pinPolicy;
+    /** The back-end is the negative control (unsafe by design): never ranked, always labelled. */
+    public boolean negativeControl;
     public String status = PENDING;
     public String message;
 
@@ -65,12 +67,15 @@ public final class ConfigOutcome {
     public List<String> flamegraphs = new ArrayList<>();
 
     public boolean valid() {
-        return OK.equals(status) && violations == 0 && trials > 0;
+        return OK.equals(status) && violations == 0 && trials > 0 && !negativeControl;
     }
 
     /** Labels that qualify the numbers: INVALID, UNPINNED, ... (empty when clean). */
     public List<String> qualifiers() {
         List<String> q = new ArrayList<>();
+        if (negativeControl) {
+            q.add("NEGATIVE CONTROL: unsafe by design");
+        }
         if (violations > 0) {
             q.add("INVALID: " + violations + " invariant violation" + (violations == 1 ? "" : "s"));
         } else if (OK.equals(status) && trials == 0) {

@@ -121,9 +121,11 @@ class EndToEndTest {
     @Test
     void environmentRecordsMachineJvmAndDoctor() throws Exception {
         JsonObject env = JsonParser.parseString(Files.readString(dir.resolve("environment.json"))).getAsJsonObject();
-        for (String k : List.of("cpuModel", "topology", "kernel", "jvm", "governor", "gitCommit", "doctor")) {
+        for (String k : List.of("cpuModel", "topology", "kernel", "jvm", "governor", "gitCommit", "doctor",
+                "pinningPolicy", "pinningMaps")) {
             assertTrue(env.has(k), k);
         }
+        assertEquals(11, env.getAsJsonObject("pinningMaps").size(), "a read-back pinning map per configuration");
     }
 
     @Test
