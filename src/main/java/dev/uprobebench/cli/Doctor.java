@@ -26,13 +26,16 @@ public final class Doctor {
     }
 
     private final Path root;
+    private final boolean superuser;
 
-    public Doctor(Path root) {
+    /** Reads {@code sys/} and {@code proc/} under {@code root}; {@code superuser}: running as root. */
+    public Doctor(Path root, boolean superuser) {
         this.root = root;
+        this.superuser = superuser;
     }
 
     public static Doctor forThisMachine() {
-        return new Doctor(Path.of("/"));
+        return new Doctor(Path.of("/"), "root".equals(System.getProperty("user.name")));
     }
 
     private String read(String path) {
@@ -125,12 +128,13 @@ public final class Doctor {
             return;
         }
         int v = Integer.parseInt(p.trim());
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (v <= 1 || root) {
-            f.add(new Finding("ok", "perf_event_paranoid", p + (root && v > 1 ? " (running as root)" : ""),
-                    ""));
+        if (v <= 1 || superuser) {
+            f.add(new Finding("ok", "perf_event_paranoid", p + (superuser && v > 1 ? " (running as root)" : ""), ""));
+        } else if (v == 2) {
+            f.add(new Finding("warn", "perf_event_paranoid", p + ": async-profiler's cpu event samples user space only "
+                    + "(no kernel frames in flame graphs)", "sysctl kernel.perf_event_paranoid=1"));
         } else {
-            f.add(new Finding("warn", "perf_event_paranoid", p + ": async-profiler's cpu event is not allowed",
+            f.add(new Finding("warn", "perf_event_paranoid", p + ": perf events are denied to this user",
                     "sysctl kernel.perf_event_paranoid=1 (flame graphs fall back to itimer)"));
         }
     }
