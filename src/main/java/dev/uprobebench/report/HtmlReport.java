@@ -31,7 +31,7 @@ public final class HtmlReport {
             "body{font-family:sans-serif;margin:2em;max-width:1500px;color:#222}",
             "table{border-collapse:collapse;margin:0.6em 0 1.4em}",
             "th,td{border:1px solid #ccc;padding:3px 7px;font-size:13px}",
-            "th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}",
+            "th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}",
             "tr.invalid td{background:#fde0e0;color:#b00000}.invalid{color:#b00000;font-weight:bold}",
             "td.bad{background:#fde0e0;color:#b00000;font-weight:bold}",
             ".warn{color:#8a5a00}.note{color:#555}img{max-width:100%;border:1px solid #eee;margin:0.4em 0}",
