@@ -3,14 +3,9 @@ package dev.uprobebench.cli;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import dev.uprobebench.bench.TrialFiles;
-import dev.uprobebench.bench.TrialRecord;
 import dev.uprobebench.pin.CpuTopology;
-import dev.uprobebench.pin.ThreadPinner.PinRecord;
 import dev.uprobebench.report.ConfigOutcome;
-import dev.uprobebench.report.Histograms;
 import dev.uprobebench.report.JmhResults;
 import dev.uprobebench.report.ReportPages;
 import dev.uprobebench.report.Summary;
@@ -29,8 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
@@ -271,7 +264,7 @@ public final class BenchRun {
             if (profile.bool("latency")) {
                 runMode(c, o, "latency", false);
             }
-            collect(c, o);
+            TrialCollector.collect(dir, c, o);
             if (flames.enabled()) {
                 try {
                     flames.convert(dir, c, o);
@@ -284,7 +277,7 @@ public final class BenchRun {
             o.status = ConfigOutcome.FAILED;
             o.message = rootMessage(e);
             try {
-                collect(c, o); // keep what the trials recorded before the failure
+                TrialCollector.collect(dir, c, o); // keep what the trials recorded before the failure
             } catch (IOException | RuntimeException ignored) {
                 o.problems.add("could not read the partial trial records: " + ignored.getMessage());
             }
@@ -358,88 +351,6 @@ public final class BenchRun {
             flames.attach(b, dir, c);
         }
         new Runner(b.build()).run();
-    }
-
-    private void collect(BenchConfig c, ConfigOutcome o) throws IOException {
-        Path thr = dir.resolve("jmh").resolve(c.id() + "-throughput.json");
-        if (Files.exists(thr) && Files.size(thr) > 0) {
-            for (JsonElement e : JmhResults.read(thr)) {
-                JsonObject run = e.getAsJsonObject();
-                JsonObject hit = JmhResults.metric(run, "hit");
-                o.hitsPerSec = JmhResults.score(hit);
-                o.hitsPerSecError = JmhResults.error(hit);
-                JsonObject w = JmhResults.metric(run, "write");
-                o.writerOpsPerSec = JmhResults.score(w);
-                o.writerOpsPerSecError = JmhResults.error(w);
-                o.missesPerIteration = JmhResults.score(JmhResults.metric(run, "misses"));
-                o.retriesPerIteration = JmhResults.score(JmhResults.metric(run, "retries"));
-                o.allocBytesPerOp = JmhResults.score(JmhResults.metric(run, "gc.alloc.rate.norm"));
-            }
-        }
-        o.invariants.clear();
-        o.violations = 0;
-        o.trials = 0;
-        o.pinMap.clear();
-        o.pinsVerified = true;
-        List<Path> logs = new ArrayList<>();
-        for (String mode : List.of("throughput", "latency")) {
-            Path raw = dir.resolve("raw").resolve(c.id()).resolve(mode);
-            if (!Files.isDirectory(raw)) {
-                continue;
-            }
-            List<Path> trials;
-            try (Stream<Path> s = Files.list(raw)) {
-                trials = s.filter(p -> p.getFileName().toString().matches("trial-\\d+\\.json")).sorted()
-                        .collect(Collectors.toList());
-            }
-            for (Path t : trials) {
-                TrialRecord r = TrialFiles.read(t);
-                o.trials++;
-                r.invariants.forEach((k, v) -> o.invariants.merge(k, v, Long::sum));
-                o.violations += r.violations;
-                o.problems.addAll(r.problems);
-                if (r.slabDoubleFrees > 0) {
-                    o.problems.add(mode + ": " + r.slabDoubleFrees + " double frees refused by the slab");
-                }
-                if (o.pinMap.isEmpty()) {
-                    List<PinRecord> pins = new ArrayList<>(r.pins);
-                    pins.sort(java.util.Comparator.comparing(PinRecord::role).thenComparingInt(PinRecord::index));
-                    for (PinRecord p : pins) {
-                        o.pinMap.add(p.role() + p.index() + "@cpu" + (p.requestedCpu() >= 0 ? p.requestedCpu()
-                                : p.cpuNow() + "(unpinned)") + "(core " + p.core() + ", pkg " + p.pkg() + ")"
-                                + (p.verified() || p.requestedCpu() < 0 ? "" : " NOT VERIFIED: " + p.note()));
-                    }
-                }
-                for (PinRecord p : r.pins) {
-                    if (p.requestedCpu() >= 0 && !p.verified()) {
-                        o.pinsVerified = false;
-                    }
-                }
-                if (mode.equals("latency")) {
-                    o.timerFloorNanos = r.timerFloorNanos;
-                    if (r.latencyLog != null && Files.exists(raw.resolve(r.latencyLog))) {
-                        logs.add(raw.resolve(r.latencyLog));
-                    }
-                }
-            }
-        }
-        o.latency.clear();
-        o.curves.clear();
-        if (!logs.isEmpty()) {
-            for (int i = 0; i < logs.size(); i++) {
-                String name = c.id() + (logs.size() > 1 ? "-fork" + (i + 1) : "") + ".hlog";
-                Files.copy(logs.get(i), dir.resolve("latency").resolve(name), StandardCopyOption.REPLACE_EXISTING);
-            }
-            for (Map.Entry<String, Histogram> e : Histograms.sumByTag(logs).entrySet()) {
-                if (e.getValue().getTotalCount() == 0) {
-                    continue;
-                }
-                o.latency.put(e.getKey(), Histograms.percentiles(e.getValue()));
-                o.curves.put(e.getKey(), Histograms.curve(e.getValue()));
-                Histograms.writeHgrm(e.getValue(), dir.resolve("latency").resolve(c.id() + "-" + e.getKey() + ".hgrm"),
-                        1000.0);
-            }
-        }
     }
 
     /** Rewrites jmh-results.json, invariants.json and summary.md from what has finished. */

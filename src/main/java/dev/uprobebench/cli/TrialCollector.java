@@ -1,0 +1,114 @@
+package dev.uprobebench.cli;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.uprobebench.bench.TrialFiles;
+import dev.uprobebench.bench.TrialRecord;
+import dev.uprobebench.pin.ThreadPinner.PinRecord;
+import dev.uprobebench.report.ConfigOutcome;
+import dev.uprobebench.report.Histograms;
+import dev.uprobebench.report.JmhResults;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Reads what one configuration's runs left in the report directory back into its
+ * {@link ConfigOutcome}: JMH's scores, every trial's invariant counts and read-back pins, and the
+ * latency logs, summed per tag into {@code latency/<id>-<tag>.hgrm}.
+ */
+final class TrialCollector {
+    private TrialCollector() {
+    }
+
+    /** Fills {@code o} from the configuration's JMH JSON, trial records and latency logs. */
+    static void collect(Path dir, BenchConfig c, ConfigOutcome o) throws IOException {
+        Path thr = dir.resolve("jmh").resolve(c.id() + "-throughput.json");
+        if (Files.exists(thr) && Files.size(thr) > 0) {
+            for (JsonElement e : JmhResults.read(thr)) {
+                JsonObject run = e.getAsJsonObject();
+                JsonObject hit = JmhResults.metric(run, "hit");
+                o.hitsPerSec = JmhResults.score(hit);
+                o.hitsPerSecError = JmhResults.error(hit);
+                JsonObject w = JmhResults.metric(run, "write");
+                o.writerOpsPerSec = JmhResults.score(w);
+                o.writerOpsPerSecError = JmhResults.error(w);
+                o.missesPerIteration = JmhResults.score(JmhResults.metric(run, "misses"));
+                o.retriesPerIteration = JmhResults.score(JmhResults.metric(run, "retries"));
+                o.allocBytesPerOp = JmhResults.score(JmhResults.metric(run, "gc.alloc.rate.norm"));
+            }
+        }
+        o.invariants.clear();
+        o.violations = 0;
+        o.trials = 0;
+        o.pinMap.clear();
+        o.pinsVerified = true;
+        List<Path> logs = new ArrayList<>();
+        for (String mode : List.of("throughput", "latency")) {
+            Path raw = dir.resolve("raw").resolve(c.id()).resolve(mode);
+            if (!Files.isDirectory(raw)) {
+                continue;
+            }
+            List<Path> trials;
+            try (Stream<Path> s = Files.list(raw)) {
+                trials = s.filter(p -> p.getFileName().toString().matches("trial-\\d+\\.json")).sorted()
+                        .collect(Collectors.toList());
+            }
+            for (Path t : trials) {
+                TrialRecord r = TrialFiles.read(t);
+                o.trials++;
+                r.invariants.forEach((k, v) -> o.invariants.merge(k, v, Long::sum));
+                o.violations += r.violations;
+                o.problems.addAll(r.problems);
+                if (r.slabDoubleFrees > 0) {
+                    o.problems.add(mode + ": " + r.slabDoubleFrees + " double frees refused by the slab");
+                }
+                if (o.pinMap.isEmpty()) {
+                    List<PinRecord> pins = new ArrayList<>(r.pins);
+                    pins.sort(java.util.Comparator.comparing(PinRecord::role).thenComparingInt(PinRecord::index));
+                    for (PinRecord p : pins) {
+                        o.pinMap.add(p.role() + p.index() + "@cpu" + (p.requestedCpu() >= 0 ? p.requestedCpu()
+                                : p.cpuNow() + "(unpinned)") + "(core " + p.core() + ", pkg " + p.pkg() + ")"
+                                + (p.verified() || p.requestedCpu() < 0 ? "" : " NOT VERIFIED: " + p.note()));
+                    }
+                }
+                for (PinRecord p : r.pins) {
+                    if (p.requestedCpu() >= 0 && !p.verified()) {
+                        o.pinsVerified = false;
+                    }
+                }
+                if (mode.equals("latency")) {
+                    o.timerFloorNanos = r.timerFloorNanos;
+                    if (r.latencyLog != null && Files.exists(raw.resolve(r.latencyLog))) {
+                        logs.add(raw.resolve(r.latencyLog));
+                    }
+                }
+            }
+        }
+        o.latency.clear();
+        o.curves.clear();
+        if (!logs.isEmpty()) {
+            for (int i = 0; i < logs.size(); i++) {
+                String name = c.id() + (logs.size() > 1 ? "-fork" + (i + 1) : "") + ".hlog";
+                Files.copy(logs.get(i), dir.resolve("latency").resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+            for (Map.Entry<String, Histogram> e : Histograms.sumByTag(logs).entrySet()) {
+                if (e.getValue().getTotalCount() == 0) {
+                    continue;
+                }
+                o.latency.put(e.getKey(), Histograms.percentiles(e.getValue()));
+                o.curves.put(e.getKey(), Histograms.curve(e.getValue()));
+                Histograms.writeHgrm(e.getValue(), dir.resolve("latency").resolve(c.id() + "-" + e.getKey() + ".hgrm"),
+                        1000.0);
+            }
+        }
+    }
+
+}
