@@ -86,7 +86,9 @@ public final class BenchRun {
             throw new UncheckedIOException("cannot create report directory " + dir + ": " + e.getMessage(), e);
         }
         for (BenchConfig c : configs) {
-            outcomes.add(outcomeOf(c));
+            ConfigOutcome o = outcomeOf(c);
+            o.oversubscribed = c.readers() + c.writers() > topology.logicalCpus();
+            outcomes.add(o);
         }
         env = Environment.collect(topology, doctor, home);
         env.put("pinningPolicy", profile.get("pinning"));

@@ -32,6 +32,8 @@ public final class ConfigOutcome {
     public String distribution;
     public long handlerWork;
     public String pinPolicy;
+    /** More benchmark threads than logical CPUs (possible only with pinning=none). */
+    public boolean oversubscribed;
     /** The back-end is the negative control (unsafe by design): never ranked, always labelled. */
     public boolean negativeControl;
     public String status = PENDING;
@@ -80,6 +82,9 @@ public final class ConfigOutcome {
             q.add("INVALID: " + violations + " invariant violation" + (violations == 1 ? "" : "s"));
         } else if (OK.equals(status) && trials == 0) {
             q.add("UNCHECKED: no trial record");
+        }
+        if (oversubscribed) {
+            q.add("OVERSUBSCRIBED: more threads than CPUs");
         }
         if ("none".equals(pinPolicy)) {
             q.add("UNPINNED");

@@ -121,6 +121,16 @@ class ReportPagesTest {
     }
 
     @Test
+    void unpinnedAndOversubscribedResultsAreLabelled() {
+        ConfigOutcome o = Outcomes.of("srcu", 4, "0", 1e7, 0);
+        o.pinPolicy = "none";
+        o.oversubscribed = true;
+        String v = Summary.verdict(o);
+        assertTrue(v.contains("UNPINNED") && v.contains("OVERSUBSCRIBED"), v);
+        assertTrue(Summary.verdict(Outcomes.of("srcu", 1, "0", 1e7, 0)).equals("valid"));
+    }
+
+    @Test
     void rankingOrdersValidResultsByThroughput() {
         List<ConfigOutcome> noChurnOneReader = outcomes.stream().filter(o -> o.churn.equals("0") && o.readers == 1)
                 .collect(Collectors.toList());
