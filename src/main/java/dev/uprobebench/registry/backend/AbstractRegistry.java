@@ -9,7 +9,9 @@ import dev.uprobebench.registry.Uprobe;
 import dev.uprobebench.registry.UprobeConsumer;
 import dev.uprobebench.registry.UprobeRegistry;
 import dev.uprobebench.registry.Violation;
+import dev.uprobebench.sync.CpuSlot;
 import dev.uprobebench.sync.CpuSlots;
+import dev.uprobebench.sync.RbNode;
 import dev.uprobebench.sync.RcuRbTree;
 import java.util.Arrays;
 
@@ -81,6 +83,48 @@ abstract class AbstractRegistry implements UprobeRegistry {
             }
         }
         return null;
+    }
+
+    /**
+     * Under the caller's write lock, for back-ends whose tree holds the creator's reference: adds
+     * {@code consumer} to the uprobe at the key, creating it (refcount 1) when there is none.
+     */
+    protected final void addConsumerLocked(long inode, long offset, UprobeConsumer consumer) {
+        Uprobe u = (Uprobe) tree.find(inode, offset);
+        if (u == null) {
+            u = slab.allocate(inode, offset); // refcount 1: the tree's reference
+            u.setConsumersRelease(new UprobeConsumer[] {consumer});
+            tree.insertOrFind(u, inode, offset);
+        } else {
+            u.setConsumersRelease(withConsumer(u.consumersAcquire(), consumer));
+        }
+    }
+
+    /**
+     * Under the caller's write lock: removes {@code consumer} from the uprobe at the key and
+     * returns that uprobe (its consumer array is then what remains); throws if it is not there.
+     */
+    protected final Uprobe removeConsumerLocked(long inode, long offset, UprobeConsumer consumer) {
+        Uprobe u = (Uprobe) tree.find(inode, offset);
+        UprobeConsumer[] rest = u == null ? null : withoutConsumer(u.consumersAcquire(), consumer);
+        if (rest == null) {
+            throw notRegistered(inode, offset);
+        }
+        u.setConsumersRelease(rest);
+        return u;
+    }
+
+    /**
+     * Counts a lookup that found nothing ({@code n == null}) or gave up at the step bound
+     * ({@link RcuRbTree#LOST}), and returns {@link #MISS}.
+     */
+    protected final long missed(CpuSlot slot, RbNode n, long inode, long offset) {
+        if (n == null) {
+            invariants.onMiss(slot, inode, offset);
+        } else {
+            invariants.onLost(slot);
+        }
+        return MISS;
     }
 
     protected static IllegalArgumentException notRegistered(long inode, long offset) {

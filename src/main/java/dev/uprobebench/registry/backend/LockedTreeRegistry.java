@@ -38,12 +38,7 @@ abstract class LockedTreeRegistry extends AbstractRegistry {
         RbNode n = tree.findBounded(inode, offset, stepBound);
         if (n == null || n == RcuRbTree.LOST) {
             readUnlock(slot);
-            if (n == null) {
-                invariants.onMiss(slot, inode, offset);
-            } else {
-                invariants.onLost(slot);
-            }
-            return MISS;
+            return missed(slot, n, inode, offset);
         }
         Uprobe u = (Uprobe) n;
         hooks.afterFind(slot, u);
@@ -67,14 +62,7 @@ abstract class LockedTreeRegistry extends AbstractRegistry {
     public final void register(long inode, long offset, UprobeConsumer consumer) {
         writeLock();
         try {
-            Uprobe u = (Uprobe) tree.find(inode, offset);
-            if (u == null) {
-                u = slab.allocate(inode, offset); // refcount 1: the tree's reference
-                u.setConsumersRelease(new UprobeConsumer[] {consumer});
-                tree.insertOrFind(u, inode, offset);
-            } else {
-                u.setConsumersRelease(withConsumer(u.consumersAcquire(), consumer));
-            }
+            addConsumerLocked(inode, offset, consumer);
         } finally {
             writeUnlock();
         }
@@ -85,13 +73,8 @@ abstract class LockedTreeRegistry extends AbstractRegistry {
         Uprobe erased = null;
         writeLock();
         try {
-            Uprobe u = (Uprobe) tree.find(inode, offset);
-            UprobeConsumer[] rest = u == null ? null : withoutConsumer(u.consumersAcquire(), consumer);
-            if (rest == null) {
-                throw notRegistered(inode, offset);
-            }
-            u.setConsumersRelease(rest);
-            if (rest.length == 0) {
+            Uprobe u = removeConsumerLocked(inode, offset, consumer);
+            if (u.consumersAcquire().length == 0) {
                 tree.erase(u);
                 u.markErased();
                 erased = u;

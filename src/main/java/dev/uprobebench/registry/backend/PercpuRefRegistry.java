@@ -5,7 +5,6 @@ import dev.uprobebench.registry.RegistryConfig;
 import dev.uprobebench.registry.Uprobe;
 import dev.uprobebench.sync.CpuSlot;
 import dev.uprobebench.sync.PercpuRefs;
-import dev.uprobebench.sync.Rcu;
 import dev.uprobebench.sync.RbNode;
 import dev.uprobebench.sync.RcuRbTree;
 
@@ -26,13 +25,11 @@ import dev.uprobebench.sync.RcuRbTree;
  * seqcount (if a new registration has not already erased it) and frees it after another grace
  * period.
  */
-public final class PercpuRefRegistry extends SeqcountTreeRegistry implements RcuReaders {
-    private final Rcu rcu;
+public final class PercpuRefRegistry extends RcuTreeRegistry {
     private final PercpuRefs refs;
 
     public PercpuRefRegistry(RegistryConfig config) {
         super(Backend.PERCPU_REF, config);
-        this.rcu = Rcu.create(config.rcuFlavour(), config.slots(), config.brokenGracePeriods());
         this.refs = new PercpuRefs(rcu, config.slots(), config.slabCapacity(),
                 index -> eraseAndDeferFree(slab.object(index)));
     }
@@ -73,29 +70,9 @@ public final class PercpuRefRegistry extends SeqcountTreeRegistry implements Rcu
     }
 
     @Override
-    protected void deferFree(Uprobe u) {
-        rcu.call(() -> slab.free(u));
-    }
-
-    @Override
     public void barrier() {
         // A kill queues the mode switch; the release at zero queues the free: two rounds.
         rcu.barrier();
         rcu.barrier();
-    }
-
-    @Override
-    public void synchronize() {
-        rcu.synchronize();
-    }
-
-    /** The per-CPU refs of this registry's uprobes (tests). */
-    public PercpuRefs refs() {
-        return refs;
-    }
-
-    @Override
-    public Rcu rcu() {
-        return rcu;
     }
 }

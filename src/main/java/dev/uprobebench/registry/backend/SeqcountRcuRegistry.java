@@ -4,7 +4,6 @@ import dev.uprobebench.registry.Backend;
 import dev.uprobebench.registry.RegistryConfig;
 import dev.uprobebench.registry.Uprobe;
 import dev.uprobebench.sync.CpuSlot;
-import dev.uprobebench.sync.Rcu;
 import dev.uprobebench.sync.RbNode;
 import dev.uprobebench.sync.RcuRbTree;
 
@@ -22,12 +21,10 @@ import dev.uprobebench.sync.RcuRbTree;
  * <p>The kernel protects this path with RCU Tasks Trace; the flavour here is the profile's choice:
  * QSBR (the default, the closest model of non-preemptible RCU) or memb (a fenced read side).
  */
-public final class SeqcountRcuRegistry extends SeqcountTreeRegistry implements RcuReaders {
-    private final Rcu rcu;
+public final class SeqcountRcuRegistry extends RcuTreeRegistry {
 
     public SeqcountRcuRegistry(RegistryConfig config) {
         super(Backend.SEQCOUNT_RCU, config);
-        this.rcu = Rcu.create(config.rcuFlavour(), config.slots(), config.brokenGracePeriods());
     }
 
     @Override
@@ -46,25 +43,5 @@ public final class SeqcountRcuRegistry extends SeqcountTreeRegistry implements R
         invariants.endUse(slot, u, gen);
         rcu.readUnlock(s);
         return result;
-    }
-
-    @Override
-    protected void deferFree(Uprobe u) {
-        rcu.call(() -> slab.free(u));
-    }
-
-    @Override
-    public void barrier() {
-        rcu.barrier();
-    }
-
-    @Override
-    public void synchronize() {
-        rcu.synchronize();
-    }
-
-    @Override
-    public Rcu rcu() {
-        return rcu;
     }
 }

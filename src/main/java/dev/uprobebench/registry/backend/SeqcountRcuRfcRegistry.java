@@ -4,7 +4,6 @@ import dev.uprobebench.registry.Backend;
 import dev.uprobebench.registry.RegistryConfig;
 import dev.uprobebench.registry.Uprobe;
 import dev.uprobebench.sync.CpuSlot;
-import dev.uprobebench.sync.Rcu;
 import dev.uprobebench.sync.RbNode;
 import dev.uprobebench.sync.RcuRbTree;
 
@@ -25,12 +24,10 @@ import dev.uprobebench.sync.RcuRbTree;
  * on a zero count (the resurrection is counted; the kernel would queue a second free of U there),
  * nor one on an object that was freed or recycled under it (that use after free is counted).
  */
-public final class SeqcountRcuRfcRegistry extends SeqcountTreeRegistry implements RcuReaders {
-    private final Rcu rcu;
+public final class SeqcountRcuRfcRegistry extends RcuTreeRegistry {
 
     public SeqcountRcuRfcRegistry(RegistryConfig config) {
         super(Backend.SEQCOUNT_RCU_RFC, config);
-        this.rcu = Rcu.create(config.rcuFlavour(), config.slots(), config.brokenGracePeriods());
     }
 
     @Override
@@ -55,25 +52,5 @@ public final class SeqcountRcuRfcRegistry extends SeqcountTreeRegistry implement
             put(u);
         }
         return result;
-    }
-
-    @Override
-    protected void deferFree(Uprobe u) {
-        rcu.call(() -> slab.free(u));
-    }
-
-    @Override
-    public void barrier() {
-        rcu.barrier();
-    }
-
-    @Override
-    public void synchronize() {
-        rcu.synchronize();
-    }
-
-    @Override
-    public Rcu rcu() {
-        return rcu;
     }
 }

@@ -58,16 +58,6 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
         }
     }
 
-    /** Counts a miss or a lost lookup and returns {@link #MISS}. */
-    protected final long missed(CpuSlot slot, RbNode n, long inode, long offset) {
-        if (n == null) {
-            invariants.onMiss(slot, inode, offset);
-        } else {
-            invariants.onLost(slot);
-        }
-        return MISS;
-    }
-
     private Uprobe allocate(long inode, long offset) {
         Uprobe u = slab.tryAllocate(inode, offset);
         if (u == null) {
@@ -125,12 +115,7 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
         Uprobe u;
         treeLock.lock();
         try {
-            u = (Uprobe) tree.find(inode, offset);
-            UprobeConsumer[] rest = u == null ? null : withoutConsumer(u.consumersAcquire(), consumer);
-            if (rest == null) {
-                throw notRegistered(inode, offset);
-            }
-            u.setConsumersRelease(rest);
+            u = removeConsumerLocked(inode, offset, consumer);
         } finally {
             treeLock.unlock();
         }

@@ -28,13 +28,8 @@ public final class UnsyncRegistry extends AbstractRegistry {
     @Override
     public long hit(CpuSlot slot, long inode, long offset) {
         RbNode n = tree.findBounded(inode, offset, stepBound);
-        if (n == null) {
-            invariants.onMiss(slot, inode, offset);
-            return MISS;
-        }
-        if (n == RcuRbTree.LOST) {
-            invariants.onLost(slot);
-            return MISS;
+        if (n == null || n == RcuRbTree.LOST) {
+            return missed(slot, n, inode, offset);
         }
         Uprobe u = (Uprobe) n;
         hooks.afterFind(slot, u);
@@ -55,14 +50,7 @@ public final class UnsyncRegistry extends AbstractRegistry {
     public void register(long inode, long offset, UprobeConsumer consumer) {
         enterWriter();
         try {
-            Uprobe u = (Uprobe) tree.find(inode, offset);
-            if (u == null) {
-                u = slab.allocate(inode, offset);
-                u.setConsumersRelease(new UprobeConsumer[] {consumer});
-                tree.insertOrFind(u, inode, offset);
-            } else {
-                u.setConsumersRelease(withConsumer(u.consumersAcquire(), consumer));
-            }
+            addConsumerLocked(inode, offset, consumer);
         } finally {
             writerInside.set(false);
         }
@@ -72,13 +60,8 @@ public final class UnsyncRegistry extends AbstractRegistry {
     public void unregister(long inode, long offset, UprobeConsumer consumer) {
         enterWriter();
         try {
-            Uprobe u = (Uprobe) tree.find(inode, offset);
-            UprobeConsumer[] rest = u == null ? null : withoutConsumer(u.consumersAcquire(), consumer);
-            if (rest == null) {
-                throw notRegistered(inode, offset);
-            }
-            u.setConsumersRelease(rest);
-            if (rest.length == 0) {
+            Uprobe u = removeConsumerLocked(inode, offset, consumer);
+            if (u.consumersAcquire().length == 0) {
                 tree.erase(u);
                 u.markErased();
                 hooks.beforePut(u);
