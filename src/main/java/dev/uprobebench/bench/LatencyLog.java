@@ -42,6 +42,11 @@ final class LatencyLog implements AutoCloseable {
         writer.outputLegend();
     }
 
+    /** A measured duration as the histograms record it: at most {@link #MAX_NANOS}. */
+    static long clamp(long nanos) {
+        return Math.min(nanos, MAX_NANOS);
+    }
+
     static Histogram newHistogram() {
         return new Histogram(1, MAX_NANOS, DIGITS);
     }

@@ -18,7 +18,7 @@ final class TimerFloor {
         Histogram h = new Histogram(1, LatencyLog.MAX_NANOS, LatencyLog.DIGITS);
         for (int i = 0; i < SAMPLES; i++) {
             long t0 = System.nanoTime();
-            h.recordValue(Math.max(1, Math.min(System.nanoTime() - t0, LatencyLog.MAX_NANOS)));
+            h.recordValue(Math.max(1, LatencyLog.clamp(System.nanoTime() - t0)));
         }
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("p50", h.getValueAtPercentile(50));

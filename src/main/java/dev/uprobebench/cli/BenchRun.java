@@ -12,10 +12,8 @@ import dev.uprobebench.report.Summary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -103,8 +101,7 @@ public final class BenchRun {
                 + topology.describe() + ", " + env.get("kernel"), String.valueOf(env.get("jvm")),
                 pinningText(), warnings, runNotes, "running");
         write("profile.properties", profile.toProperties());
-        write("environment.json", GSON.toJson(env));
-        writeResults();
+        writeResults(); // environment.json too, and again whenever a pinning map comes in
         Thread hook = new Thread(this::onInterrupt, "report-on-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
 
@@ -389,18 +386,6 @@ public final class BenchRun {
     }
 
     private void write(String name, String text) {
-        Path target = dir.resolve(name);
-        Path tmp = dir.resolve(name + ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the disk is full or gone; the error below says so
-            }
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-        }
+        ReportPages.writeAtomically(dir.resolve(name), text);
     }
 }

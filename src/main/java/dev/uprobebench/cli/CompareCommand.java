@@ -8,11 +8,11 @@ import dev.uprobebench.report.Comparison;
 import dev.uprobebench.report.ConfigOutcome;
 import dev.uprobebench.report.HtmlReport;
 import dev.uprobebench.report.JmhResults;
+import dev.uprobebench.report.ReportPages;
 import dev.uprobebench.report.Summary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,8 +76,8 @@ final class CompareCommand {
         }
         List<String> warnings = warnings(a, b, rows);
         String title = a.getFileName() + " vs " + b.getFileName();
-        write(dir.resolve("summary.md"), markdown(title, a, b, rows, onlyA, onlyB, warnings));
-        write(dir.resolve("index.html"), html(title, a, b, rows, onlyA, onlyB, warnings));
+        ReportPages.writeAtomically(dir.resolve("summary.md"), markdown(title, a, b, rows, onlyA, onlyB, warnings));
+        ReportPages.writeAtomically(dir.resolve("index.html"), html(title, a, b, rows, onlyA, onlyB, warnings));
         for (Row r : rows) {
             out.printf(Locale.ROOT, "%-50s B/A %s  %s%n", r.id(), r.hits().format(), r.hits().verdict());
         }
@@ -268,13 +268,5 @@ final class CompareCommand {
         }
         sb.append("</body></html>\n");
         return sb.toString();
-    }
-
-    private static void write(Path f, String text) {
-        try {
-            Files.writeString(f, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + f + ": " + e.getMessage(), e);
-        }
     }
 }

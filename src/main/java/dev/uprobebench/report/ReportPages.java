@@ -78,12 +78,21 @@ public final class ReportPages {
         return new ScenarioPlots(saved, series);
     }
 
-    static void writeAtomically(Path target, String text) {
+    /**
+     * Writes a report file whole or not at all (a temporary file, then an atomic move), so that an
+     * interrupted run or a full disk never leaves a half-written file; the error names the file.
+     */
+    public static void writeAtomically(Path target, String text) {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the disk is full or gone; the error below says so
+            }
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
     }
