@@ -231,14 +231,14 @@ final class CompareCommand {
                 + "th,td{border:1px solid #ccc;padding:3px 7px;font-size:13px}th{background:#f2f2f2}"
                 + ".faster{color:#0a7a0a;font-weight:bold}.slower{color:#b00000;font-weight:bold}"
                 + ".warn{color:#8a5a00}.invalid{background:#fde0e0;color:#b00000}</style></head><body>\n");
-        sb.append("<h1>uprobe-bench comparison: ").append(HtmlReport.escape(title)).append("</h1>\n<ul><li>A: <code>")
-                .append(HtmlReport.escape(a.toString())).append("</code></li><li>B: <code>")
-                .append(HtmlReport.escape(b.toString())).append("</code></li><li>B/A of mean hits/s with a 95% "
+        sb.append("<h1>uprobe-bench comparison: ").append(HtmlReport.esc(title)).append("</h1>\n<ul><li>A: <code>")
+                .append(HtmlReport.esc(a.toString())).append("</code></li><li>B: <code>")
+                .append(HtmlReport.esc(b.toString())).append("</code></li><li>B/A of mean hits/s with a 95% "
                         + "confidence interval from JMH's per-iteration data; a verdict only when the interval excludes 1"
                         + "</li><li>caveat: the interval reflects iteration-to-iteration noise within each run; "
                         + "run-to-run variance is only captured with several forks in both runs</li></ul>\n");
         for (String w : warnings) {
-            sb.append("<p class=\"warn\">warning: ").append(HtmlReport.escape(w)).append("</p>\n");
+            sb.append("<p class=\"warn\">warning: ").append(HtmlReport.esc(w)).append("</p>\n");
         }
         sb.append("<table><tr><th>configuration</th><th>hits/s A</th><th>hits/s B</th><th>B/A [95% CI]</th>"
                 + "<th>verdict</th><th>writer B/A</th><th>hit p50 ns A → B</th><th>hit p99 ns A → B</th>"
@@ -247,23 +247,23 @@ final class CompareCommand {
             boolean valid = r.a().valid() && r.b().valid();
             String cls = !valid ? "invalid" : r.hits().verdict().equals(Comparison.FASTER) ? "faster"
                     : r.hits().verdict().equals(Comparison.SLOWER) ? "slower" : "";
-            sb.append(valid ? "<tr>" : "<tr class=\"invalid\">").append("<td>").append(HtmlReport.escape(r.id()))
+            sb.append(valid ? "<tr>" : "<tr class=\"invalid\">").append("<td>").append(HtmlReport.esc(r.id()))
                     .append("</td><td>").append(Summary.rate(r.a().hitsPerSec)).append("</td><td>")
                     .append(Summary.rate(r.b().hitsPerSec)).append("</td><td>").append(r.hits().format())
                     .append("</td><td class=\"").append(cls).append("\">")
                     .append(valid ? r.hits().verdict() : "INVALID input").append("</td><td>")
                     .append(r.writer() == null ? "-" : r.writer().format()).append("</td><td>")
-                    .append(HtmlReport.escape(delta(r.a(), r.b(), "p50"))).append("</td><td>")
-                    .append(HtmlReport.escape(delta(r.a(), r.b(), "p99"))).append("</td><td>")
-                    .append(HtmlReport.escape(delta(r.a(), r.b(), "p99.9"))).append("</td><td>")
+                    .append(HtmlReport.esc(delta(r.a(), r.b(), "p50"))).append("</td><td>")
+                    .append(HtmlReport.esc(delta(r.a(), r.b(), "p99"))).append("</td><td>")
+                    .append(HtmlReport.esc(delta(r.a(), r.b(), "p99.9"))).append("</td><td>")
                     .append(r.flames().isEmpty() ? "-" : "<a href=\"" + r.flames().get(0) + "\">diff</a>")
                     .append("</td></tr>\n");
         }
         sb.append("</table>\n");
         if (!onlyA.isEmpty() || !onlyB.isEmpty()) {
             sb.append("<h2>Not compared</h2><ul>\n");
-            onlyA.forEach(id -> sb.append("<li>only in A: ").append(HtmlReport.escape(id)).append("</li>\n"));
-            onlyB.forEach(id -> sb.append("<li>only in B: ").append(HtmlReport.escape(id)).append("</li>\n"));
+            onlyA.forEach(id -> sb.append("<li>only in A: ").append(HtmlReport.esc(id)).append("</li>\n"));
+            onlyB.forEach(id -> sb.append("<li>only in B: ").append(HtmlReport.esc(id)).append("</li>\n"));
             sb.append("</ul>\n");
         }
         sb.append("</body></html>\n");

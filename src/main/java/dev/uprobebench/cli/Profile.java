@@ -462,11 +462,6 @@ public final class Profile {
         return sb.toString();
     }
 
-    /** Applies {@code consumer} to every key and value, in documentation order. */
-    public void forEach(java.util.function.BiConsumer<String, String> consumer) {
-        values.forEach(consumer);
-    }
-
     static void describeKeys(Consumer<String> out) {
         KEYS.forEach((k, v) -> out.accept(String.format("  %-24s default %-12s %s", k, v[0], v[1])));
     }

@@ -19,11 +19,7 @@ public final class HtmlReport {
     }
 
     /** HTML-escapes text. */
-    public static String escape(String s) {
-        return esc(s);
-    }
-
-    static String esc(String s) {
+    public static String esc(String s) {
         return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 

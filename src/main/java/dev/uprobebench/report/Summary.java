@@ -22,11 +22,7 @@ public final class Summary {
     private Summary() {
     }
 
-    public static String render(Header h, List<ConfigOutcome> outcomes) {
-        return render(h, outcomes, Map.of(), List.of());
-    }
-
-    /** With links to each scenario's plots ({@code plots/<name>.png|svg}). */
+    /** The summary, with links to each scenario's plots ({@code plots/<name>.png|svg}). */
     public static String render(Header h, List<ConfigOutcome> outcomes, Map<String, List<String>> plots,
             List<String> plotProblems) {
         StringBuilder sb = new StringBuilder();

@@ -34,7 +34,6 @@ public final class CallbackReclaimer implements AutoCloseable {
     private List<Runnable> queue = new ArrayList<>();
     private long enqueued;
     private long completed;
-    private long batches;
     private boolean closed;
     private Throwable failure;
     private final Thread thread;
@@ -79,26 +78,6 @@ public final class CallbackReclaimer implements AutoCloseable {
         }
     }
 
-    /** Callbacks queued and not yet run. */
-    public long pending() {
-        lock.lock();
-        try {
-            return enqueued - completed;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Grace periods the reclaimer has waited for. */
-    public long batches() {
-        lock.lock();
-        try {
-            return batches;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void loop() {
         while (true) {
             List<Runnable> batch;
@@ -127,7 +106,6 @@ public final class CallbackReclaimer implements AutoCloseable {
             lock.lock();
             try {
                 completed += batch.size();
-                batches++;
                 if (error != null && failure == null) {
                     failure = error;
                 }
