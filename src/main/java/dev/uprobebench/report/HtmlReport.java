@@ -122,10 +122,10 @@ public final class HtmlReport {
             td(sb, rank == null ? "excluded" : Integer.toString(rank), true);
             td(sb, o.writers == 0 ? "-" : Summary.rate(o.writerOpsPerSec), true);
             for (String k : List.of("p50", "p99", "p99.9", "max")) {
-                td(sb, hit == null || !hit.containsKey(k) ? "-" : Long.toString(hit.get(k)), true);
+                td(sb, Summary.ns(hit, k), true);
             }
-            td(sb, micros(o.latency.get("register")), true);
-            td(sb, micros(o.latency.get("unregister")), true);
+            td(sb, Summary.us(o.latency.get("register"), "p99"), true);
+            td(sb, Summary.us(o.latency.get("unregister"), "p99"), true);
             td(sb, esc(Summary.verdict(o).replace("**", "")), false);
             td(sb, links(o.flamegraphs.stream().filter(f -> f.endsWith(".html")).collect(Collectors.toList())), false);
             sb.append("</tr>\n");
@@ -174,11 +174,6 @@ public final class HtmlReport {
             sb.append("</table>\n");
         }
         return sb.toString();
-    }
-
-    private static String micros(Map<String, Long> m) {
-        return m == null || m.getOrDefault("count", 0L) == 0 ? "-"
-                : String.format(Locale.ROOT, "%.1f", m.get("p99") / 1000.0);
     }
 
     private static String links(List<String> files) {

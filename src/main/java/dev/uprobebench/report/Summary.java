@@ -262,11 +262,13 @@ public final class Summary {
         return String.format(Locale.ROOT, "%.2f", a / b);
     }
 
-    private static String ns(Map<String, Long> m, String k) {
+    /** A latency percentile in ns, or "-". */
+    static String ns(Map<String, Long> m, String k) {
         return m == null || !m.containsKey(k) ? "-" : Long.toString(m.get(k));
     }
 
-    private static String us(Map<String, Long> m, String k) {
+    /** A latency percentile in µs (one decimal), or "-" when nothing was recorded. */
+    static String us(Map<String, Long> m, String k) {
         return m == null || !m.containsKey(k) || m.getOrDefault("count", 0L) == 0 ? "-"
                 : String.format(Locale.ROOT, "%.1f", m.get(k) / 1000.0);
     }
