@@ -53,6 +53,10 @@ public final class BenchRun {
     private final List<BenchConfig> configs = new ArrayList<>();
     private Summary.Header header;
     private Map<String, Object> env;
+    /** Every finished run's JMH results, in configuration order (jmh-results.json). */
+    private final JsonArray jmhResults = new JsonArray();
+    /** The configuration running now, whose finished runs an interruption still keeps. */
+    private volatile BenchConfig running;
     private volatile boolean finished;
 
     public BenchRun(Profile profile, Path home, Path reportsRoot, PrintStream out) {
@@ -127,6 +131,7 @@ public final class BenchRun {
             }
         }
         header = withState("stopped: " + why);
+        keepRunning();
         try {
             writeResults();
         } catch (RuntimeException again) {
@@ -150,7 +155,10 @@ public final class BenchRun {
             double calibration = estimatedDone > 0 ? (System.currentTimeMillis() - started) / (double) estimatedDone : 1;
             out.printf(Locale.ROOT, "[%d/%d] %s (about %s left)%n", i + 1, configs.size(), c.describe(),
                     duration((long) (remaining * calibration)));
+            running = c;
             runConfig(c, o);
+            addJmhResults(c);
+            running = null;
             estimatedDone += estimateMillis(1);
             if (!ConfigOutcome.OK.equals(o.status)) {
                 failures++;
@@ -210,6 +218,7 @@ public final class BenchRun {
             }
         }
         header = withState("interrupted");
+        keepRunning();
         try {
             writeResults(true);
             System.err.println("interrupted: what finished is in " + dir);
@@ -352,6 +361,29 @@ public final class BenchRun {
         new Runner(b.build()).run();
     }
 
+    /** Keeps the finished runs of the configuration that an interruption or failure cut off. */
+    private void keepRunning() {
+        BenchConfig c = running;
+        if (c != null) {
+            running = null;
+            addJmhResults(c);
+        }
+    }
+
+    /** Adds a configuration's finished JMH results to what jmh-results.json holds. */
+    private synchronized void addJmhResults(BenchConfig c) {
+        for (String mode : List.of("throughput", "latency")) {
+            Path f = dir.resolve("jmh").resolve(c.id() + "-" + mode + ".json");
+            try {
+                if (Files.exists(f) && Files.size(f) > 0) {
+                    JmhResults.read(f).forEach(jmhResults::add);
+                }
+            } catch (IOException | RuntimeException e) {
+                // a run cut off mid-write leaves no valid JSON; the summary lists it as missing
+            }
+        }
+    }
+
     /** Rewrites jmh-results.json, invariants.json and summary.md from what has finished. */
     private void writeResults() {
         writeResults(false);
@@ -359,20 +391,7 @@ public final class BenchRun {
 
     /** As {@link #writeResults()}, and with plots and index.html (at the end, and on interrupt). */
     private synchronized void writeResults(boolean withPlots) {
-        JsonArray all = new JsonArray();
-        for (BenchConfig c : configs) {
-            for (String mode : List.of("throughput", "latency")) {
-                Path f = dir.resolve("jmh").resolve(c.id() + "-" + mode + ".json");
-                try {
-                    if (Files.exists(f) && Files.size(f) > 0) {
-                        JmhResults.read(f).forEach(all::add);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // a run cut off mid-write leaves no valid JSON; the summary lists it as missing
-                }
-            }
-        }
-        write("jmh-results.json", GSON.toJson(all));
+        write("jmh-results.json", GSON.toJson(jmhResults));
         write("invariants.json", GSON.toJson(outcomes));
         Map<String, Object> pins = new java.util.LinkedHashMap<>();
         for (ConfigOutcome o : outcomes) {

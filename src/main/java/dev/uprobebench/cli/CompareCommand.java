@@ -1,6 +1,5 @@
 package dev.uprobebench.cli;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -102,7 +101,7 @@ final class CompareCommand {
 
     private static List<ConfigOutcome> outcomes(Path report) {
         try {
-            return List.of(new Gson().fromJson(Files.readString(report.resolve("invariants.json")), ConfigOutcome[].class));
+            return List.of(BenchRun.GSON.fromJson(Files.readString(report.resolve("invariants.json")), ConfigOutcome[].class));
         } catch (IOException | RuntimeException e) {
             throw new UsageException("cannot read " + report.resolve("invariants.json") + ": " + e.getMessage());
         }
