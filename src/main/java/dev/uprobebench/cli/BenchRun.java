@@ -20,26 +20,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs a profile: every configuration through JMH (throughput, then latency when on), each in its
- * own forked JVMs, and writes the report directory as each one finishes, so that an interrupted or
- * failed run keeps what it finished and says what is missing.
+ * Runs a profile's {@link RunPlan}: round after round, one forked JVM of every configuration in
+ * the round's shuffled order (throughput, plus latency in the first rounds), through JMH's API,
+ * and writes the report directory after every fork, so that an interrupted or failed run keeps
+ * every finished fork, says how many rounds were complete, and says what is missing.
  */
 public final class BenchRun {
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
-    private static final String BENCH = "dev.uprobebench.bench.ChurnBenchmark.";
-    /** JVM start, JIT and setup per JMH run, for the time estimate. */
-    private static final long RUN_OVERHEAD_MILLIS = 3500;
+    /**
+     * The report format: 2 since rounds (per-fork scores in invariants.json); {@code compare} refuses
+     * reports of another format with an error naming it.
+     */
+    public static final int REPORT_FORMAT = 2;
 
     private final Profile profile;
     private final Path home;
@@ -51,6 +55,9 @@ public final class BenchRun {
     private Path dir;
     private final List<ConfigOutcome> outcomes = new ArrayList<>();
     private final List<BenchConfig> configs = new ArrayList<>();
+    private RunPlan plan;
+    /** Rounds in which every configuration ran. */
+    private volatile int completeRounds;
     private Summary.Header header;
     private Map<String, Object> env;
     /** Every finished run's JMH results, in configuration order (jmh-results.json). */
@@ -75,8 +82,8 @@ public final class BenchRun {
     /** Runs everything; returns the exit code: 0 clean, 3 invariant violations, 1 a run failed. */
     public int execute() {
         CpuTopology topology = CpuTopology.read();
-        ConfigPlanner.Expansion expansion = ConfigPlanner.expand(profile, topology);
-        configs.addAll(expansion.configs());
+        plan = RunPlan.of(profile, topology);
+        configs.addAll(plan.configs());
         List<Doctor.Finding> doctor = Doctor.forThisMachine().examine();
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         dir = reportsRoot.resolve(stamp + "-" + profile.name());
@@ -96,21 +103,26 @@ public final class BenchRun {
         env.put("pinningPolicy", profile.get("pinning"));
         List<String> warnings = doctor.stream().filter(f -> f.level().equals("warn"))
                 .map(f -> f.check() + ": " + f.seen()).collect(Collectors.toList());
-        runNotes.addAll(expansion.notes());
+        runNotes.addAll(plan.notes());
         flames.prepare();
         runNotes.addAll(flames.notes());
         env.put("profiler", flames.enabled() ? "async-profiler 4.5, event " + flames.event()
                 : profile.bool("profiling") ? "off: " + String.join("; ", flames.notes()) : "not requested");
         header = new Summary.Header(profile.name(), profile.question(), stamp, env.get("cpuModel") + ", "
                 + topology.describe() + ", " + env.get("kernel"), String.valueOf(env.get("jvm")),
-                pinningText(), warnings, runNotes, "running");
+                pinningText(), "", warnings, runNotes, "running");
+        header = header.withRounds(roundsText());
+        env.put("rounds", plan.rounds());
+        env.put("latencyRounds", plan.latencyRounds());
+        env.put("seed", plan.seed());
+        env.put("reportFormat", REPORT_FORMAT);
         write("profile.properties", profile.toProperties());
         writeResults(); // environment.json too, and again whenever a pinning map comes in
         Thread hook = new Thread(this::onInterrupt, "report-on-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
 
-        out.printf(Locale.ROOT, "profile %s: %d configurations on %s, pinning=%s%n", profile.name(), configs.size(),
-                topology.describe(), profile.get("pinning"));
+        out.printf(Locale.ROOT, "profile %s: %d configurations x %d rounds on %s, pinning=%s, seed %d%n",
+                profile.name(), configs.size(), plan.rounds(), topology.describe(), profile.get("pinning"), plan.seed());
         warnings.forEach(w -> out.println("warning: " + w + " (see ./run-bench.sh doctor)"));
         try {
             return runAll(hook);
@@ -130,7 +142,8 @@ public final class BenchRun {
                 o.message = "the run stopped before this configuration: " + why;
             }
         }
-        header = withState("stopped: " + why);
+        header = header.withState("stopped after " + completeRounds + " of " + plan.rounds() + " complete rounds: "
+                + why).withRounds(roundsText());
         keepRunning();
         try {
             writeResults();
@@ -146,32 +159,47 @@ public final class BenchRun {
 
     private int runAll(Thread hook) {
         long started = System.currentTimeMillis();
-        long estimatedDone = 0;
-        int failures = 0;
-        for (int i = 0; i < configs.size(); i++) {
-            BenchConfig c = configs.get(i);
-            ConfigOutcome o = outcomes.get(i);
-            long remaining = estimateMillis(configs.size() - i);
-            double calibration = estimatedDone > 0 ? (System.currentTimeMillis() - started) / (double) estimatedDone : 1;
-            out.printf(Locale.ROOT, "[%d/%d] %s (about %s left)%n", i + 1, configs.size(), c.describe(),
-                    duration((long) (remaining * calibration)));
-            running = c;
-            runConfig(c, o);
-            addJmhResults(c);
-            running = null;
-            estimatedDone += estimateMillis(1);
-            if (!ConfigOutcome.OK.equals(o.status)) {
-                failures++;
-                out.println("  FAILED: " + o.message);
-            } else {
-                out.printf(Locale.ROOT, "  hits %s/s, writer ops %s/s, %s%n", Summary.rate(o.hitsPerSec),
-                        o.writers == 0 ? "-" : Summary.rate(o.writerOpsPerSec), Summary.verdict(o).replace("**", ""));
+        int rounds = plan.rounds();
+        int total = rounds * configs.size();
+        int done = 0;
+        Random shuffle = new Random(plan.seed());
+        for (int round = 1; round <= rounds; round++) {
+            List<Integer> order = RunPlan.order(configs.size(), shuffle);
+            for (int k = 0; k < order.size(); k++) {
+                int i = order.get(k);
+                BenchConfig c = configs.get(i);
+                ConfigOutcome o = outcomes.get(i);
+                if (ConfigOutcome.FAILED.equals(o.status)) {
+                    done++;
+                    continue; // a configuration that failed once is not run again
+                }
+                long elapsed = System.currentTimeMillis() - started;
+                long left = done == 0 ? plan.estimateMillis(total - done)
+                        : elapsed * (total - done) / done;
+                out.printf(Locale.ROOT, "[round %d/%d, %d/%d] %s (about %s left)%n", round, rounds, k + 1,
+                        order.size(), c.describe(), duration(left));
+                running = c;
+                runFork(c, o, round);
+                addJmhResults(c, round);
+                running = null;
+                done++;
+                if (ConfigOutcome.FAILED.equals(o.status)) {
+                    out.println("  FAILED: " + o.message);
+                } else {
+                    out.printf(Locale.ROOT, "  hits %s/s, writer ops %s/s, %s%n",
+                            Summary.rate(o.forkHitsPerSec.get(o.forkHitsPerSec.size() - 1)),
+                            o.writers == 0 ? "-" : Summary.rate(o.forkWriterOpsPerSec.get(o.forkWriterOpsPerSec.size() - 1)),
+                            o.qualifiers().isEmpty() ? "valid" : String.join("; ", o.qualifiers()));
+                }
+                writeResults();
             }
-            writeResults();
+            completeRounds = round;
+            header = header.withRounds(roundsText());
         }
         flames.writeDiffs(dir, outcomes);
         finished = true;
-        header = withState(failures == 0 ? "complete" : "complete with " + failures + " failed configuration(s)");
+        long failures = outcomes.stream().filter(o -> ConfigOutcome.FAILED.equals(o.status)).count();
+        header = header.withState(failures == 0 ? "complete" : "complete with " + failures + " failed configuration(s)");
         out.println("drawing plots ...");
         writeResults(true);
         try {
@@ -180,6 +208,7 @@ public final class BenchRun {
             // shutting down already
         }
         long violations = outcomes.stream().mapToLong(o -> o.violations).sum();
+        out.printf(Locale.ROOT, "wall time %s%n", duration(System.currentTimeMillis() - started));
         out.println("summary: " + dir.resolve("summary.md"));
         out.println("page: " + dir.resolve("index.html"));
         out.println("report: " + dir);
@@ -187,6 +216,14 @@ public final class BenchRun {
             return 1;
         }
         return violations > 0 ? 3 : 0;
+    }
+
+    /** "3 of 3 complete, seed 42; order shuffled per round; latency in round 1" */
+    private String roundsText() {
+        return String.format(Locale.ROOT, "%d of %d complete (one fork of every configuration per round, order "
+                + "shuffled per round, seed %d); hit latency measured in the first %d round(s)%s", completeRounds,
+                plan.rounds(), plan.seed(), plan.latencyRounds(),
+                flames.enabled() ? "; flame graphs from round 1" : "");
     }
 
     private String pinningText() {
@@ -201,12 +238,6 @@ public final class BenchRun {
         }
     }
 
-    private Summary.Header withState(String state) {
-        Summary.Header h = header;
-        return new Summary.Header(h.profile(), h.question(), h.started(), h.machine(), h.jvm(), h.pinning(),
-                h.warnings(), h.notes(), state);
-    }
-
     private void onInterrupt() {
         if (finished) {
             return;
@@ -214,10 +245,11 @@ public final class BenchRun {
         for (ConfigOutcome o : outcomes) {
             if (ConfigOutcome.PENDING.equals(o.status)) {
                 o.status = ConfigOutcome.INTERRUPTED;
-                o.message = "the run was interrupted before this configuration finished";
+                o.message = "the run was interrupted before this configuration finished a fork";
             }
         }
-        header = withState("interrupted");
+        header = header.withState("interrupted after " + completeRounds + " of " + plan.rounds()
+                + " complete rounds; every finished fork is kept").withRounds(roundsText());
         keepRunning();
         try {
             writeResults(true);
@@ -247,33 +279,25 @@ public final class BenchRun {
         return o;
     }
 
-    private long estimateMillis(int configCount) {
-        return estimateMillis(profile, configCount);
-    }
-
-    /** Rough wall time of {@code configCount} configurations of {@code profile}. */
-    static long estimateMillis(Profile profile, int configCount) {
-        long perRun = RUN_OVERHEAD_MILLIS + profile.intValue("forks")
-                * (profile.intValue("warmup-iterations") * profile.millis("warmup-time")
-                + profile.intValue("measurement-iterations") * profile.millis("measurement-time"));
-        int runs = profile.bool("latency") ? 2 : 1;
-        return configCount * runs * perRun;
-    }
-
     static String duration(long millis) {
         long s = TimeUnit.MILLISECONDS.toSeconds(millis);
         return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
                 : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }
 
-    private void runConfig(BenchConfig c, ConfigOutcome o) {
+    /** One round of a configuration: one throughput fork, and one latency fork in the latency rounds. */
+    private void runFork(BenchConfig c, ConfigOutcome o, int round) {
         try {
-            runThroughput(c, o);
-            if (profile.bool("latency")) {
-                runMode(c, o, "latency", false);
+            RunResult r = runThroughput(c, round);
+            o.addFork(round, score(r, "hit"), o.writers == 0 ? 0 : score(r, "write"), error(r, "hit"));
+            o.missesPerIteration = optional(r, "misses");
+            o.retriesPerIteration = optional(r, "retries");
+            o.allocBytesPerOp = optional(r, "gc.alloc.rate.norm");
+            if (round <= plan.latencyRounds()) {
+                runMode(c, "latency", round, false);
             }
             TrialCollector.collect(dir, c, o);
-            if (flames.enabled()) {
+            if (round == 1 && flames.enabled()) {
                 try {
                     flames.convert(dir, c, o);
                 } catch (IOException | RuntimeException e) {
@@ -283,7 +307,7 @@ public final class BenchRun {
             o.status = ConfigOutcome.OK;
         } catch (RunnerException | RuntimeException e) {
             o.status = ConfigOutcome.FAILED;
-            o.message = rootMessage(e);
+            o.message = "round " + round + ": " + rootMessage(e);
             try {
                 TrialCollector.collect(dir, c, o); // keep what the trials recorded before the failure
             } catch (IOException | RuntimeException ignored) {
@@ -295,6 +319,24 @@ public final class BenchRun {
         }
     }
 
+    private static double score(RunResult r, String label) {
+        Result<?> res = r.getSecondaryResults().get(label);
+        if (res == null || !Double.isFinite(res.getScore())) {
+            throw new IllegalStateException("JMH returned no '" + label + "' score for " + r.getParams().getBenchmark());
+        }
+        return res.getScore();
+    }
+
+    private static double error(RunResult r, String label) {
+        Result<?> res = r.getSecondaryResults().get(label);
+        return res == null ? Double.NaN : res.getScoreError();
+    }
+
+    private static Double optional(RunResult r, String label) {
+        Result<?> res = r.getSecondaryResults().get(label);
+        return res == null || !Double.isFinite(res.getScore()) ? null : res.getScore();
+    }
+
     static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
@@ -304,61 +346,37 @@ public final class BenchRun {
         return (t == e ? "" : t.getClass().getSimpleName() + ": ") + (m == null ? t.toString() : m.split("\n")[0]);
     }
 
-    /** The throughput run, profiled when profiling is on; a profiler that breaks it is dropped. */
-    private void runThroughput(BenchConfig c, ConfigOutcome o) throws RunnerException {
-        if (!flames.enabled()) {
-            runMode(c, o, "throughput", false);
-            return;
+    /** The throughput fork, profiled in round 1 when profiling is on; a profiler that breaks it is dropped. */
+    private RunResult runThroughput(BenchConfig c, int round) throws RunnerException {
+        if (round != 1 || !flames.enabled()) {
+            return runMode(c, "throughput", round, false);
         }
         try {
-            runMode(c, o, "throughput", true);
+            return runMode(c, "throughput", round, true);
         } catch (RunnerException | RuntimeException e) {
-            runMode(c, o, "throughput", false); // again without the profiler; if this fails too, so be it
+            RunResult r = runMode(c, "throughput", round, false); // again without the profiler
             runNotes.add(flames.disable(rootMessage(e)));
             out.println("  " + runNotes.get(runNotes.size() - 1));
+            return r;
         }
     }
 
-    private void runMode(BenchConfig c, ConfigOutcome o, String mode, boolean profiled) throws RunnerException {
+    /** One fork of {@code mode} for {@code c}, with the options the plan gives; returns JMH's result. */
+    private RunResult runMode(BenchConfig c, String mode, int round, boolean profiled) throws RunnerException {
         Path raw = dir.resolve("raw").resolve(c.id()).resolve(mode);
-        List<String> jvmArgs = new ArrayList<>();
-        for (String a : profile.get("jvm-args").split("\\s+")) {
-            if (!a.isEmpty()) {
-                jvmArgs.add(a);
-            }
-        }
-        jvmArgs.add("-D" + TrialFiles.OUT_PROPERTY + "=" + raw.toAbsolutePath());
-        jvmArgs.add("-D" + TrialFiles.PIN_PROPERTY + "=" + c.pins().encode());
-        ChainedOptionsBuilder b = new OptionsBuilder()
-                .include("^" + BENCH.replace(".", "\\.") + mode + "$")
-                .threadGroups(c.readers(), c.writers())
-                .param("backend", c.backend().cliName())
-                .param("stable", Integer.toString(c.stable()))
-                .param("churnKeys", profile.get("churn-keys"))
-                .param("churnRate", c.churn())
-                .param("churnReadFraction", c.writers() == 0 ? "0" : profile.get("churn-read-fraction"))
-                .param("distribution", c.distribution())
-                .param("zipfExponent", profile.get("zipf-exponent"))
-                .param("handlerWork", Long.toString(c.handlerWork()))
-                .param("syncEvery", profile.get("sync-every"))
-                .param("rcuFlavour", c.rcuFlavour().equals("-") ? "qsbr" : c.rcuFlavour())
-                .warmupIterations(profile.intValue("warmup-iterations"))
-                .warmupTime(TimeValue.milliseconds(profile.millis("warmup-time")))
-                .measurementIterations(profile.intValue("measurement-iterations"))
-                .measurementTime(TimeValue.milliseconds(profile.millis("measurement-time")))
-                .forks(profile.intValue("forks"))
-                .jvmArgsAppend(jvmArgs.toArray(new String[0]))
+        String file = c.id() + "-" + mode + "-r" + round;
+        ChainedOptionsBuilder b = plan.options(c, mode, raw)
                 .resultFormat(ResultFormatType.JSON)
-                .result(dir.resolve("jmh").resolve(c.id() + "-" + mode + ".json").toString())
-                .output(dir.resolve("jmh").resolve(c.id() + "-" + mode + ".log").toString())
-                .shouldFailOnError(true);
-        if (profile.bool("gc-profiler") && mode.equals("throughput")) {
-            b.addProfiler(GCProfiler.class);
-        }
+                .result(dir.resolve("jmh").resolve(file + ".json").toString())
+                .output(dir.resolve("jmh").resolve(file + ".log").toString());
         if (profiled) {
             flames.attach(b, dir, c);
         }
-        new Runner(b.build()).run();
+        Collection<RunResult> results = new Runner(b.build()).run();
+        if (results.size() != 1) {
+            throw new IllegalStateException("JMH returned " + results.size() + " results for one fork of " + file);
+        }
+        return results.iterator().next();
     }
 
     /** Keeps the finished runs of the configuration that an interruption or failure cut off. */
@@ -366,14 +384,14 @@ public final class BenchRun {
         BenchConfig c = running;
         if (c != null) {
             running = null;
-            addJmhResults(c);
+            addJmhResults(c, completeRounds + 1);
         }
     }
 
-    /** Adds a configuration's finished JMH results to what jmh-results.json holds. */
-    private synchronized void addJmhResults(BenchConfig c) {
+    /** Adds a configuration's finished JMH results of one round to what jmh-results.json holds. */
+    private synchronized void addJmhResults(BenchConfig c, int round) {
         for (String mode : List.of("throughput", "latency")) {
-            Path f = dir.resolve("jmh").resolve(c.id() + "-" + mode + ".json");
+            Path f = dir.resolve("jmh").resolve(c.id() + "-" + mode + "-r" + round + ".json");
             try {
                 if (Files.exists(f) && Files.size(f) > 0) {
                     JmhResults.read(f).forEach(jmhResults::add);

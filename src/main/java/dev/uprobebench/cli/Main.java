@@ -132,16 +132,10 @@ public final class Main {
         return new BenchRun(p, home(), reports, out).execute();
     }
 
-    /** Prints what a profile would run here, and how long it would take, without running it. */
+    /** Prints the plan: what a profile would run here, in which order, and for how long. */
     private static int dryRun(Profile p, PrintStream out) {
         CpuTopology topology = CpuTopology.read();
-        ConfigPlanner.Expansion e = ConfigPlanner.expand(p, topology);
-        out.printf("profile %s on %s: %d configurations, about %s%n", p.name(), topology.describe(),
-                e.configs().size(), BenchRun.duration(BenchRun.estimateMillis(p, e.configs().size())));
-        for (BenchConfig c : e.configs()) {
-            out.println("  " + c.describe() + "  pins " + c.pins().encode());
-        }
-        e.notes().forEach(n -> out.println("note: " + n));
+        RunPlan.of(p, topology).describe(topology).forEach(out::println);
         return OK;
     }
 

@@ -48,7 +48,11 @@ public final class Profile {
         key("warmup-time", "1s", "JMH warm-up iteration time (e.g. 500ms, 1s, 2m)");
         key("measurement-iterations", "3", "JMH measurement iterations (>= 1)");
         key("measurement-time", "1s", "JMH measurement iteration time (e.g. 500ms, 1s, 2m)");
-        key("forks", "1", "JMH forks per configuration (>= 1)");
+        key("rounds", "3", "rounds (>= 1): each runs one fork of every configuration in a freshly shuffled order; "
+                + "a configuration's figure and interval come from its forks (3 or more for an interval a comparison "
+                + "can use)");
+        key("latency-rounds", "1", "how many of the first rounds also run the latency benchmark (>= 1; capped at rounds)");
+        key("seed", "random", "seed of the per-round shuffles: a whole number, or 'random' (drawn and recorded)");
         key("latency", "true", "also run the latency benchmark (every hit timed): true, false");
         key("gc-profiler", "false", "add JMH's gc profiler (gc.alloc.rate.norm per op): true, false");
         key("profiling", "false", "record CPU flame graphs with async-profiler: true, false");
@@ -63,6 +67,7 @@ public final class Profile {
     private final String name;
     private final String question;
     private final Map<String, String> values = new LinkedHashMap<>();
+    private Long drawnSeed;
 
     private Profile(String name, String question) {
         this.name = name;
@@ -146,6 +151,10 @@ public final class Profile {
     }
 
     private void set(String key, String value, String where) {
+        if (key.equals("forks")) {
+            throw new UsageException("key 'forks' in " + where + " was replaced by 'rounds': each round runs one fork "
+                    + "of every configuration, shuffled; use rounds=" + value);
+        }
         if (!KEYS.containsKey(key)) {
             throw new UsageException("unknown key '" + key + "' in " + where + "; valid keys: "
                     + String.join(", ", KEYS.keySet()));
@@ -175,7 +184,8 @@ public final class Profile {
                 break;
             case "churn-keys":
             case "measurement-iterations":
-            case "forks":
+            case "rounds":
+            case "latency-rounds":
                 positive(key, 1);
                 break;
             case "warmup-iterations":
@@ -232,6 +242,9 @@ public final class Profile {
             case "profiling":
                 bool(key);
                 break;
+            case "seed":
+                seed();
+                break;
             case "profiler-event":
                 if (!List.of("auto", "cpu", "itimer").contains(get(key))) {
                     throw bad(key, "");
@@ -244,6 +257,22 @@ public final class Profile {
 
     public String name() {
         return name;
+    }
+
+    /** The shuffle seed: the profile's number, or one drawn once for this profile when it says 'random'. */
+    public long seed() {
+        String v = get("seed");
+        if (v.equals("random")) {
+            if (drawnSeed == null) {
+                drawnSeed = new java.security.SecureRandom().nextLong() >>> 1;
+            }
+            return drawnSeed;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw bad("seed", "");
+        }
     }
 
     /** The question this profile answers (its opening comment). */
@@ -458,7 +487,8 @@ public final class Profile {
         if (!question.isEmpty()) {
             sb.append("# ").append(question).append('\n');
         }
-        values.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        values.forEach((k, v) -> sb.append(k).append('=').append(k.equals("seed") ? Long.toString(seed()) : v)
+                .append('\n'));
         return sb.toString();
     }
 

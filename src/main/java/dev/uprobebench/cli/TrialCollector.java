@@ -1,13 +1,10 @@
 package dev.uprobebench.cli;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import dev.uprobebench.bench.TrialFiles;
 import dev.uprobebench.bench.TrialRecord;
 import dev.uprobebench.pin.ThreadPinner.PinRecord;
 import dev.uprobebench.report.ConfigOutcome;
 import dev.uprobebench.report.Histograms;
-import dev.uprobebench.report.JmhResults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,31 +17,17 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * Reads what one configuration's runs left in the report directory back into its
- * {@link ConfigOutcome}: JMH's scores, every trial's invariant counts and read-back pins, and the
- * latency logs, summed per tag into {@code latency/<id>-<tag>.hgrm}.
+ * Reads what one configuration's forks left in the report directory back into its
+ * {@link ConfigOutcome}: every trial's invariant counts and read-back pins, and the latency logs,
+ * summed per tag into {@code latency/<id>-<tag>.hgrm}. (The scores come from JMH's
+ * {@code RunResult}s, not from here.)
  */
 final class TrialCollector {
     private TrialCollector() {
     }
 
-    /** Fills {@code o} from the configuration's JMH JSON, trial records and latency logs. */
+    /** Fills {@code o} from the configuration's trial records and latency logs. */
     static void collect(Path dir, BenchConfig c, ConfigOutcome o) throws IOException {
-        Path thr = dir.resolve("jmh").resolve(c.id() + "-throughput.json");
-        if (Files.exists(thr) && Files.size(thr) > 0) {
-            for (JsonElement e : JmhResults.read(thr)) {
-                JsonObject run = e.getAsJsonObject();
-                JsonObject hit = JmhResults.metric(run, "hit");
-                o.hitsPerSec = JmhResults.score(hit);
-                o.hitsPerSecError = JmhResults.error(hit);
-                JsonObject w = JmhResults.metric(run, "write");
-                o.writerOpsPerSec = JmhResults.score(w);
-                o.writerOpsPerSecError = JmhResults.error(w);
-                o.missesPerIteration = JmhResults.score(JmhResults.metric(run, "misses"));
-                o.retriesPerIteration = JmhResults.score(JmhResults.metric(run, "retries"));
-                o.allocBytesPerOp = JmhResults.score(JmhResults.metric(run, "gc.alloc.rate.norm"));
-            }
-        }
         o.invariants.clear();
         o.violations = 0;
         o.trials = 0;

@@ -14,47 +14,86 @@ import java.util.stream.Collectors;
 
 /**
  * The table of back-ends (refscale's {@code ref_scale_ops}, Caffeine's {@code CacheType}): each
- * constant has its command-line name, whether it is safe (a correct design) or a deliberate
- * negative control, whether it allows writers while readers run, a one-line description, and a
- * factory. Benchmarks take the name as a parameter, the command line lists the table, and the
+ * constant has its command-line name, its role in the report (ceiling, baseline, design under
+ * study, or the deliberate negative control), whether it allows writers while readers run, whether
+ * the RCU flavour is an axis of it, the published series it is held against, a one-line
+ * description, and a factory. Benchmarks take the name as a parameter, the command line lists the table, and the
  * correctness tests iterate over it.
  */
 public enum Backend {
-    UNSYNC("unsync", true, false,
+    UNSYNC("unsync", Role.CEILING, false, false, null,
             "no synchronization at all: the cost of tree search and handlers alone (the ceiling; no churn)",
             UnsyncRegistry::new),
-    RWLOCK("rwlock", true, true,
+    RWLOCK("rwlock", Role.BASELINE, true, false, "rwlock",
             "v6.10 uprobes_treelock: queued reader-writer spinlock around the search, refcount on every hit",
             RwlockRegistry::new),
-    PERCPU_RWSEM("percpu-rwsem", true, true,
+    PERCPU_RWSEM("percpu-rwsem", Role.DESIGN, true, true, null,
             "Nakryiko v2: per-CPU RW semaphore (rcu_sync) around the search, refcount on every hit; writers pay a grace period",
             PercpuRwsemRegistry::new),
-    PERCPU_REF("percpu-ref", true, true,
+    PERCPU_REF("percpu-ref", Role.DESIGN, true, true, null,
             "lockless seqcount-checked search under RCU, then a per-CPU percpu_ref held through the handlers",
             PercpuRefRegistry::new),
-    SRCU("srcu", true, true,
-            "Nakryiko v3: SRCU read section around a seqcount-checked lockless search, no refcount, call_srcu free",
+    SRCU("srcu", Role.DESIGN, true, false, "SRCU",
+            "mainline 6.12: SRCU read section around a seqcount-checked lockless search, no refcount, call_srcu free",
             SrcuRegistry::new),
-    SEQCOUNT_RCU("seqcount-rcu", true, true,
-            "mainline since 6.12: find_uprobe_rcu() under RCU with seqcount retry, no refcount, call_rcu free",
+    SEQCOUNT_RCU("seqcount-rcu", Role.DESIGN, true, true, "RCU Tasks Trace",
+            "mainline 6.13+: find_uprobe_rcu() under RCU Tasks Trace with seqcount retry, no refcount, call_rcu free",
             SeqcountRcuRegistry::new),
-    SEQCOUNT_RCU_RFC("seqcount-rcu-rfc", false, true,
+    SEQCOUNT_RCU_RFC("seqcount-rcu-rfc", Role.NEGATIVE_CONTROL, true, true, null,
             "NEGATIVE CONTROL: Zijlstra's RFC as posted, unconditional get_uprobe() resurrects dying uprobes",
             SeqcountRcuRfcRegistry::new);
 
+    /** What a back-end is to the report: ratios are taken against the ceiling and the baseline. */
+    public enum Role {
+        /** The unsynchronized ceiling: every design's share of it is its synchronization tax. */
+        CEILING,
+        /** The v6.10 design the others are measured against ("x rwlock"). */
+        BASELINE,
+        /** A synchronization design under study. */
+        DESIGN,
+        /** Unsafe by design: the checker must catch it; never ranked, never in a shipped profile. */
+        NEGATIVE_CONTROL
+    }
+
     private final String cliName;
-    private final boolean safe;
+    private final Role role;
     private final boolean allowsChurn;
+    private final boolean usesRcuFlavour;
+    private final String publishedSeries;
     private final String description;
     private final Function<RegistryConfig, UprobeRegistry> factory;
 
-    Backend(String cliName, boolean safe, boolean allowsChurn, String description,
-            Function<RegistryConfig, UprobeRegistry> factory) {
+    Backend(String cliName, Role role, boolean allowsChurn, boolean usesRcuFlavour, String publishedSeries,
+            String description, Function<RegistryConfig, UprobeRegistry> factory) {
         this.cliName = cliName;
-        this.safe = safe;
+        this.role = role;
         this.allowsChurn = allowsChurn;
+        this.usesRcuFlavour = usesRcuFlavour;
+        this.publishedSeries = publishedSeries;
         this.description = description;
         this.factory = factory;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /**
+     * The series of the published {@code trig-uprobe-nop} figures (DESIGN.md section 1) this
+     * back-end is held against, or null.
+     */
+    public String publishedSeries() {
+        return publishedSeries;
+    }
+
+    /** The back-end with this role (the ceiling, the baseline). */
+    public static Backend withRole(Role role) {
+        for (Backend b : values()) {
+            if (b.role == role) {
+                return b;
+            }
+        }
+        throw new IllegalArgumentException("no back-end has role " + role);
     }
 
     public String cliName() {
@@ -63,12 +102,12 @@ public enum Backend {
 
     /** False for the negative control, which must never appear in a default profile. */
     public boolean safe() {
-        return safe;
+        return role != Role.NEGATIVE_CONTROL;
     }
 
     /** True when the back-end runs on {@code Rcu}, so that the RCU flavour changes what it measures. */
     public boolean usesRcuFlavour() {
-        return this == PERCPU_RWSEM || this == PERCPU_REF || this == SEQCOUNT_RCU || this == SEQCOUNT_RCU_RFC;
+        return usesRcuFlavour;
     }
 
     /** False when writers must not run while readers do (the unsynchronized ceiling). */

@@ -39,11 +39,18 @@ public final class ConfigOutcome {
     public String status = PENDING;
     public String message;
 
-    /** Reader hits per second over all readers: score, error (99.9% CI half-width). */
+    /** Reader hits per second over all readers, mean over forks (the per-fork scores below). */
     public Double hitsPerSec;
-    public Double hitsPerSecError;
+    /** Writer operations per second, mean over forks. */
     public Double writerOpsPerSec;
-    public Double writerOpsPerSecError;
+    /** The round of each throughput fork, in the order run; aligned with the two lists below. */
+    public List<Integer> forkRounds = new ArrayList<>();
+    /** Each throughput fork's hits/s (JMH's score of that fork: the mean of its iterations). */
+    public List<Double> forkHitsPerSec = new ArrayList<>();
+    /** Each throughput fork's writer operations/s (0 without writers). */
+    public List<Double> forkWriterOpsPerSec = new ArrayList<>();
+    /** JMH's own per-iteration error of each fork (99.9% half-width): a diagnostic only. */
+    public List<Double> forkJmhErrors = new ArrayList<>();
     public Double missesPerIteration;
     public Double retriesPerIteration;
     /** gc.alloc.rate.norm (bytes per operation), when the gc profiler ran. */
@@ -67,6 +74,25 @@ public final class ConfigOutcome {
     public List<String> problems = new ArrayList<>();
     /** Flame graph files (relative to the report), when profiling ran. */
     public List<String> flamegraphs = new ArrayList<>();
+
+    /** Hits/s of each fork by its round, for ratios paired by round. */
+    public Map<Integer, Double> hitsByRound() {
+        Map<Integer, Double> m = new LinkedHashMap<>();
+        for (int i = 0; i < forkRounds.size() && i < forkHitsPerSec.size(); i++) {
+            m.put(forkRounds.get(i), forkHitsPerSec.get(i));
+        }
+        return m;
+    }
+
+    /** Adds one finished throughput fork and updates the means. */
+    public void addFork(int round, double hits, double writerOps, double jmhError) {
+        forkRounds.add(round);
+        forkHitsPerSec.add(hits);
+        forkWriterOpsPerSec.add(writerOps);
+        forkJmhErrors.add(jmhError);
+        hitsPerSec = Estimate.mean(forkHitsPerSec);
+        writerOpsPerSec = writers == 0 ? null : Estimate.mean(forkWriterOpsPerSec);
+    }
 
     public boolean valid() {
         return OK.equals(status) && violations == 0 && trials > 0 && !negativeControl;

@@ -29,12 +29,13 @@ public final class HtmlReport {
             "th,td{border:1px solid #ccc;padding:3px 7px;font-size:13px}",
             "th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}",
             "tr.invalid td{background:#fde0e0;color:#b00000}.invalid{color:#b00000;font-weight:bold}",
-            "td.bad{background:#fde0e0;color:#b00000;font-weight:bold}",
+            "td.bad{background:#fde0e0;color:#b00000;font-weight:bold}td.flag{color:#8a5a00;font-weight:bold}",
             ".warn{color:#8a5a00}.note{color:#555}img{max-width:100%;border:1px solid #eee;margin:0.4em 0}",
             "blockquote{border-left:4px solid #ccc;margin:0;padding:0.2em 1em;color:#444}");
 
-    public static String render(Path dir, Summary.Header h, List<ConfigOutcome> outcomes,
+    public static String render(Path dir, Summary.Header h, Analysis analysis,
             Map<String, ReportPages.ScenarioPlots> plots, List<String> plotProblems) {
+        List<ConfigOutcome> outcomes = analysis.rows().stream().map(Analysis.Row::outcome).collect(Collectors.toList());
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>uprobe-bench: ")
                 .append(esc(h.profile())).append("</title><style>").append(STYLE).append("</style></head><body>\n");
@@ -43,11 +44,10 @@ public final class HtmlReport {
             sb.append("<blockquote>").append(esc(h.question())).append("</blockquote>\n");
         }
         run(sb, h, outcomes);
-        for (Map.Entry<String, List<ConfigOutcome>> e : Summary.byScenario(outcomes).entrySet()) {
-            scenario(sb, e.getKey(), e.getValue(), outcomes, plots.getOrDefault(e.getKey(),
-                    ReportPages.ScenarioPlots.NONE));
+        for (Map.Entry<String, List<Analysis.Row>> e : analysis.byScenario().entrySet()) {
+            scenario(sb, e.getKey(), e.getValue(), plots.getOrDefault(e.getKey(), ReportPages.ScenarioPlots.NONE));
         }
-        invariants(sb, outcomes);
+        invariants(sb, analysis);
         pinning(sb, outcomes);
         flamegraphs(sb, outcomes);
         missing(sb, outcomes, h, plotProblems);
@@ -69,6 +69,7 @@ public final class HtmlReport {
         sb.append("<li>machine: ").append(esc(h.machine())).append("</li>\n");
         sb.append("<li>JVM: ").append(esc(h.jvm())).append("</li>\n");
         sb.append("<li>pinning: ").append(esc(h.pinning())).append("</li>\n");
+        sb.append("<li>rounds: ").append(esc(h.rounds())).append("</li>\n");
         Map<String, Long> floor = Summary.timerFloor(outcomes);
         if (!floor.isEmpty()) {
             sb.append(String.format(Locale.ROOT, "<li>timer floor (an empty timed section): p50 %d ns, p99 %d ns, "
@@ -81,18 +82,7 @@ public final class HtmlReport {
         sb.append("</ul>\n");
     }
 
-    /** Rank among valid results with the same readers in the scenario (1 = most hits/s). */
-    static Integer rank(ConfigOutcome o, List<ConfigOutcome> scenario) {
-        if (!o.valid() || o.hitsPerSec == null) {
-            return null;
-        }
-        List<ConfigOutcome> peers = scenario.stream().filter(p -> p.readers == o.readers && p.valid()
-                && p.hitsPerSec != null).sorted(Comparator.comparingDouble((ConfigOutcome p) -> p.hitsPerSec).reversed())
-                .collect(Collectors.toList());
-        return peers.indexOf(o) + 1;
-    }
-
-    private static void scenario(StringBuilder sb, String title, List<ConfigOutcome> list, List<ConfigOutcome> all,
+    private static void scenario(StringBuilder sb, String title, List<Analysis.Row> list,
             ReportPages.ScenarioPlots plots) {
         sb.append("<h2>").append(esc(title)).append("</h2>\n");
         List<Plots.Saved> saved = plots.saved();
@@ -102,31 +92,33 @@ public final class HtmlReport {
             sb.append("<a href=\"plots/").append(esc(p.name())).append(".svg\"><img alt=\"").append(esc(alt))
                     .append("\" src=\"data:image/png;base64,").append(p.pngBase64()).append("\"></a>\n");
         }
-        sb.append("<table><tr><th>back-end</th><th>readers</th><th>hits/s</th><th>±</th><th>per reader</th>"
-                + "<th>× unsync</th><th>× rwlock</th><th>rank</th><th>writer ops/s</th><th>hit p50 ns</th>"
-                + "<th>hit p99 ns</th><th>hit p99.9 ns</th><th>hit max ns</th><th>register p99 µs</th>"
-                + "<th>unregister p99 µs</th><th>verdict</th><th>flame graphs</th></tr>\n");
-        for (ConfigOutcome o : list) {
-            ConfigOutcome ceiling = Summary.ceilingFor(o, all);
-            ConfigOutcome base = Summary.baselineFor(o, all);
-            Integer rank = rank(o, list);
+        sb.append("<p class=\"note\">").append(esc(Summary.TABLE_LEGEND)).append("</p>\n");
+        sb.append("<table><tr><th>back-end</th><th>readers</th><th>forks</th><th>hits/s</th><th>95% CI</th>"
+                + "<th>CV</th><th>per reader</th><th>× unsync</th><th>× rwlock</th><th>rank</th><th>writer ops/s</th>"
+                + "<th>hit p50 ns</th><th>hit p99 ns</th><th>hit p99.9 ns</th><th>hit max ns</th>"
+                + "<th>register p99 µs</th><th>unregister p99 µs</th><th>verdict</th><th>flame graphs</th></tr>\n");
+        for (Analysis.Row r : list) {
+            ConfigOutcome o = r.outcome();
+            Estimate h = r.hits();
             Map<String, Long> hit = o.latency.get("hit");
             sb.append(o.valid() ? "<tr>" : "<tr class=\"invalid\">");
             td(sb, esc(o.label), false);
             td(sb, Integer.toString(o.readers), true);
-            td(sb, Summary.rate(o.hitsPerSec), true);
-            td(sb, Summary.rate(o.hitsPerSecError), true);
-            td(sb, Summary.rate(o.hitsPerSec == null ? null : o.hitsPerSec / o.readers), true);
-            td(sb, Summary.ratio(o.hitsPerSec, ceiling == null ? null : ceiling.hitsPerSec), true);
-            td(sb, Summary.ratio(o.hitsPerSec, base == null ? null : base.hitsPerSec), true);
-            td(sb, rank == null ? "excluded" : Integer.toString(rank), true);
-            td(sb, o.writers == 0 ? "-" : Summary.rate(o.writerOpsPerSec), true);
+            td(sb, Integer.toString(h.n()), true);
+            td(sb, Summary.rate(h.n() == 0 ? null : h.mean()), true);
+            td(sb, Summary.interval(h), true);
+            td(sb, Summary.percent(h.cv()), true);
+            td(sb, Summary.rate(h.n() == 0 ? null : h.mean() / o.readers), true);
+            td(sb, r.xUnsync().formatRatio(), true);
+            td(sb, r.xRwlock().formatRatio(), true);
+            td(sb, r.rank() == null ? "excluded" : Integer.toString(r.rank()), true);
+            td(sb, o.writers == 0 || r.writer().n() == 0 ? "-" : Summary.rate(r.writer().mean()), true);
             for (String k : List.of("p50", "p99", "p99.9", "max")) {
                 td(sb, Summary.ns(hit, k), true);
             }
             td(sb, Summary.us(o.latency.get("register"), "p99"), true);
             td(sb, Summary.us(o.latency.get("unregister"), "p99"), true);
-            td(sb, esc(Summary.verdict(o).replace("**", "")), false);
+            sb.append(r.flags().isEmpty() ? "<td>" : "<td class=\"flag\">").append(esc(r.verdict())).append("</td>");
             td(sb, links(o.flamegraphs.stream().filter(f -> f.endsWith(".html")).collect(Collectors.toList())), false);
             sb.append("</tr>\n");
         }
@@ -156,7 +148,7 @@ public final class HtmlReport {
                 String cell = header ? "th" : "td";
                 sb.append("<tr>");
                 for (String c : line.substring(1, line.length() - (line.endsWith("|") ? 1 : 0)).split("\\|")) {
-                    sb.append('<').append(cell).append('>').append(esc(c.trim().replace("`", ""))).append("</")
+                    sb.append('<').append(cell).append('>').append(esc(c.trim().replace("`", "").replace("**", ""))).append("</")
                             .append(cell).append('>');
                 }
                 sb.append("</tr>\n");
@@ -166,7 +158,7 @@ public final class HtmlReport {
                     inTable = false;
                 }
                 if (!line.isBlank()) {
-                    sb.append("<p>").append(esc(line.replace("`", ""))).append("</p>\n");
+                    sb.append("<p>").append(esc(line.replace("`", "").replace("**", ""))).append("</p>\n");
                 }
             }
         }
@@ -190,7 +182,8 @@ public final class HtmlReport {
         sb.append(numeric ? "<td class=\"n\">" : "<td>").append(content).append("</td>");
     }
 
-    private static void invariants(StringBuilder sb, List<ConfigOutcome> outcomes) {
+    private static void invariants(StringBuilder sb, Analysis analysis) {
+        List<ConfigOutcome> outcomes = analysis.rows().stream().map(Analysis.Row::outcome).collect(Collectors.toList());
         sb.append("<h2>Invariants</h2><p>Counted on every hit and at teardown; any count makes the result "
                 + "<span class=\"invalid\">INVALID</span>.</p>\n<table><tr><th>configuration</th><th>trials</th>");
         List<String> kinds = new ArrayList<>();
@@ -201,7 +194,8 @@ public final class HtmlReport {
         }));
         kinds.forEach(k -> sb.append("<th>").append(esc(k)).append("</th>"));
         sb.append("<th>verdict</th></tr>\n");
-        for (ConfigOutcome o : outcomes) {
+        for (Analysis.Row r : analysis.rows()) {
+            ConfigOutcome o = r.outcome();
             sb.append(o.valid() ? "<tr>" : "<tr class=\"invalid\">");
             td(sb, esc(o.id), false);
             td(sb, Integer.toString(o.trials), true);
@@ -209,7 +203,7 @@ public final class HtmlReport {
                 long v = o.invariants.getOrDefault(k, 0L);
                 sb.append(v > 0 ? "<td class=\"n bad\">" : "<td class=\"n\">").append(v).append("</td>");
             }
-            td(sb, esc(Summary.verdict(o).replace("**", "")), false);
+            td(sb, esc(r.verdict()), false);
             sb.append("</tr>\n");
         }
         sb.append("</table>\n");

@@ -63,33 +63,54 @@ public final class Plots {
         return invalid ? label + " (INVALID)" : label;
     }
 
-    /** Hits per second (millions, over all readers) against readers; one line per back-end. */
-    public static XYChart throughput(String scenario, List<ConfigOutcome> outcomes) {
-        XYChart c = chart("Hit throughput", "readers (threads, one per core)", "M hits/s (all readers)");
+    /**
+     * Hits per second (millions, over all readers) against readers, one line per back-end, with
+     * the fork-level 95% interval as error bars; a series with a flagged point says so in its name.
+     */
+    public static XYChart throughput(String scenario, List<Analysis.Row> rows) {
+        XYChart c = chart("Hit throughput (mean over forks, 95% interval)", "readers (threads, one per core)",
+                "M hits/s (all readers)");
         c.getStyler().setXAxisDecimalPattern("0");
         c.getStyler().setYAxisMin(0.0);
-        Map<String, List<ConfigOutcome>> byLabel = new LinkedHashMap<>();
-        for (ConfigOutcome o : outcomes) {
-            if (o.hitsPerSec != null) {
-                byLabel.computeIfAbsent(o.label, k -> new ArrayList<>()).add(o);
+        Map<String, List<Analysis.Row>> byLabel = new LinkedHashMap<>();
+        for (Analysis.Row r : rows) {
+            if (r.hits().n() > 0) {
+                byLabel.computeIfAbsent(r.outcome().label, k -> new ArrayList<>()).add(r);
             }
         }
-        for (Map.Entry<String, List<ConfigOutcome>> e : byLabel.entrySet()) {
-            List<ConfigOutcome> pts = e.getValue();
-            pts.sort((a, b) -> Integer.compare(a.readers, b.readers));
+        for (Map.Entry<String, List<Analysis.Row>> e : byLabel.entrySet()) {
+            List<Analysis.Row> pts = e.getValue();
+            pts.sort((a, b) -> Integer.compare(a.outcome().readers, b.outcome().readers));
             double[] x = new double[pts.size()];
             double[] y = new double[pts.size()];
             double[] err = new double[pts.size()];
             for (int i = 0; i < pts.size(); i++) {
-                x[i] = pts.get(i).readers;
-                y[i] = pts.get(i).hitsPerSec / 1e6;
-                Double er = pts.get(i).hitsPerSecError;
-                err[i] = er == null ? 0 : Math.min(er / 1e6, y[i]);
+                Estimate h = pts.get(i).hits();
+                x[i] = pts.get(i).outcome().readers;
+                y[i] = h.mean() / 1e6;
+                err[i] = h.hasInterval() ? (h.high() - h.mean()) / 1e6 : 0;
             }
-            XYSeries s = c.addSeries(seriesName(e.getKey(), pts), x, y, err);
-            mark(s, pts.get(pts.size() - 1));
+            List<ConfigOutcome> outcomes = new ArrayList<>();
+            pts.forEach(p -> outcomes.add(p.outcome()));
+            String name = seriesName(e.getKey(), outcomes) + flagsOf(pts);
+            XYSeries s = c.addSeries(name, x, y, err);
+            mark(s, outcomes.get(outcomes.size() - 1));
         }
         return c;
+    }
+
+    /** " (NOISY, SUSPECT)" for the flags any point of a series carries, or "". */
+    private static String flagsOf(List<Analysis.Row> pts) {
+        List<String> kinds = new ArrayList<>();
+        for (Analysis.Row r : pts) {
+            for (String f : r.flags()) {
+                String kind = f.contains(":") ? f.substring(0, f.indexOf(':')) : f;
+                if (!kinds.contains(kind)) {
+                    kinds.add(kind);
+                }
+            }
+        }
+        return kinds.isEmpty() ? "" : " (" + String.join(", ", kinds) + ")";
     }
 
     /**

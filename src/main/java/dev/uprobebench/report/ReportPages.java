@@ -28,11 +28,12 @@ public final class ReportPages {
 
     /** Writes summary.md, and when {@code withPlots}, the plots and index.html. */
     public static void write(Path dir, Summary.Header header, List<ConfigOutcome> outcomes, boolean withPlots) {
+        Analysis analysis = Analysis.of(outcomes);
         Map<String, ScenarioPlots> plots = new LinkedHashMap<>();
         List<String> plotProblems = new ArrayList<>();
         if (withPlots) {
             int n = 0;
-            for (Map.Entry<String, List<ConfigOutcome>> e : Summary.byScenario(outcomes).entrySet()) {
+            for (Map.Entry<String, List<Analysis.Row>> e : analysis.byScenario().entrySet()) {
                 n++;
                 try {
                     plots.put(e.getKey(), plot(dir, n, e.getKey(), e.getValue()));
@@ -43,16 +44,17 @@ public final class ReportPages {
         }
         Map<String, List<String>> links = new LinkedHashMap<>();
         plots.forEach((k, v) -> links.put(k, v.saved().stream().map(Plots.Saved::name).collect(Collectors.toList())));
-        writeAtomically(dir.resolve("summary.md"), Summary.render(header, outcomes, links, plotProblems));
+        writeAtomically(dir.resolve("summary.md"), Summary.render(header, analysis, links, plotProblems));
         if (withPlots) {
-            writeAtomically(dir.resolve("index.html"), HtmlReport.render(dir, header, outcomes, plots, plotProblems));
+            writeAtomically(dir.resolve("index.html"), HtmlReport.render(dir, header, analysis, plots, plotProblems));
         }
     }
 
-    static ScenarioPlots plot(Path dir, int n, String scenario, List<ConfigOutcome> outcomes) throws IOException {
+    static ScenarioPlots plot(Path dir, int n, String scenario, List<Analysis.Row> rows) throws IOException {
         List<Plots.Saved> saved = new ArrayList<>();
         List<List<String>> series = new ArrayList<>();
-        XYChart t = Plots.throughput(scenario, outcomes);
+        List<ConfigOutcome> outcomes = rows.stream().map(Analysis.Row::outcome).collect(Collectors.toList());
+        XYChart t = Plots.throughput(scenario, rows);
         if (Plots.hasData(t)) {
             saved.add(Plots.save(t, dir, "s" + n + "-throughput"));
             series.add(new ArrayList<>(t.getSeriesMap().keySet()));

@@ -16,15 +16,24 @@ import java.util.Objects;
 public final class Summary {
     /** Run-level facts shown at the top. */
     public record Header(String profile, String question, String started, String machine, String jvm,
-            String pinning, List<String> warnings, List<String> notes, String state) {
+            String pinning, String rounds, List<String> warnings, List<String> notes, String state) {
+        public Header withState(String newState) {
+            return new Header(profile, question, started, machine, jvm, pinning, rounds, warnings, notes, newState);
+        }
+
+        public Header withRounds(String newRounds) {
+            return new Header(profile, question, started, machine, jvm, pinning, newRounds, warnings, notes, state);
+        }
     }
 
     private Summary() {
     }
 
     /** The summary, with links to each scenario's plots ({@code plots/<name>.png|svg}). */
-    public static String render(Header h, List<ConfigOutcome> outcomes, Map<String, List<String>> plots,
+    public static String render(Header h, Analysis analysis, Map<String, List<String>> plots,
             List<String> plotProblems) {
+        List<ConfigOutcome> outcomes = analysis.rows().stream().map(Analysis.Row::outcome)
+                .collect(java.util.stream.Collectors.toList());
         StringBuilder sb = new StringBuilder();
         sb.append("# uprobe-bench: profile `").append(h.profile()).append("`\n\n");
         if (!h.question().isEmpty()) {
@@ -39,6 +48,7 @@ public final class Summary {
         sb.append("- machine: ").append(h.machine()).append('\n');
         sb.append("- JVM: ").append(h.jvm()).append('\n');
         sb.append("- pinning: ").append(h.pinning()).append('\n');
+        sb.append("- rounds: ").append(h.rounds()).append('\n');
         Map<String, Long> floor = timerFloor(outcomes);
         if (!floor.isEmpty()) {
             sb.append(String.format(Locale.ROOT, "- timer floor (an empty timed section): p50 %d ns, p99 %d ns, "
@@ -50,20 +60,19 @@ public final class Summary {
         }
         sb.append('\n');
 
-        for (Map.Entry<String, List<ConfigOutcome>> e : byScenario(outcomes).entrySet()) {
+        for (Map.Entry<String, List<Analysis.Row>> e : analysis.byScenario().entrySet()) {
             sb.append("## ").append(e.getKey()).append("\n\n");
             for (String plot : plots.getOrDefault(e.getKey(), List.of())) {
                 sb.append("![").append(plot).append("](plots/").append(plot).append(".png) ([SVG](plots/").append(plot)
                         .append(".svg))\n\n");
             }
-            sb.append("Hits/s are totals over all readers (JMH score ± 99.9% confidence half-width); ratios compare ");
-            sb.append("with `unsync` (no churn, same readers) and `rwlock` (same configuration). Hit latency in ns, ");
-            sb.append("writer latency in µs.\n\n");
-            sb.append("| back-end | readers | hits/s | ± | per reader | × unsync | × rwlock | writer ops/s "
-                    + "| hit p50 | hit p99 | hit p99.9 | hit max | register p99 µs | unregister p99 µs | verdict |\n");
-            sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
-            for (ConfigOutcome o : e.getValue()) {
-                sb.append(row(o, outcomes)).append('\n');
+            sb.append(TABLE_LEGEND).append("\n\n");
+            sb.append("| back-end | readers | forks | hits/s | 95% CI | CV | per reader | × unsync | × rwlock "
+                    + "| writer ops/s | hit p50 | hit p99 | hit p99.9 | hit max | register p99 µs | unregister p99 µs "
+                    + "| verdict |\n");
+            sb.append("|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            for (Analysis.Row r : e.getValue()) {
+                sb.append(row(r)).append('\n');
             }
             sb.append('\n');
             String published = PublishedFigures.speedUpTable(e.getValue());
@@ -97,12 +106,13 @@ public final class Summary {
         sb.append(" verdict |\n|---|---:|");
         kinds.forEach(k -> sb.append("---:|"));
         sb.append("---|\n");
-        for (ConfigOutcome o : outcomes) {
+        for (Analysis.Row r : analysis.rows()) {
+            ConfigOutcome o = r.outcome();
             sb.append("| ").append(o.id).append(" | ").append(o.trials).append(" |");
             for (String k : kinds) {
                 sb.append(' ').append(o.invariants.getOrDefault(k, 0L)).append(" |");
             }
-            sb.append(' ').append(verdict(o)).append(" |\n");
+            sb.append(' ').append(bold(r)).append(" |\n");
         }
         sb.append('\n');
 
@@ -168,17 +178,6 @@ public final class Summary {
         return Map.of();
     }
 
-    static Map<String, List<ConfigOutcome>> byScenario(List<ConfigOutcome> outcomes) {
-        Map<String, List<ConfigOutcome>> m = new LinkedHashMap<>();
-        for (ConfigOutcome o : outcomes) {
-            m.computeIfAbsent(o.scenario, k -> new ArrayList<>()).add(o);
-        }
-        for (List<ConfigOutcome> l : m.values()) {
-            l.sort((a, b) -> a.label.equals(b.label) ? Integer.compare(a.readers, b.readers) : 0);
-        }
-        return m;
-    }
-
     private static List<String> kinds(List<ConfigOutcome> outcomes) {
         List<String> k = new ArrayList<>();
         for (ConfigOutcome o : outcomes) {
@@ -191,50 +190,44 @@ public final class Summary {
         return k;
     }
 
-    public static String verdict(ConfigOutcome o) {
-        if (!ConfigOutcome.OK.equals(o.status)) {
-            return o.status.toUpperCase(Locale.ROOT);
-        }
-        List<String> q = o.qualifiers();
-        return q.isEmpty() ? "valid" : "**" + String.join("; ", q) + "**";
+    /** The verdict in bold unless it is plain "valid". */
+    static String bold(Analysis.Row r) {
+        String v = r.verdict();
+        return v.equals("valid") ? v : "**" + v + "**";
     }
 
-    /** The no-churn {@code unsync} result with the same readers and workload. */
-    public static ConfigOutcome ceilingFor(ConfigOutcome o, List<ConfigOutcome> all) {
-        for (ConfigOutcome c : all) {
-            if ("unsync".equals(c.backend) && c.readers == o.readers && c.stable == o.stable
-                    && Objects.equals(c.distribution, o.distribution) && c.handlerWork == o.handlerWork
-                    && c.hitsPerSec != null) {
-                return c;
-            }
-        }
-        return null;
-    }
-
-    /** The {@code rwlock} result of the same configuration. */
-    public static ConfigOutcome baselineFor(ConfigOutcome o, List<ConfigOutcome> all) {
-        for (ConfigOutcome c : all) {
-            if ("rwlock".equals(c.backend) && c.readers == o.readers && Objects.equals(c.scenario, o.scenario)
-                    && c.hitsPerSec != null) {
-                return c;
-            }
-        }
-        return null;
-    }
-
-    private static String row(ConfigOutcome o, List<ConfigOutcome> all) {
-        ConfigOutcome ceiling = ceilingFor(o, all);
-        ConfigOutcome base = baselineFor(o, all);
+    private static String row(Analysis.Row r) {
+        ConfigOutcome o = r.outcome();
         Map<String, Long> hit = o.latency.get("hit");
         Map<String, Long> reg = o.latency.get("register");
         Map<String, Long> unreg = o.latency.get("unregister");
-        return "| " + o.label + " | " + o.readers + " | " + rate(o.hitsPerSec) + " | " + rate(o.hitsPerSecError) + " | "
-                + rate(o.hitsPerSec == null ? null : o.hitsPerSec / o.readers) + " | "
-                + ratio(o.hitsPerSec, ceiling == null ? null : ceiling.hitsPerSec) + " | "
-                + ratio(o.hitsPerSec, base == null ? null : base.hitsPerSec) + " | "
-                + (o.writers == 0 ? "-" : rate(o.writerOpsPerSec)) + " | "
+        Estimate h = r.hits();
+        return "| " + o.label + " | " + o.readers + " | " + h.n() + " | " + rate(h.n() == 0 ? null : h.mean()) + " | "
+                + interval(h) + " | " + percent(h.cv()) + " | "
+                + rate(h.n() == 0 ? null : h.mean() / o.readers) + " | " + r.xUnsync().formatRatio() + " | "
+                + r.xRwlock().formatRatio() + " | "
+                + (o.writers == 0 || r.writer().n() == 0 ? "-" : rate(r.writer().mean())) + " | "
                 + ns(hit, "p50") + " | " + ns(hit, "p99") + " | " + ns(hit, "p99.9") + " | " + ns(hit, "max") + " | "
-                + us(reg, "p99") + " | " + us(unreg, "p99") + " | " + verdict(o) + " |";
+                + us(reg, "p99") + " | " + us(unreg, "p99") + " | " + bold(r) + " |";
+    }
+
+    /** What the throughput tables' columns mean, shown above each. */
+    static final String TABLE_LEGEND = "Hits/s are totals over all readers: the mean over forks (one fork per "
+            + "round), with a 95% Student-t interval from the spread between forks and its coefficient of variation "
+            + "(CV). × unsync and × rwlock are paired by round (geometric mean of the per-round ratios, 95% interval): "
+            + "× unsync against the no-churn ceiling with the same readers, × rwlock against the same configuration. "
+            + "NOISY: the interval is wider than ±10%; SUSPECT: a speed-up from 1 reader above the reader ratio, a "
+            + "design above the ceiling beyond its interval, or forks that disagree (Grubbs' outlier test). Hit "
+            + "latency in ns, writer latency in µs.";
+
+    /** {@code 8.91 M – 9.30 M}, or "-" without an interval. */
+    public static String interval(Estimate e) {
+        return e.hasInterval() ? rate(e.low()) + " – " + rate(e.high()) : "-";
+    }
+
+    /** A share as a percentage with one decimal, or "-". */
+    public static String percent(double share) {
+        return Double.isFinite(share) ? String.format(Locale.ROOT, "%.1f%%", 100 * share) : "-";
     }
 
     /** Operations per second, scaled: 17.24 M, 235.8 k. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.uprobebench.report.ConfigOutcome;
 import java.io.ByteArrayOutputStream;
@@ -20,31 +19,28 @@ class CompareCommandTest {
     @TempDir
     Path root;
 
-    /** A minimal report: invariants.json, environment.json and one JMH result per configuration. */
-    private Path report(String name, String kernel, double[] srcuIterations, double[] rwlockIterations) throws Exception {
+    /** A minimal report of the current format: invariants.json with per-fork scores, environment.json. */
+    private Path report(String name, String kernel, double[] srcuForks, double[] rwlockForks) throws Exception {
+        return report(name, kernel, srcuForks, rwlockForks, BenchRun.REPORT_FORMAT);
+    }
+
+    private Path report(String name, String kernel, double[] srcuForks, double[] rwlockForks, Integer format)
+            throws Exception {
         Path dir = root.resolve(name);
-        Files.createDirectories(dir.resolve("jmh"));
-        ConfigOutcome srcu = outcome("srcu", mean(srcuIterations));
-        ConfigOutcome rwlock = outcome("rwlock", mean(rwlockIterations));
-        Files.writeString(dir.resolve("invariants.json"), new Gson().toJson(List.of(srcu, rwlock)));
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("invariants.json"), new Gson().toJson(List.of(outcome("srcu", srcuForks),
+                outcome("rwlock", rwlockForks))));
         JsonObject env = new JsonObject();
         env.addProperty("cpuModel", "AMD EPYC");
         env.addProperty("kernel", kernel);
+        if (format != null) {
+            env.addProperty("reportFormat", format);
+        }
         Files.writeString(dir.resolve("environment.json"), env.toString());
-        jmh(dir, srcu.id, srcuIterations);
-        jmh(dir, rwlock.id, rwlockIterations);
         return dir;
     }
 
-    private static double mean(double[] xs) {
-        double s = 0;
-        for (double x : xs) {
-            s += x;
-        }
-        return s / xs.length;
-    }
-
-    private static ConfigOutcome outcome(String backend, double hits) {
+    private static ConfigOutcome outcome(String backend, double[] forks) {
         ConfigOutcome o = new ConfigOutcome();
         o.id = backend + "_r1_w0_churn-0_s1024_uniform_h0";
         o.backend = backend;
@@ -52,30 +48,12 @@ class CompareCommandTest {
         o.readers = 1;
         o.status = ConfigOutcome.OK;
         o.trials = 2;
-        o.hitsPerSec = hits;
+        for (int i = 0; i < forks.length; i++) {
+            o.addFork(i + 1, forks[i], 0, 0);
+        }
         o.pinPolicy = "physical";
         o.pinMap.add("reader0@cpu0(core 0, pkg 0)");
         return o;
-    }
-
-    private static void jmh(Path dir, String id, double[] iterations) throws Exception {
-        JsonArray fork = new JsonArray();
-        for (double v : iterations) {
-            fork.add(v);
-        }
-        JsonArray raw = new JsonArray();
-        raw.add(fork);
-        JsonObject hit = new JsonObject();
-        hit.addProperty("score", mean(iterations));
-        hit.add("rawData", raw);
-        JsonObject sec = new JsonObject();
-        sec.add("hit", hit);
-        JsonObject run = new JsonObject();
-        run.addProperty("benchmark", "dev.uprobebench.bench.ChurnBenchmark.throughput");
-        run.add("secondaryMetrics", sec);
-        JsonArray all = new JsonArray();
-        all.add(run);
-        Files.writeString(dir.resolve("jmh").resolve(id + "-throughput.json"), all.toString());
     }
 
     private int compare(String a, String b, ByteArrayOutputStream out) {
@@ -98,10 +76,51 @@ class CompareCommandTest {
         Path dir = Path.of(reports, "compare-20261127-100000-quick-vs-20261127-110000-quick");
         assertTrue(text.trim().endsWith("report: " + dir), text);
         String md = Files.readString(dir.resolve("summary.md"));
-        assertTrue(md.matches("(?s).*srcu_r1_w0_churn-0_s1024_uniform_h0 \\|[^\\n]*\\| 1\\.500 \\[[^\\n]*\\| faster \\|.*"), md);
-        assertTrue(md.matches("(?s).*rwlock_r1_w0[^\\n]*no significant change.*"), md);
+        assertTrue(md.matches("(?s).*srcu_r1_w0_churn-0_s1024_uniform_h0 \\| 3/3 \\|[^\\n]*\\| 1\\.500 \\[[^\\n]*\\| \\*\\*faster\\*\\* \\|.*"), md);
+        assertTrue(md.matches("(?s).*rwlock_r1_w0[^\\n]*\\| no significant change \\|.*"), md);
         assertTrue(md.contains("kernels differ"), md);
-        assertTrue(Files.readString(dir.resolve("index.html")).contains("class=\"faster\""));
+        assertTrue(md.contains("verdicts: 1 faster, 1 no significant change"), md);
+        String html = Files.readString(dir.resolve("index.html"));
+        assertTrue(html.contains("class=\"faster\""));
+        assertTrue(html.contains("<svg") && Files.readString(dir.resolve("forest.svg")).startsWith("<svg"),
+                "the forest plot is on the page and beside it");
+    }
+
+    @Test
+    void aChangeInsideTheNoiseThresholdIsNoVerdict() throws Exception {
+        // 3% faster, tightly measured: the interval excludes 1, but 3% is inside the 5% threshold
+        Path a = report("a", "k", new double[] {100, 100.2, 99.8}, new double[] {50, 50.1, 49.9});
+        Path b = report("b", "k", new double[] {103, 103.2, 102.8}, new double[] {50, 50.1, 49.9});
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, compare(a.toString(), b.toString(), out));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.matches("(?s).*srcu_r1[^\\n]*1\\.030[^\\n]*no significant change \\(within the noise threshold\\).*"), text);
+        ByteArrayOutputStream strict = new ByteArrayOutputStream();
+        assertEquals(0, Main.run(new String[] {"compare", a.toString(), b.toString(), "--noise-threshold", "1"},
+                new PrintStream(strict, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(strict.toString(StandardCharsets.UTF_8).matches("(?s).*srcu_r1[^\\n]*faster.*"), strict.toString());
+    }
+
+    @Test
+    void fewerThanThreeForksIsInconclusive() throws Exception {
+        Path a = report("a", "k", new double[] {100, 101}, new double[] {50, 51});
+        Path b = report("b", "k", new double[] {150, 151}, new double[] {50, 51});
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, compare(a.toString(), b.toString(), out));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("inconclusive (2/2 forks, 3 needed)") && !text.contains("faster"), text);
+    }
+
+    @Test
+    void aReportOfAnOlderFormatIsRefusedByName() throws Exception {
+        Path old = report("old", "k", new double[] {1, 2, 3}, new double[] {1, 2, 3}, null);
+        Path now = report("now", "k", new double[] {1, 2, 3}, new double[] {1, 2, 3});
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(Main.USAGE, Main.run(new String[] {"compare", old.toString(), now.toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("format 1 (before rounds"), err.toString());
+        assertEquals(Main.USAGE, Main.run(new String[] {"compare", now.toString(), old.toString(), "--noise-threshold",
+                "many"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
     }
 
     @Test

@@ -93,7 +93,11 @@ class EndToEndTest {
             String id = o.get("id").getAsString();
             assertEquals("ok", o.get("status").getAsString(), id);
             assertEquals(0, o.get("violations").getAsLong(), id);
-            assertTrue(o.get("trials").getAsInt() >= 2, id + ": a trial record per run (throughput, latency)");
+            assertEquals(4, o.get("trials").getAsInt(), id + ": a trial record per fork (3 throughput, 1 latency)");
+            assertEquals("[1,2,3]", o.getAsJsonArray("forkRounds").toString(), id + ": one fork per round");
+            for (JsonElement f : o.getAsJsonArray("forkHitsPerSec")) {
+                assertTrue(f.getAsDouble() > 0, id + ": every fork scored");
+            }
             assertEquals(6, o.getAsJsonObject("invariants").size(), id + ": every invariant counted");
             assertTrue(o.get("pinsVerified").getAsBoolean(), id + ": pins read back");
             assertFalse(o.getAsJsonArray("pinMap").isEmpty(), id);
@@ -119,12 +123,70 @@ class EndToEndTest {
     }
 
     @Test
+    void roundsRunInTheOrderThePlanPrintsAndJmhResultsHoldEveryFork() throws Exception {
+        ByteArrayOutputStream plan = new ByteArrayOutputStream();
+        assertEquals(0, Main.run(new String[] {"ci", "--dry-run"}, new PrintStream(plan, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream())));
+        String planText = plan.toString(StandardCharsets.UTF_8);
+        java.util.Map<String, String> ids = new java.util.HashMap<>(); // "[i]" -> id, from the plan
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^  \\[(\\d+)\\] (\\S+):").matcher(planText);
+        while (m.find()) {
+            ids.put(m.group(1), m.group(2));
+        }
+        for (int round = 1; round <= 3; round++) {
+            java.util.regex.Matcher r = java.util.regex.Pattern.compile("(?m)^round " + round + "[^:]*: \\[([0-9, ]+)\\]")
+                    .matcher(planText);
+            assertTrue(r.find(), planText);
+            List<String> planned = new java.util.ArrayList<>();
+            for (String i : r.group(1).split(", ")) {
+                planned.add(ids.get(i));
+            }
+            List<String> ran = new java.util.ArrayList<>();
+            java.util.regex.Matcher run = java.util.regex.Pattern.compile("(?m)^\\[round " + round + "/3, \\d+/\\d+\\] (.*?) \\(about")
+                    .matcher(stdout);
+            while (run.find()) {
+                ran.add(run.group(1));
+            }
+            assertEquals(planned.size(), ran.size(), stdout);
+            JsonArray outcomes = JsonParser.parseString(Files.readString(dir.resolve("invariants.json"))).getAsJsonArray();
+            for (int k = 0; k < ran.size(); k++) {
+                String id = planned.get(k);
+                String label = null;
+                for (JsonElement e : outcomes) {
+                    if (e.getAsJsonObject().get("id").getAsString().equals(id)) {
+                        label = e.getAsJsonObject().get("label").getAsString();
+                    }
+                }
+                assertTrue(ran.get(k).startsWith(label + " r="), "round " + round + " ran " + ran + ", planned " + planned);
+            }
+        }
+        JsonArray runs = JsonParser.parseString(Files.readString(dir.resolve("jmh-results.json"))).getAsJsonArray();
+        assertEquals(ids.size() * 4, runs.size(), "three throughput forks and one latency fork per configuration");
+    }
+
+    @Test
+    void comparingTheReportWithACopyOfItselfFindsNoChange(@TempDir Path out) throws Exception {
+        Path copy = out.resolve("copy");
+        Files.createDirectories(copy);
+        for (String f : List.of("invariants.json", "environment.json")) {
+            Files.copy(dir.resolve(f), copy.resolve(f));
+        }
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        assertEquals(0, CompareCommand.run(new String[] {"compare", dir.toString(), copy.toString()}, out,
+                new PrintStream(text, true, StandardCharsets.UTF_8)));
+        String t = text.toString(StandardCharsets.UTF_8);
+        int configs = JsonParser.parseString(Files.readString(dir.resolve("invariants.json"))).getAsJsonArray().size();
+        assertTrue(t.contains("verdicts: " + configs + " no significant change\n"), t);
+    }
+
+    @Test
     void environmentRecordsMachineJvmAndDoctor() throws Exception {
         JsonObject env = JsonParser.parseString(Files.readString(dir.resolve("environment.json"))).getAsJsonObject();
         for (String k : List.of("cpuModel", "topology", "kernel", "jvm", "governor", "gitCommit", "doctor",
-                "pinningPolicy", "pinningMaps")) {
+                "pinningPolicy", "pinningMaps", "rounds", "seed", "reportFormat")) {
             assertTrue(env.has(k), k);
         }
+        assertEquals(42, env.get("seed").getAsLong(), "the ci profile's seed is recorded");
         int configs = JsonParser.parseString(Files.readString(dir.resolve("invariants.json"))).getAsJsonArray().size();
         assertEquals(configs, env.getAsJsonObject("pinningMaps").size(), "a read-back pinning map per configuration");
     }

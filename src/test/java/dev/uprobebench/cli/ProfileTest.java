@@ -51,7 +51,7 @@ class ProfileTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"churn=fast", "forks=0", "churn-read-fraction=1.5", "warmup-time=5", "latency=yes",
+    @ValueSource(strings = {"churn=fast", "rounds=0", "latency-rounds=0", "seed=abc", "churn-read-fraction=1.5", "warmup-time=5", "latency=yes",
             "pinning=cores", "rcu-flavour=tree", "distribution=normal", "readers=0", "readers=1..x", "stable=-3"})
     void badValuesNameTheKeyAndWhatItAccepts(String line) {
         String key = line.substring(0, line.indexOf('='));
@@ -92,6 +92,21 @@ class ProfileTest {
         }
         String raw = Files.readString(home.resolve("profiles/quick.properties"));
         assertTrue(raw.startsWith("#"), "quick starts with its question");
+    }
+
+    @Test
+    void theOldForksKeyPointsToRounds() {
+        String m = error("forks=3\n");
+        assertTrue(m.contains("'forks'") && m.contains("replaced by 'rounds'") && m.contains("rounds=3"), m);
+    }
+
+    @Test
+    void aRandomSeedIsDrawnOnceAndRecordedSoTheOrderCanBeRepeated() {
+        Profile p = parse("seed=random\n");
+        long seed = p.seed();
+        assertEquals(seed, p.seed());
+        assertTrue(p.toProperties().contains("\nseed=" + seed + "\n"), p.toProperties());
+        assertEquals(7, parse("seed=7\n").seed());
     }
 
     @Test

@@ -7,36 +7,60 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ComparisonTest {
+    private static final double T = Comparison.DEFAULT_NOISE_THRESHOLD;
+
     @Test
     void clearlyHigherBIsFasterWithAnIntervalAroundTheRatio() {
-        Comparison c = Comparison.of(List.of(100.0, 101.0, 99.0, 100.0), List.of(150.0, 151.0, 149.0, 150.0));
-        assertEquals(1.5, c.ratio(), 1e-9);
+        Comparison c = Comparison.of(List.of(100.0, 101.0, 99.0, 100.0), List.of(150.0, 151.0, 149.0, 150.0), T);
+        assertEquals(1.5, c.ratio(), 0.002); // ratio of geometric means
         assertTrue(c.low() > 1.4 && c.high() < 1.6, c.format());
         assertEquals(Comparison.FASTER, c.verdict());
     }
 
     @Test
     void clearlyLowerBIsSlower() {
-        assertEquals(Comparison.SLOWER,
-                Comparison.of(List.of(100.0, 101.0, 99.0), List.of(80.0, 81.0, 79.0)).verdict());
+        assertEquals(Comparison.SLOWER, Comparison.of(List.of(100.0, 101.0, 99.0), List.of(80.0, 81.0, 79.0), T).verdict());
+    }
+
+    @Test
+    void theIntervalIsSymmetricInTheTwoSides() {
+        Comparison ab = Comparison.of(List.of(100.0, 104.0, 97.0), List.of(120.0, 118.0, 125.0, 121.0), T);
+        Comparison ba = Comparison.of(List.of(120.0, 118.0, 125.0, 121.0), List.of(100.0, 104.0, 97.0), T);
+        assertEquals(1 / ab.ratio(), ba.ratio(), 1e-12);
+        assertEquals(1 / ab.high(), ba.low(), 1e-12);
+        assertEquals(1 / ab.low(), ba.high(), 1e-12);
     }
 
     @Test
     void overlappingNoiseIsNoSignificantChange() {
-        Comparison c = Comparison.of(List.of(100.0, 130.0, 70.0, 110.0), List.of(105.0, 60.0, 140.0, 95.0));
+        Comparison c = Comparison.of(List.of(100.0, 130.0, 70.0, 110.0), List.of(105.0, 60.0, 140.0, 95.0), T);
         assertEquals(Comparison.SAME, c.verdict(), c.format());
         assertTrue(c.low() < 1 && c.high() > 1);
     }
 
     @Test
-    void oneIterationGivesNoInterval() {
-        Comparison c = Comparison.of(List.of(100.0), List.of(120.0, 121.0));
-        assertEquals(Comparison.UNKNOWN, c.verdict());
-        assertEquals("1.205", c.format());
+    void aSignificantChangeSmallerThanTheThresholdIsNotAVerdict() {
+        Comparison c = Comparison.of(List.of(100.0, 100.1, 99.9), List.of(102.0, 102.1, 101.9), T);
+        assertTrue(c.low() > 1, "the interval excludes 1: " + c.format());
+        assertEquals(Comparison.WITHIN_NOISE, c.verdict());
+        assertEquals(Comparison.FASTER, Comparison.of(List.of(100.0, 100.1, 99.9), List.of(102.0, 102.1, 101.9), 0.01)
+                .verdict());
     }
 
     @Test
-    void missingDataIsUnknown() {
-        assertEquals(Comparison.UNKNOWN, Comparison.of(List.of(), List.of(1.0)).verdict());
+    void fewerThanThreeForksOnEitherSideIsInconclusive() {
+        Comparison two = Comparison.of(List.of(100.0, 101.0), List.of(200.0, 201.0, 202.0), T);
+        assertEquals("inconclusive (2/3 forks, 3 needed)", two.verdict());
+        assertTrue(two.hasInterval(), "the interval is still shown");
+        Comparison one = Comparison.of(List.of(100.0), List.of(120.0, 121.0), T);
+        assertEquals("inconclusive (1/2 forks, 3 needed)", one.verdict());
+        assertEquals("1.205", one.format());
+    }
+
+    @Test
+    void missingDataIsInconclusive() {
+        Comparison c = Comparison.of(List.of(), List.of(1.0), T);
+        assertTrue(c.verdict().startsWith(Comparison.INCONCLUSIVE) && !c.isChange(), c.verdict());
+        assertEquals("-", c.format());
     }
 }

@@ -26,9 +26,10 @@ final class Outcomes {
         o.scenario = churn.equals("0") ? "no churn, 1024 stable uprobes" : "churn max x 1 writer, 1024 stable uprobes";
         o.pinPolicy = "physical";
         o.status = ConfigOutcome.OK;
-        o.hitsPerSec = hits;
-        o.hitsPerSecError = hits / 20;
-        o.writerOpsPerSec = writers == 0 ? null : 1e5;
+        double[] spread = {0.99, 1.0, 1.01}; // three forks, one per round, 1% apart
+        for (int round = 1; round <= spread.length; round++) {
+            o.addFork(round, hits * spread[round - 1], writers == 0 ? 0 : 1e5 * spread[round - 1], hits / 100);
+        }
         o.trials = 2;
         o.violations = violations;
         o.invariants.put("use-after-free", violations);
@@ -45,6 +46,19 @@ final class Outcomes {
             o.curves.put("unregister", curve);
             o.latency.put("unregister", Map.of("p50", 600L, "p99", 9000L, "p99.9", 12000L, "max", 90000L,
                     "count", 100L));
+        }
+        return o;
+    }
+
+    /** {@link #of} with the given per-fork hits/s, rounds 1, 2, ... */
+    static ConfigOutcome withForks(String backend, int readers, double... forks) {
+        ConfigOutcome o = of(backend, readers, "0", 1, 0);
+        o.forkRounds.clear();
+        o.forkHitsPerSec.clear();
+        o.forkWriterOpsPerSec.clear();
+        o.forkJmhErrors.clear();
+        for (int i = 0; i < forks.length; i++) {
+            o.addFork(i + 1, forks[i], 0, 0);
         }
         return o;
     }

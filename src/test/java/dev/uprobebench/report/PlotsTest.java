@@ -33,7 +33,7 @@ class PlotsTest {
 
     @Test
     void throughputPlotHasOneSeriesPerBackEndAndFlagsInvalidOnes() {
-        XYChart c = Plots.throughput("s", Outcomes.sample().subList(0, 8));
+        XYChart c = Plots.throughput("s", Analysis.of(Outcomes.sample().subList(0, 8)).rows());
         List<String> names = List.copyOf(c.getSeriesMap().keySet());
         assertEquals(List.of("unsync", "rwlock", "srcu", "seqcount-rcu-rfc (INVALID)"), names);
         assertTrue(Plots.hasData(c));

@@ -11,15 +11,25 @@ class PublishedFiguresTest {
     void speedUpsAreOursBesideThePublishedOnes() {
         List<ConfigOutcome> s = List.of(Outcomes.of("rwlock", 1, "0", 10e6, 0), Outcomes.of("rwlock", 2, "0", 12e6, 0),
                 Outcomes.of("srcu", 1, "0", 10e6, 0), Outcomes.of("srcu", 2, "0", 19e6, 0));
-        String t = PublishedFigures.speedUpTable(s);
-        // rwlock: 12/10 = 1.20 ours, 3.45/3.03 = 1.14 published; srcu: 1.90 ours, 4.13/3.28 = 1.26 published
-        assertTrue(t.contains("| 2 | 1.20 (1.14) | 1.90 (1.26) |"), t);
+        String t = PublishedFigures.speedUpTable(Analysis.of(s).rows());
+        // rwlock: 12/10 = 1.20 ours, 3.45/3.03 = 1.14 published; srcu: 1.90 ours, 4.13/3.28 = 1.26 published;
+        // every fork is 1% off its mean in the same direction, so the paired ratios do not spread
+        assertTrue(t.contains("| 2 | 1.20 [1.20, 1.20] (1.14) | 1.90 [1.90, 1.90] (1.26) |"), t);
+        assertTrue(t.contains("rwlock (rwlock)") && t.contains("srcu (SRCU)"), "each back-end names its series: " + t);
+    }
+
+    @Test
+    void aSpeedUpAboveTheReaderRatioIsMarkedSuspect() {
+        List<ConfigOutcome> s = List.of(Outcomes.of("srcu", 1, "0", 10e6, 0), Outcomes.of("srcu", 2, "0", 27.2e6, 0));
+        String t = PublishedFigures.speedUpTable(Analysis.of(s).rows());
+        assertTrue(t.contains("| 2 | 2.72 [2.72, 2.72] **SUSPECT** (1.26) |"), t);
     }
 
     @Test
     void nothingToHoldAgainstWithOneReaderCountOrOnlyInvalidResults() {
-        assertEquals("", PublishedFigures.speedUpTable(List.of(Outcomes.of("rwlock", 1, "0", 10e6, 0))));
-        assertEquals("", PublishedFigures.speedUpTable(List.of(Outcomes.of("srcu", 1, "0", 10e6, 2),
-                Outcomes.of("srcu", 2, "0", 19e6, 2))));
+        assertEquals("", PublishedFigures.speedUpTable(Analysis.of(List.of(Outcomes.of("rwlock", 1, "0", 10e6, 0)))
+                .rows()));
+        assertEquals("", PublishedFigures.speedUpTable(Analysis.of(List.of(Outcomes.of("srcu", 1, "0", 10e6, 2),
+                Outcomes.of("srcu", 2, "0", 19e6, 2))).rows()));
     }
 }

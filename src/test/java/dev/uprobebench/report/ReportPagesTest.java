@@ -30,7 +30,7 @@ class ReportPagesTest {
             Files.writeString(dir.resolve(f), "{}"); // what a run writes before its pages
         }
         Summary.Header h = new Summary.Header("quick", "Do the designs differ?", "20261127-000000", "test machine",
-                "test JVM", "physical", List.of("a warning"), List.of("a note"), "complete");
+                "test JVM", "physical", "3 of 3 complete", List.of("a warning"), List.of("a note"), "complete");
         ReportPages.write(dir, h, outcomes, true);
         html = Files.readString(dir.resolve("index.html"));
     }
@@ -125,17 +125,19 @@ class ReportPagesTest {
         ConfigOutcome o = Outcomes.of("srcu", 4, "0", 1e7, 0);
         o.pinPolicy = "none";
         o.oversubscribed = true;
-        String v = Summary.verdict(o);
+        String v = Analysis.of(List.of(o)).rows().get(0).verdict();
         assertTrue(v.contains("UNPINNED") && v.contains("OVERSUBSCRIBED"), v);
-        assertTrue(Summary.verdict(Outcomes.of("srcu", 1, "0", 1e7, 0)).equals("valid"));
+        assertEquals("valid", Analysis.of(List.of(Outcomes.of("srcu", 1, "0", 1e7, 0))).rows().get(0).verdict());
     }
 
     @Test
     void rankingOrdersValidResultsByThroughput() {
-        List<ConfigOutcome> noChurnOneReader = outcomes.stream().filter(o -> o.churn.equals("0") && o.readers == 1)
-                .collect(Collectors.toList());
-        ConfigOutcome rwlock = noChurnOneReader.stream().filter(o -> o.backend.equals("rwlock")).findFirst().get();
-        assertEquals(3, HtmlReport.rank(rwlock, noChurnOneReader)); // unsync and srcu tie ahead, rfc excluded
+        Analysis.Row rwlock = Analysis.of(outcomes).rows().stream().filter(r -> r.outcome().churn.equals("0")
+                && r.outcome().readers == 1 && r.outcome().backend.equals("rwlock")).findFirst().get();
+        assertEquals(3, rwlock.rank()); // unsync and srcu tie ahead, rfc excluded
+        Analysis.Row rfc = Analysis.of(outcomes).rows().stream().filter(r -> r.outcome().backend.equals(
+                "seqcount-rcu-rfc")).findFirst().get();
+        assertEquals(null, rfc.rank());
     }
 
     @Test

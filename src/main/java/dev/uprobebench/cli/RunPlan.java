@@ -1,0 +1,150 @@
+package dev.uprobebench.cli;
+
+import dev.uprobebench.bench.TrialFiles;
+import dev.uprobebench.pin.CpuTopology;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Everything a run will do, decided before it starts: the configurations (with their pinning),
+ * the rounds, the seed of the per-round shuffles, and every JMH option of every fork. Printing it
+ * ({@code --dry-run}) prints exactly what will run.
+ *
+ * <p>A round runs one fork of every configuration, in an order shuffled per round (Google
+ * Benchmark's random interleaving; ReBench, asv), so that drift of the machine falls on every
+ * back-end alike and ratios can be paired by round.
+ *
+ * @param rounds        forks per configuration, one per round
+ * @param latencyRounds the first rounds that also run the latency benchmark (every hit timed)
+ * @param seed          seed of the shuffles; the same seed gives the same order
+ */
+public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> notes, int rounds,
+        int latencyRounds, long seed) {
+    static final String BENCH = "dev.uprobebench.bench.ChurnBenchmark.";
+    /** JVM start (with a pre-touched heap), JIT and setup per fork, for the time estimate. */
+    private static final long FORK_OVERHEAD_MILLIS = 2500;
+
+    public static RunPlan of(Profile p, CpuTopology topology) {
+        ConfigPlanner.Expansion e = ConfigPlanner.expand(p, topology);
+        int rounds = p.intValue("rounds");
+        int latencyRounds = p.bool("latency") ? Math.min(rounds, p.intValue("latency-rounds")) : 0;
+        return new RunPlan(p, List.copyOf(e.configs()), List.copyOf(e.notes()), rounds, latencyRounds, p.seed());
+    }
+
+    /** The configuration indices of each round, in the order they will run. */
+    public List<List<Integer>> schedule() {
+        Random r = new Random(seed);
+        List<List<Integer>> out = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            out.add(order(configs.size(), r));
+        }
+        return out;
+    }
+
+    /** The next round's order: 0 .. n-1 shuffled by {@code r}. */
+    static List<Integer> order(int n, Random r) {
+        List<Integer> o = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            o.add(i);
+        }
+        Collections.shuffle(o, r);
+        return o;
+    }
+
+    /** The benchmark's {@code @Param} values for a configuration. */
+    public Map<String, String> params(BenchConfig c) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("backend", c.backend().cliName());
+        m.put("stable", Integer.toString(c.stable()));
+        m.put("churnKeys", profile.get("churn-keys"));
+        m.put("churnRate", c.churn());
+        m.put("churnReadFraction", c.writers() == 0 ? "0" : profile.get("churn-read-fraction"));
+        m.put("distribution", c.distribution());
+        m.put("zipfExponent", profile.get("zipf-exponent"));
+        m.put("handlerWork", Long.toString(c.handlerWork()));
+        m.put("syncEvery", profile.get("sync-every"));
+        m.put("rcuFlavour", c.rcuFlavour().equals("-") ? "qsbr" : c.rcuFlavour());
+        return m;
+    }
+
+    /** The forked JVM's arguments for a configuration whose trial records go to {@code raw}. */
+    public List<String> jvmArgs(BenchConfig c, Path raw) {
+        List<String> a = new ArrayList<>();
+        for (String x : profile.get("jvm-args").split("\\s+")) {
+            if (!x.isEmpty()) {
+                a.add(x);
+            }
+        }
+        a.add("-D" + TrialFiles.OUT_PROPERTY + "=" + raw.toAbsolutePath());
+        a.add("-D" + TrialFiles.PIN_PROPERTY + "=" + c.pins().encode());
+        return a;
+    }
+
+    /** JMH's options for one fork of {@code mode} ({@code throughput} or {@code latency}). */
+    public ChainedOptionsBuilder options(BenchConfig c, String mode, Path raw) {
+        ChainedOptionsBuilder b = new OptionsBuilder()
+                .include("^" + BENCH.replace(".", "\\.") + mode + "$")
+                .threadGroups(c.readers(), c.writers())
+                .warmupIterations(profile.intValue("warmup-iterations"))
+                .warmupTime(TimeValue.milliseconds(profile.millis("warmup-time")))
+                .measurementIterations(profile.intValue("measurement-iterations"))
+                .measurementTime(TimeValue.milliseconds(profile.millis("measurement-time")))
+                .forks(1)
+                .jvmArgsAppend(jvmArgs(c, raw).toArray(new String[0]))
+                .shouldFailOnError(true);
+        params(c).forEach(b::param);
+        if (profile.bool("gc-profiler") && mode.equals("throughput")) {
+            b.addProfiler(GCProfiler.class);
+        }
+        return b;
+    }
+
+    /** The forks this plan runs: one throughput fork per configuration and round, plus latency forks. */
+    public int forks() {
+        return configs.size() * (rounds + latencyRounds);
+    }
+
+    /** Rough wall time of {@code forks} forks. */
+    public long estimateMillis(int forkCount) {
+        long perFork = FORK_OVERHEAD_MILLIS + profile.intValue("warmup-iterations") * profile.millis("warmup-time")
+                + profile.intValue("measurement-iterations") * profile.millis("measurement-time");
+        return forkCount * perFork * (rounds + latencyRounds) / Math.max(1, rounds);
+    }
+
+    /** The plan as {@code --dry-run} prints it. */
+    public List<String> describe(CpuTopology topology) {
+        List<String> l = new ArrayList<>();
+        l.add(String.format(Locale.ROOT, "profile %s on %s: %d configurations x %d rounds (+ latency in %d), %d "
+                + "forks, about %s", profile.name(), topology.describe(), configs.size(), rounds, latencyRounds, forks(),
+                BenchRun.duration(estimateMillis(configs.size() * rounds))));
+        l.add(String.format(Locale.ROOT, "every fork: -wi %d -w %dms -i %d -r %dms -f 1; jvm %s", profile.intValue(
+                "warmup-iterations"), profile.millis("warmup-time"), profile.intValue("measurement-iterations"),
+                profile.millis("measurement-time"), profile.get("jvm-args")));
+        for (int i = 0; i < configs.size(); i++) {
+            BenchConfig c = configs.get(i);
+            StringBuilder p = new StringBuilder();
+            params(c).forEach((k, v) -> p.append(" -p ").append(k).append('=').append(v));
+            l.add(String.format(Locale.ROOT, "  [%d] %s: -tg %d,%d%s -jvmArgsAppend '-D%s=%s'", i, c.id(), c.readers(),
+                    c.writers(), p, TrialFiles.PIN_PROPERTY, c.pins().encode()));
+        }
+        List<List<Integer>> s = schedule();
+        for (int r = 0; r < s.size(); r++) {
+            l.add(String.format(Locale.ROOT, "round %d%s: %s", r + 1, r < latencyRounds ? " (with latency)" : "",
+                    s.get(r)));
+        }
+        l.add("seed " + seed + (profile.get("seed").equals("random") ? " (drawn now; --set seed=" + seed
+                + " repeats this order)" : ""));
+        notes.forEach(n -> l.add("note: " + n));
+        return l;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.uprobebench.report;
+
+import dev.uprobebench.registry.Backend;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the pages say about a run's numbers, computed once from the per-fork scores:
+ * estimates with intervals, ratios paired by round, speed-ups, ranks and flags. The renderers
+ * (summary, page, plots) only format it.
+ */
+public final class Analysis {
+    public static final String NOISY = "NOISY";
+    public static final String SUSPECT = "SUSPECT";
+
+    /**
+     * One configuration's figures.
+     *
+     * @param hits     hits/s over all readers, estimated over forks
+     * @param writer   writer operations/s (NONE without writers)
+     * @param xUnsync  hits over the no-churn {@code unsync} ceiling with the same readers, paired by round
+     * @param xRwlock  hits over {@code rwlock} in the same configuration, paired by round
+     * @param speedUp  hits over the same back-end and scenario at one reader, paired by round
+     * @param flags    NOISY and SUSPECT, each with its reason
+     * @param rank     place among valid results with the same readers in the scenario, or null
+     */
+    public record Row(ConfigOutcome outcome, Estimate hits, Estimate writer, Estimate xUnsync, Estimate xRwlock,
+            Estimate speedUp, List<String> flags, Integer rank) {
+
+        /** Flags and qualifiers (INVALID, UNPINNED, ...) in one line, or "valid". */
+        public String verdict() {
+            if (!ConfigOutcome.OK.equals(outcome.status)) {
+                return outcome.status.toUpperCase(Locale.ROOT);
+            }
+            List<String> all = new ArrayList<>(outcome.qualifiers());
+            all.addAll(flags);
+            return all.isEmpty() ? "valid" : String.join("; ", all);
+        }
+    }
+
+    private final List<Row> rows;
+    private final Map<String, List<Row>> byScenario;
+
+    private Analysis(List<Row> rows) {
+        this.rows = List.copyOf(rows);
+        Map<String, List<Row>> m = new LinkedHashMap<>();
+        for (Row r : rows) {
+            m.computeIfAbsent(r.outcome().scenario, k -> new ArrayList<>()).add(r);
+        }
+        m.replaceAll((k, v) -> {
+            List<Row> l = new ArrayList<>(v);
+            l.sort((a, b) -> a.outcome().label.equals(b.outcome().label)
+                    ? Integer.compare(a.outcome().readers, b.outcome().readers) : 0);
+            return List.copyOf(l);
+        });
+        this.byScenario = m;
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    /** Rows grouped by scenario (the question a table answers), each back-end's rows by readers. */
+    public Map<String, List<Row>> byScenario() {
+        return byScenario;
+    }
+
+    public static Analysis of(List<ConfigOutcome> outcomes) {
+        List<Row> draft = new ArrayList<>();
+        for (ConfigOutcome o : outcomes) {
+            Estimate hits = Estimate.of(o.forkHitsPerSec);
+            Estimate writer = o.writers == 0 ? Estimate.NONE : Estimate.of(o.forkWriterOpsPerSec);
+            ConfigOutcome ceiling = find(outcomes, c -> role(c) == Backend.Role.CEILING && c.readers == o.readers
+                    && c.stable == o.stable && Objects.equals(c.distribution, o.distribution)
+                    && c.handlerWork == o.handlerWork);
+            ConfigOutcome base = find(outcomes, c -> role(c) == Backend.Role.BASELINE && c.readers == o.readers
+                    && Objects.equals(c.scenario, o.scenario));
+            ConfigOutcome one = o.readers == 1 ? null : find(outcomes, c -> c.readers == 1
+                    && Objects.equals(c.backendKey, o.backendKey) && Objects.equals(c.scenario, o.scenario));
+            Estimate xUnsync = ceiling == null ? Estimate.NONE : Estimate.pairedRatio(o.hitsByRound(), ceiling.hitsByRound());
+            Estimate xRwlock = base == null ? Estimate.NONE : Estimate.pairedRatio(o.hitsByRound(), base.hitsByRound());
+            Estimate speedUp = one == null ? Estimate.NONE : Estimate.pairedRatio(o.hitsByRound(), one.hitsByRound());
+            draft.add(new Row(o, hits, writer, xUnsync, xRwlock, speedUp, flags(o, hits, xUnsync, speedUp), null));
+        }
+        List<Row> ranked = new ArrayList<>();
+        for (Row r : draft) {
+            ranked.add(new Row(r.outcome(), r.hits(), r.writer(), r.xUnsync(), r.xRwlock(), r.speedUp(), r.flags(),
+                    rank(r, draft)));
+        }
+        return new Analysis(ranked);
+    }
+
+    private static Backend.Role role(ConfigOutcome c) {
+        try {
+            return Backend.byName(c.backend).role();
+        } catch (IllegalArgumentException e) {
+            return null; // a back-end this version no longer has
+        }
+    }
+
+    private static ConfigOutcome find(List<ConfigOutcome> all, java.util.function.Predicate<ConfigOutcome> p) {
+        for (ConfigOutcome c : all) {
+            if (!c.forkHitsPerSec.isEmpty() && p.test(c)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    static List<String> flags(ConfigOutcome o, Estimate hits, Estimate xUnsync, Estimate speedUp) {
+        List<String> f = new ArrayList<>();
+        if (hits.n() == 0) {
+            return f;
+        }
+        if (hits.noisy()) {
+            f.add(hits.hasInterval()
+                    ? String.format(Locale.ROOT, "%s: interval ±%.0f%% (over ±%.0f%%)", NOISY,
+                            100 * hits.relativeHalfWidth(), 100 * Estimate.NOISY_HALF_WIDTH)
+                    : NOISY + ": one fork, no interval");
+        }
+        if (speedUp.n() > 0 && speedUp.mean() > o.readers) {
+            f.add(String.format(Locale.ROOT, "%s: speed-up %.2f from 1 to %d readers exceeds the reader ratio",
+                    SUSPECT, speedUp.mean(), o.readers));
+        }
+        if (role(o) != Backend.Role.CEILING && xUnsync.n() > 0
+                && (xUnsync.hasInterval() ? xUnsync.low() > 1 : xUnsync.mean() > 1)) {
+            f.add(String.format(Locale.ROOT, "%s: above the unsync ceiling (x unsync %s)", SUSPECT,
+                    xUnsync.formatRatio()));
+        }
+        int out = hits.outlier();
+        if (out >= 0) {
+            f.add(String.format(Locale.ROOT, "%s: forks disagree (round %d is an outlier, Grubbs 5%%)", SUSPECT,
+                    o.forkRounds.size() > out ? o.forkRounds.get(out) : out + 1));
+        }
+        return f;
+    }
+
+    private static Integer rank(Row r, List<Row> all) {
+        ConfigOutcome o = r.outcome();
+        if (!o.valid() || r.hits().n() == 0) {
+            return null;
+        }
+        List<Row> peers = new ArrayList<>();
+        for (Row p : all) {
+            if (p.outcome().readers == o.readers && Objects.equals(p.outcome().scenario, o.scenario)
+                    && p.outcome().valid() && p.hits().n() > 0) {
+                peers.add(p);
+            }
+        }
+        peers.sort(Comparator.comparingDouble((Row p) -> p.hits().mean()).reversed());
+        return peers.indexOf(r) + 1;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.uprobebench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AnalysisTest {
+    private static Analysis.Row row(Analysis a, String backend, int readers) {
+        return a.rows().stream().filter(r -> r.outcome().backend.equals(backend) && r.outcome().readers == readers)
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void ratiosToTheCeilingAndTheBaselineArePairedByRound() {
+        // a slow round 2 for everyone: the paired ratios do not move
+        Analysis a = Analysis.of(List.of(Outcomes.withForks("unsync", 1, 10, 5, 10),
+                Outcomes.withForks("rwlock", 1, 4, 2, 4), Outcomes.withForks("srcu", 1, 8, 4, 8)));
+        Analysis.Row srcu = row(a, "srcu", 1);
+        assertEquals(0.8, srcu.xUnsync().mean(), 1e-12);
+        assertEquals(0.8, srcu.xUnsync().low(), 1e-12);
+        assertEquals(2.0, srcu.xRwlock().mean(), 1e-12);
+        assertTrue(srcu.hits().noisy(), "the hits themselves spread by a factor of two");
+        assertTrue(srcu.verdict().startsWith(Analysis.NOISY), srcu.verdict());
+    }
+
+    @Test
+    void aSpeedUpAboveTheReaderRatioIsSuspect() {
+        Analysis a = Analysis.of(List.of(Outcomes.withForks("srcu", 1, 10, 10.1, 9.9),
+                Outcomes.withForks("srcu", 2, 27.2, 27.0, 27.4)));
+        Analysis.Row two = row(a, "srcu", 2);
+        assertEquals(2.72, two.speedUp().mean(), 0.01);
+        assertTrue(two.flags().stream().anyMatch(f -> f.startsWith(Analysis.SUSPECT + ": speed-up 2.72")), two.flags()
+                .toString());
+    }
+
+    @Test
+    void aDesignAboveTheCeilingBeyondItsIntervalIsSuspectButNotWithinIt() {
+        Analysis clear = Analysis.of(List.of(Outcomes.withForks("unsync", 1, 50, 51, 49),
+                Outcomes.withForks("seqcount-rcu", 1, 55, 56.5, 54)));
+        assertTrue(row(clear, "seqcount-rcu", 1).flags().stream().anyMatch(f -> f.contains("above the unsync ceiling")));
+        Analysis noise = Analysis.of(List.of(Outcomes.withForks("unsync", 1, 50, 51, 49),
+                Outcomes.withForks("seqcount-rcu", 1, 51, 49.5, 50.5)));
+        assertEquals(List.of(), row(noise, "seqcount-rcu", 1).flags());
+        assertEquals("valid", row(noise, "seqcount-rcu", 1).verdict());
+    }
+
+    @Test
+    void forksThatDisagreeAreSuspect() {
+        Analysis a = Analysis.of(List.of(Outcomes.withForks("rwlock", 1, 10, 10.1, 9.9, 10.05, 14)));
+        assertTrue(row(a, "rwlock", 1).flags().stream().anyMatch(f -> f.contains("forks disagree (round 5")),
+                row(a, "rwlock", 1).flags().toString());
+    }
+}
