@@ -119,7 +119,7 @@ public final class Analysis {
         }
         if (hits.noisy()) {
             f.add(hits.hasInterval()
-                    ? String.format(Locale.ROOT, "%s: interval ±%.0f%% (over ±%.0f%%)", NOISY,
+                    ? String.format(Locale.ROOT, "%s: interval ±%.1f%% (over ±%.0f%%)", NOISY,
                             100 * hits.relativeHalfWidth(), 100 * Estimate.NOISY_HALF_WIDTH)
                     : NOISY + ": one fork, no interval");
         }
