@@ -6,6 +6,7 @@ import dev.uprobebench.registry.Uprobe;
 import dev.uprobebench.registry.UprobeConsumer;
 import dev.uprobebench.registry.UprobeRegistry;
 import dev.uprobebench.sync.CpuSlot;
+import dev.uprobebench.sync.RcuFlavour;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -58,7 +59,7 @@ public class CheckerCostBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        registry = Backend.byName(backend).create(RegistryConfig.of(stable + 16, 2).withRcuFlavour(rcuFlavour));
+        registry = Backend.byName(backend).create(RegistryConfig.of(stable + 16, 2).withRcuFlavour(RcuFlavour.byName(rcuFlavour)));
         UprobeConsumer c = new UprobeConsumer();
         for (int k = 0; k < stable; k++) {
             registry.register(1, k, c);

@@ -10,6 +10,7 @@ import dev.uprobebench.registry.UprobeConsumer;
 import dev.uprobebench.registry.UprobeRegistry;
 import dev.uprobebench.registry.Violation;
 import dev.uprobebench.sync.CpuSlot;
+import dev.uprobebench.sync.RcuFlavour;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -139,7 +140,7 @@ public class ChurnBenchmark {
             String planText = System.getProperty(TrialFiles.PIN_PROPERTY);
             plan = planText != null ? PinningPlan.decode(planText) : PinningPlan.plan(topology, PinPolicy.NONE, 0, 0);
             int slab = stable + churnKeys * (writers + 1) + 65_536;
-            registry = b.create(RegistryConfig.of(slab, readers + writers + 1).withRcuFlavour(rcuFlavour));
+            registry = b.create(RegistryConfig.of(slab, readers + writers + 1).withRcuFlavour(RcuFlavour.byName(rcuFlavour)));
             stableConsumer = new UprobeConsumer(handlerWork);
             for (int k = 0; k < stable; k++) {
                 registry.register(STABLE_INODE, k, stableConsumer);

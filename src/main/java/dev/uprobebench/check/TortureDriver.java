@@ -5,6 +5,7 @@ import dev.uprobebench.registry.RegistryConfig;
 import dev.uprobebench.registry.UprobeConsumer;
 import dev.uprobebench.registry.UprobeRegistry;
 import dev.uprobebench.sync.CpuSlot;
+import dev.uprobebench.sync.RcuFlavour;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -35,17 +36,17 @@ public final class TortureDriver {
     }
 
     /** Runs {@code backend} with a registry sized for {@code config} and the given RCU flavour. */
-    public static TortureResult run(Backend backend, TortureConfig config, String rcuFlavour) {
+    public static TortureResult run(Backend backend, TortureConfig config, RcuFlavour rcuFlavour) {
         return run(c -> backend.create(c), config, rcuFlavour, backend);
     }
 
     public static TortureResult run(Backend backend, TortureConfig config) {
-        return run(backend, config, "qsbr");
+        return run(backend, config, RcuFlavour.QSBR);
     }
 
     /** Runs a registry made by {@code factory} (tests pass deliberately broken ones). */
     public static TortureResult run(Function<RegistryConfig, UprobeRegistry> factory, TortureConfig config,
-            String rcuFlavour, Backend declared) {
+            RcuFlavour rcuFlavour, Backend declared) {
         if (config.writers() > 0 && !declared.allowsChurn()) {
             throw new IllegalArgumentException("back-end '" + declared.cliName()
                     + "' does not allow writers while readers run; use 0 writers");

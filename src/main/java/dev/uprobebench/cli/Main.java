@@ -5,38 +5,62 @@ import dev.uprobebench.check.TortureDriver;
 import dev.uprobebench.check.TortureResult;
 import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.registry.Backend;
+import dev.uprobebench.report.Comparison;
+import dev.uprobebench.report.ReportComparison;
+import dev.uprobebench.run.BenchRun;
+import dev.uprobebench.run.Doctor;
+import dev.uprobebench.run.Profile;
+import dev.uprobebench.run.RunPlan;
+import dev.uprobebench.run.UsageException;
+import dev.uprobebench.sync.RcuFlavour;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
- * The command line behind {@code run-bench.sh}.
+ * The command line behind {@code run-bench.sh}, on picocli: every command is a thin shell over a
+ * library call ({@link BenchRun}, {@link RunPlan}, {@link Doctor}, {@link TortureDriver},
+ * {@link ReportComparison}).
  *
  * <pre>
- *   run-bench.sh [PROFILE] [--set key=value]... [--out DIR]   run a profile (default: quick)
- *   run-bench.sh PROFILE --dry-run                             what it would run here, and for how long
- *   run-bench.sh list                                          back-ends and profiles
+ *   run-bench.sh [PROFILE] [--set key=value]... [--out DIR] [--dry-run]   run a profile (default: quick)
+ *   run-bench.sh list | doctor | keys | help
  *   run-bench.sh torture BACKEND [--seconds N] [--readers R] [--writers W] [--rcu-flavour F]
- *   run-bench.sh doctor                                        machine fitness for benchmarking
- *   run-bench.sh compare REPORT_A REPORT_B                     ratios B/A with confidence intervals
- *   run-bench.sh keys                                          every profile key, its default and values
+ *   run-bench.sh compare REPORT_A REPORT_B [--noise-threshold PERCENT]
  * </pre>
  *
- * Exit codes: 0 success; 1 internal failure (what finished is kept); 2 usage error; 3 invariant
- * violations found.
+ * Exit codes: 0 success; 1 internal failure (what finished is kept); 2 usage error (one line
+ * naming the problem and the valid choices); 3 invariant violations found.
  */
-public final class Main {
+@Command(name = "run-bench.sh", description = "Runs a profile (default: quick), or one of the commands below.",
+        subcommands = {Main.ListCommand.class, Main.DoctorCommand.class, Main.KeysCommand.class,
+                Main.TortureCommand.class, Main.CompareCommand.class, Main.RunCommand.class, Main.HelpCommand.class})
+public final class Main implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILURE = 1;
     public static final int USAGE = 2;
     public static final int VIOLATIONS = 3;
     static final String DEFAULT_PROFILE = "quick";
 
-    private Main() {
+    /** The streams a command writes to (the tests pass their own). */
+    private final PrintStream out;
+
+    @CommandLine.Mixin
+    private ProfileArgs profileArgs = new ProfileArgs();
+
+    Main(PrintStream out) {
+        this.out = out;
     }
 
     public static void main(String[] args) {
@@ -48,179 +72,249 @@ public final class Main {
         return Path.of(System.getProperty("uprobe.home", ".")).toAbsolutePath().normalize();
     }
 
+    /** Runs the command line; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        try {
-            if (args.length == 0) {
-                return runProfile(DEFAULT_PROFILE, List.of(), out);
-            }
-            switch (args[0]) {
-                case "list":
-                    return list(out);
-                case "doctor":
-                    Doctor.print(Doctor.forThisMachine().examine(), CpuTopology.read(), out);
-                    return OK;
-                case "keys":
-                    out.println("profile keys (set in profiles/*.properties or with --set key=value):");
-                    Profile.describeKeys(out::println);
-                    return OK;
-                case "torture":
-                    return torture(args, out);
-                case "compare":
-                    return CompareCommand.run(args, home().resolve("reports"), out);
-                case "help":
-                case "--help":
-                case "-h":
-                    usage(out);
-                    return OK;
-                case "run":
-                    return runProfile(args.length > 1 && !args[1].startsWith("--") ? args[1] : DEFAULT_PROFILE,
-                            List.of(args).subList(args.length > 1 && !args[1].startsWith("--") ? 2 : 1, args.length), out);
-                default:
-                    if (args[0].startsWith("--")) {
-                        return runProfile(DEFAULT_PROFILE, List.of(args), out);
-                    }
-                    return runProfile(args[0], List.of(args).subList(1, args.length), out);
-            }
-        } catch (UsageException e) {
-            err.println("error: " + e.getMessage());
+        CommandLine cl = new CommandLine(new Main(out), new Factory(out));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((e, a) -> {
+            err.println("error: " + firstLine(e.getMessage()) + validChoices(e.getCommandLine()));
             return USAGE;
-        } catch (UncheckedIOException e) {
-            err.println("error: " + e.getMessage());
-            return FAILURE;
-        } catch (RuntimeException e) {
+        });
+        cl.setExecutionExceptionHandler((e, c, parsed) -> {
+            if (e instanceof UsageException || e instanceof ReportComparison.BadReportException) {
+                err.println("error: " + e.getMessage());
+                return USAGE;
+            }
+            if (e instanceof UncheckedIOException) {
+                err.println("error: " + e.getMessage());
+                return FAILURE;
+            }
             err.println("internal error: " + e);
             e.printStackTrace(err);
             return FAILURE;
+        });
+        return cl.execute(args);
+    }
+
+    private static String firstLine(String m) {
+        return m == null ? "" : m.split("\n")[0];
+    }
+
+    /** "; valid: --a, --b" for the command that refused its arguments (picocli's messages name only the problem). */
+    private static String validChoices(CommandLine c) {
+        List<String> names = c.getCommandSpec().options().stream().map(o -> o.longestName()
+                + (o.arity().max() > 0 ? " " + o.paramLabel() : "")).collect(Collectors.toList());
+        if (c.getCommandSpec().parent() == null) {
+            names.add("or a command: " + String.join(", ", c.getSubcommands().keySet()));
+        }
+        return names.isEmpty() ? "" : "; valid: " + String.join(", ", names);
+    }
+
+    @Override
+    public Integer call() {
+        return profileArgs.run(out);
+    }
+
+    /** Builds commands with the output stream (picocli builds subcommands itself). */
+    private static final class Factory implements CommandLine.IFactory {
+        private final PrintStream out;
+
+        Factory(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            if (Output.class.isAssignableFrom(cls)) {
+                K k = CommandLine.defaultFactory().create(cls);
+                ((Output) k).out = out;
+                return k;
+            }
+            return CommandLine.defaultFactory().create(cls);
         }
     }
 
-    static void usage(PrintStream out) {
-        out.println("usage: ./run-bench.sh [PROFILE] [--set key=value]... [--out DIR] [--dry-run]");
-        out.println("       ./run-bench.sh list | doctor | keys");
-        out.println("       ./run-bench.sh torture BACKEND [--seconds N] [--readers R] [--writers W] [--rcu-flavour F]");
-        out.println("       ./run-bench.sh compare REPORT_A REPORT_B");
-        out.println("PROFILE is a name under profiles/ (default: quick) or a path to a .properties file.");
+    /** A subcommand that prints. */
+    abstract static class Output {
+        PrintStream out;
     }
 
-    private static int runProfile(String name, List<String> rest, PrintStream out) {
+    /** The profile, its overrides, where reports go, and whether to only print the plan. */
+    static final class ProfileArgs {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "PROFILE",
+                description = "a name under profiles/ (default: quick) or a path to a .properties file")
+        String profile = DEFAULT_PROFILE;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a profile key (see: keys)")
         List<String> sets = new ArrayList<>();
-        Path reports = home().resolve("reports");
-        boolean dryRun = false;
-        for (int i = 0; i < rest.size(); i++) {
-            String a = rest.get(i);
-            if (a.equals("--dry-run")) {
-                dryRun = true;
-            } else if (a.equals("--set") || a.equals("--out")) {
-                if (i + 1 >= rest.size()) {
-                    throw new UsageException(a + " needs a value");
-                }
-                if (a.equals("--set")) {
-                    sets.add(rest.get(++i));
-                } else {
-                    reports = Path.of(rest.get(++i)).toAbsolutePath();
-                }
-            } else if (a.startsWith("--set=")) {
-                sets.add(a.substring("--set=".length()));
-            } else {
-                throw new UsageException("unexpected argument '" + a + "'; valid: --set key=value, --out DIR, --dry-run");
+
+        @Option(names = "--out", paramLabel = "DIR", description = "where report directories go (default: reports/)")
+        Path reports;
+
+        @Option(names = "--dry-run", description = "print the plan: every fork's JMH options, each round's order, the time")
+        boolean dryRun;
+
+        int run(PrintStream out) {
+            Profile p = Profile.load(profile, home(), sets);
+            if (dryRun) {
+                CpuTopology topology = CpuTopology.read();
+                RunPlan.of(p, topology).describe(topology).forEach(out::println);
+                return OK;
             }
+            Path root = reports == null ? home().resolve("reports") : reports.toAbsolutePath();
+            return new BenchRun(p, home(), root, out).execute();
         }
-        Profile p = Profile.load(name, home(), sets);
-        if (dryRun) {
-            return dryRun(p, out);
-        }
-        return new BenchRun(p, home(), reports, out).execute();
     }
 
-    /** Prints the plan: what a profile would run here, in which order, and for how long. */
-    private static int dryRun(Profile p, PrintStream out) {
-        CpuTopology topology = CpuTopology.read();
-        RunPlan.of(p, topology).describe(topology).forEach(out::println);
-        return OK;
+    @Command(name = "run", description = "run a profile (the same as giving the profile alone)")
+    static final class RunCommand extends Output implements Callable<Integer> {
+        @CommandLine.Mixin
+        ProfileArgs args = new ProfileArgs();
+
+        @Override
+        public Integer call() {
+            return args.run(out);
+        }
     }
 
-    private static int list(PrintStream out) {
-        out.println("back-ends:");
-        for (Backend b : Backend.values()) {
-            out.printf("  %-18s %-6s %s%n", b.cliName(), b.safe() ? "safe" : "UNSAFE", b.description());
-        }
-        out.println("profiles:");
-        for (String name : Profile.available(home())) {
-            String q;
-            try {
-                q = Profile.questionOf(Files.readString(home().resolve("profiles").resolve(name + ".properties")));
-            } catch (IOException e) {
-                q = "(unreadable: " + e.getMessage() + ")";
+    @Command(name = "list", description = "back-ends and profiles, with the question each profile answers")
+    static final class ListCommand extends Output implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            out.println("back-ends:");
+            for (Backend b : Backend.values()) {
+                out.printf("  %-18s %-6s %s%n", b.cliName(), b.safe() ? "safe" : "UNSAFE", b.description());
             }
-            out.printf("  %-14s %s%s%n", name, q, name.equals(DEFAULT_PROFILE) ? " [default]" : "");
+            out.println("profiles:");
+            for (String name : Profile.available(home())) {
+                String q;
+                try {
+                    q = Profile.questionOf(Files.readString(home().resolve("profiles").resolve(name + ".properties")));
+                } catch (IOException e) {
+                    q = "(unreadable: " + e.getMessage() + ")";
+                }
+                out.printf("  %-14s %s%s%n", name, q, name.equals(DEFAULT_PROFILE) ? " [default]" : "");
+            }
+            return OK;
         }
-        return OK;
     }
 
-    private static int torture(String[] args, PrintStream out) {
-        if (args.length < 2 || args[1].startsWith("--")) {
-            throw new UsageException("torture needs a back-end; valid: " + Backend.names());
+    @Command(name = "doctor", description = "is this machine fit to benchmark on? what to fix")
+    static final class DoctorCommand extends Output implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Doctor.print(Doctor.forThisMachine().examine(), CpuTopology.read(), out);
+            return OK;
         }
-        Backend b;
-        try {
-            b = Backend.byName(args[1]);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+    }
+
+    @Command(name = "keys", description = "every profile key, its default and what it accepts")
+    static final class KeysCommand extends Output implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            out.println("profile keys (set in profiles/*.properties or with --set key=value):");
+            Profile.describeKeys(out::println);
+            return OK;
         }
+    }
+
+    @Command(name = "help", description = "this text")
+    static final class HelpCommand extends Output implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            out.print(spec.parent().commandLine().getUsageMessage());
+            return OK;
+        }
+    }
+
+    @Command(name = "torture", description = "the invariant checker's torture driver: exit 0 when clean, 3 when any "
+            + "invariant was violated")
+    static final class TortureCommand extends Output implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "BACKEND", description = "a back-end (see: list)")
+        String backend;
+
+        @Option(names = "--seconds", paramLabel = "N", description = "how long (>= 1, default 5)")
         int seconds = 5;
+
+        @Option(names = "--readers", paramLabel = "R", description = "reader threads (>= 0, default 2)")
         int readers = 2;
-        int writers = b.allowsChurn() ? 1 : 0;
-        String flavour = "qsbr";
-        for (int i = 2; i < args.length; i++) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                throw new UsageException(a + " needs a value; valid options: --seconds, --readers, --writers, --rcu-flavour");
+
+        @Option(names = "--writers", paramLabel = "W", description = "writer threads (>= 0, default 1; 0 for unsync)")
+        Integer writers;
+
+        @Option(names = "--rcu-flavour", paramLabel = "F", description = "qsbr (default) or memb")
+        RcuFlavour flavour = RcuFlavour.QSBR;
+
+        @Override
+        public Integer call() {
+            Backend b;
+            try {
+                b = Backend.byName(backend);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
             }
-            String v = args[++i];
-            switch (a) {
-                case "--seconds":
-                    seconds = number(a, v, 1);
-                    break;
-                case "--readers":
-                    readers = number(a, v, 0);
-                    break;
-                case "--writers":
-                    writers = number(a, v, 0);
-                    break;
-                case "--rcu-flavour":
-                    if (!v.equals("qsbr") && !v.equals("memb")) {
-                        throw new UsageException("bad value '" + v + "' for --rcu-flavour; valid: qsbr, memb");
-                    }
-                    flavour = v;
-                    break;
-                default:
-                    throw new UsageException("unknown option '" + a
-                            + "'; valid: --seconds N, --readers R, --writers W, --rcu-flavour qsbr|memb");
+            int w = writers == null ? (b.allowsChurn() ? 1 : 0) : writers;
+            atLeast("--seconds", seconds, 1);
+            atLeast("--readers", readers, 0);
+            atLeast("--writers", w, 0);
+            if (w > 0 && !b.allowsChurn()) {
+                throw new UsageException("back-end '" + b.cliName() + "' allows no writers while readers run (it is the "
+                        + "unsynchronized ceiling); use --writers 0");
+            }
+            if (readers + w == 0) {
+                throw new UsageException("need at least one reader or writer");
+            }
+            TortureConfig cfg = TortureConfig.defaults().withThreads(readers, w).withMillis(seconds * 1000L);
+            out.printf("torture %s (%s): %d readers, %d writers, %d s%n", b.cliName(), flavour.cliName(), readers, w,
+                    seconds);
+            TortureResult r = TortureDriver.run(b, cfg, flavour);
+            out.println(r.format());
+            return r.clean() ? OK : VIOLATIONS;
+        }
+
+        private static void atLeast(String option, int v, int min) {
+            if (v < min) {
+                throw new UsageException("bad value '" + v + "' for " + option + "; valid: a whole number >= " + min);
             }
         }
-        if (writers > 0 && !b.allowsChurn()) {
-            throw new UsageException("back-end '" + b.cliName() + "' allows no writers while readers run (it is the "
-                    + "unsynchronized ceiling); use --writers 0");
-        }
-        if (readers + writers == 0) {
-            throw new UsageException("need at least one reader or writer");
-        }
-        TortureConfig cfg = TortureConfig.defaults().withThreads(readers, writers).withMillis(seconds * 1000L);
-        out.printf("torture %s (%s): %d readers, %d writers, %d s%n", b.cliName(), flavour, readers, writers, seconds);
-        TortureResult r = TortureDriver.run(b, cfg, flavour);
-        out.println(r.format());
-        return r.clean() ? OK : VIOLATIONS;
     }
 
-    private static int number(String option, String v, int min) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min) {
-                return n;
+    @Command(name = "compare", description = "run B against run A: ratios with 95% intervals, verdicts, forest plot, "
+            + "diff flame graphs")
+    static final class CompareCommand extends Output implements Callable<Integer> {
+        @Parameters(arity = "2", paramLabel = "REPORT", description = "two report directories: A, then B")
+        List<String> reports;
+
+        @Option(names = "--noise-threshold", paramLabel = "PERCENT",
+                description = "a change smaller than this is never a verdict (default 5)")
+        String threshold;
+
+        @Override
+        public Integer call() {
+            double t = Comparison.DEFAULT_NOISE_THRESHOLD;
+            if (threshold != null) {
+                t = percent(threshold);
             }
-        } catch (NumberFormatException e) {
-            // below
+            ReportComparison.compare(reports.get(0), reports.get(1), home().resolve("reports"), t, out);
+            return OK;
         }
-        throw new UsageException("bad value '" + v + "' for " + option + "; valid: a whole number >= " + min);
+
+        private static double percent(String v) {
+            try {
+                double p = Double.parseDouble(v.endsWith("%") ? v.substring(0, v.length() - 1) : v);
+                if (p >= 0 && p < 100) {
+                    return p / 100;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw new UsageException("bad value '" + v + "' for --noise-threshold; valid: a percentage in [0, 100), "
+                    + "e.g. 5");
+        }
     }
 }

@@ -1,17 +1,19 @@
 package dev.uprobebench.registry;
 
+import dev.uprobebench.sync.RcuFlavour;
+
 /**
  * What a back-end is built with.
  *
  * @param slabCapacity number of preallocated uprobes
  * @param slots number of per-CPU slots (one per reader and writer thread, plus the harness)
  * @param stepBound tree steps after which a lookup counts as lost
- * @param rcuFlavour RCU read side for the RCU-based back-ends ({@code qsbr} or {@code memb})
+ * @param rcuFlavour RCU read side for the RCU-based back-ends
  * @param hooks test-only interleaving points
  * @param brokenGracePeriods test-only mutant: grace periods (RCU, SRCU) end at once, which the
  *     checker must catch; never set by the command line
  */
-public record RegistryConfig(int slabCapacity, int slots, int stepBound, String rcuFlavour, RaceHooks hooks,
+public record RegistryConfig(int slabCapacity, int slots, int stepBound, RcuFlavour rcuFlavour, RaceHooks hooks,
         boolean brokenGracePeriods) {
     public static final int DEFAULT_STEP_BOUND = 1024;
 
@@ -26,20 +28,20 @@ public record RegistryConfig(int slabCapacity, int slots, int stepBound, String 
             throw new IllegalArgumentException("step bound must be >= 64 (twice the height of any tree that fits in memory), got "
                     + stepBound);
         }
-        if (!rcuFlavour.equals("qsbr") && !rcuFlavour.equals("memb")) {
-            throw new IllegalArgumentException("unknown RCU flavour '" + rcuFlavour + "'; valid: qsbr, memb");
+        if (rcuFlavour == null) {
+            throw new IllegalArgumentException("an RCU flavour is required; valid: " + RcuFlavour.names());
         }
     }
 
     public static RegistryConfig of(int slabCapacity, int slots) {
-        return new RegistryConfig(slabCapacity, slots, DEFAULT_STEP_BOUND, "qsbr", RaceHooks.NONE, false);
+        return new RegistryConfig(slabCapacity, slots, DEFAULT_STEP_BOUND, RcuFlavour.QSBR, RaceHooks.NONE, false);
     }
 
     public RegistryConfig withHooks(RaceHooks h) {
         return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, h, brokenGracePeriods);
     }
 
-    public RegistryConfig withRcuFlavour(String f) {
+    public RegistryConfig withRcuFlavour(RcuFlavour f) {
         return new RegistryConfig(slabCapacity, slots, stepBound, f, hooks, brokenGracePeriods);
     }
 

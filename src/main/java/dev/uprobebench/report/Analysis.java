@@ -123,9 +123,9 @@ public final class Analysis {
                             100 * hits.relativeHalfWidth(), 100 * Estimate.NOISY_HALF_WIDTH)
                     : NOISY + ": one fork, no interval");
         }
-        if (speedUp.n() > 0 && speedUp.mean() > o.readers) {
-            f.add(String.format(Locale.ROOT, "%s: speed-up %.2f from 1 to %d readers exceeds the reader ratio",
-                    SUSPECT, speedUp.mean(), o.readers));
+        if (speedUp.n() > 0 && (speedUp.hasInterval() ? speedUp.low() > o.readers : speedUp.mean() > o.readers)) {
+            f.add(String.format(Locale.ROOT, "%s: speed-up %s from 1 to %d readers exceeds the reader ratio",
+                    SUSPECT, speedUp.formatRatio(), o.readers));
         }
         if (role(o) != Backend.Role.CEILING && xUnsync.n() > 0
                 && (xUnsync.hasInterval() ? xUnsync.low() > 1 : xUnsync.mean() > 1)) {

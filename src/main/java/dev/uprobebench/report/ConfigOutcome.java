@@ -1,5 +1,6 @@
 package dev.uprobebench.report;
 
+import dev.uprobebench.sync.RcuFlavour;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,13 @@ import java.util.Map;
  * ({@code invariants.json}, {@code summary.md}, the comparison).
  */
 public final class ConfigOutcome {
+    /**
+     * The report format: 2 since rounds (every fork's round and score in {@code invariants.json});
+     * a report records it in {@code environment.json} as {@code reportFormat} (absent means 1), and
+     * {@code compare} refuses another format with an error that names it.
+     */
+    public static final int REPORT_FORMAT = 2;
+
     /** Lifecycle of a configuration in a run. */
     public static final String PENDING = "pending";
     public static final String OK = "ok";
@@ -24,6 +32,7 @@ public final class ConfigOutcome {
     public String label;
     public String scenario;
     public String backend;
+    /** The RCU read side ({@code qsbr}, {@code memb}), or null where it is not an axis of the back-end. */
     public String rcuFlavour;
     public int readers;
     public int writers;
@@ -92,6 +101,11 @@ public final class ConfigOutcome {
         forkJmhErrors.add(jmhError);
         hitsPerSec = Estimate.mean(forkHitsPerSec);
         writerOpsPerSec = writers == 0 ? null : Estimate.mean(forkWriterOpsPerSec);
+    }
+
+    /** True for a back-end without an RCU axis, or for the default read side (what the published figures model). */
+    public boolean defaultRcuFlavour() {
+        return rcuFlavour == null || "-".equals(rcuFlavour) || RcuFlavour.QSBR.cliName().equals(rcuFlavour);
     }
 
     public boolean valid() {

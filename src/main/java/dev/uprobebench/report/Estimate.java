@@ -53,7 +53,9 @@ public record Estimate(int n, double mean, double low, double high, double sd, L
         }
         double sd = Math.sqrt(variance(v, m));
         double half = t(n - 1) * sd / Math.sqrt(n);
-        return new Estimate(n, m, m - half, m + half, sd, v);
+        // a rate cannot be negative: with forks this far apart the interval says "anything up to high"
+        double low = v.stream().allMatch(x -> x >= 0) ? Math.max(0, m - half) : m - half;
+        return new Estimate(n, m, low, m + half, sd, v);
     }
 
     /**
@@ -98,7 +100,7 @@ public record Estimate(int n, double mean, double low, double high, double sd, L
         return n >= 2 ? sd / mean : Double.NaN;
     }
 
-    /** The larger distance from the estimate to a bound, as a share of the estimate. */
+    /** The larger distance from the estimate to a bound, as a share of the estimate (the t half-width). */
     public double relativeHalfWidth() {
         return hasInterval() ? Math.max(mean - low, high - mean) / mean : Double.NaN;
     }

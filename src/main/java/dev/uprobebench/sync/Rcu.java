@@ -59,15 +59,8 @@ public abstract class Rcu implements AutoCloseable {
      * Creates an RCU of the given flavour ({@code qsbr} or {@code memb}). With
      * {@code brokenForTests} its grace periods end at once: the mutant that tests must catch.
      */
-    public static Rcu create(String flavour, int slots, boolean brokenForTests) {
-        switch (flavour) {
-            case "qsbr":
-                return new QsbrRcu(slots, brokenForTests);
-            case "memb":
-                return new MembRcu(slots, brokenForTests);
-            default:
-                throw new IllegalArgumentException("unknown RCU flavour '" + flavour + "'; valid: qsbr, memb");
-        }
+    public static Rcu create(RcuFlavour flavour, int slots, boolean brokenForTests) {
+        return flavour == RcuFlavour.QSBR ? new QsbrRcu(slots, brokenForTests) : new MembRcu(slots, brokenForTests);
     }
 
     public abstract String flavour();

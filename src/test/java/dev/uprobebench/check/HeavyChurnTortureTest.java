@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.registry.Violation;
+import dev.uprobebench.sync.RcuFlavour;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,7 +23,7 @@ class HeavyChurnTortureTest {
     @CsvSource({"seqcount-rcu, qsbr", "seqcount-rcu, memb", "srcu, qsbr", "percpu-ref, qsbr", "percpu-ref, memb",
             "percpu-rwsem, qsbr"})
     void fixedDesignsStayCleanUnderHeavyChurnOnFewKeys(String name, String flavour) {
-        TortureResult r = TortureDriver.run(Backend.byName(name), HEAVY_CHURN, flavour);
+        TortureResult r = TortureDriver.run(Backend.byName(name), HEAVY_CHURN, RcuFlavour.byName(flavour));
         System.out.println(r.format());
         assertEquals(0, r.totalViolations(), r.format());
         assertTrue(r.hits() > 0 && r.misses() > 0, "churn keys were seen present and absent: " + r.format());
@@ -31,7 +32,7 @@ class HeavyChurnTortureTest {
     @ParameterizedTest(name = "seqcount-rcu-rfc ({0})")
     @CsvSource({"qsbr", "memb"})
     void rfcResurrectsDyingUprobesUnderHeavyChurn(String flavour) {
-        TortureResult r = TortureDriver.run(Backend.SEQCOUNT_RCU_RFC, HEAVY_CHURN, flavour);
+        TortureResult r = TortureDriver.run(Backend.SEQCOUNT_RCU_RFC, HEAVY_CHURN, RcuFlavour.byName(flavour));
         System.out.println(r.format());
         // Resurrections show up within the run on two cores; the use after free that follows needs
         // the reclaimer thread to finish a grace period while the reader runs handlers, which
@@ -44,7 +45,7 @@ class HeavyChurnTortureTest {
     void aGracePeriodThatEndsAtOnceIsReportedAsUseAfterFree(String name, String flavour) {
         Backend b = Backend.byName(name);
         TortureResult r = TortureDriver.run(c -> b.create(c.withBrokenGracePeriods()),
-                HEAVY_CHURN.withHandlerWork(64), flavour, b);
+                HEAVY_CHURN.withHandlerWork(64), RcuFlavour.byName(flavour), b);
         System.out.println("mutant " + r.format());
         assertTrue(r.count(Violation.USE_AFTER_FREE) > 0, r.format());
     }
@@ -58,7 +59,7 @@ class HeavyChurnTortureTest {
     @org.junit.jupiter.api.Test
     void percpuRefWithBrokenGracePeriodsIsCaught() {
         TortureResult r = TortureDriver.run(c -> Backend.PERCPU_REF.create(c.withBrokenGracePeriods()),
-                HEAVY_CHURN.withHandlerWork(64).withMillis(4000), "qsbr", Backend.PERCPU_REF);
+                HEAVY_CHURN.withHandlerWork(64).withMillis(4000), RcuFlavour.QSBR, Backend.PERCPU_REF);
         System.out.println("mutant " + r.format());
         assertTrue(r.totalViolations() > 0, r.format());
     }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import dev.uprobebench.report.Comparison;
 import dev.uprobebench.report.ConfigOutcome;
+import dev.uprobebench.report.ReportComparison;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +23,7 @@ class CompareCommandTest {
 
     /** A minimal report of the current format: invariants.json with per-fork scores, environment.json. */
     private Path report(String name, String kernel, double[] srcuForks, double[] rwlockForks) throws Exception {
-        return report(name, kernel, srcuForks, rwlockForks, BenchRun.REPORT_FORMAT);
+        return report(name, kernel, srcuForks, rwlockForks, ConfigOutcome.REPORT_FORMAT);
     }
 
     private Path report(String name, String kernel, double[] srcuForks, double[] rwlockForks, Integer format)
@@ -69,9 +71,9 @@ class CompareCommandTest {
                 new double[] {5.05e6, 4.9e6, 5.1e6});
         String reports = root.resolve("out").toString();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = CompareCommand.run(new String[] {"compare", a.toString(), b.toString()}, Path.of(reports),
-                new PrintStream(out, true, StandardCharsets.UTF_8));
-        assertEquals(0, exit);
+        int rows = ReportComparison.compare(a.toString(), b.toString(), Path.of(reports), Comparison.DEFAULT_NOISE_THRESHOLD,
+                new PrintStream(out, true, StandardCharsets.UTF_8)).size();
+        assertEquals(2, rows);
         String text = out.toString(StandardCharsets.UTF_8);
         Path dir = Path.of(reports, "compare-20261127-100000-quick-vs-20261127-110000-quick");
         assertTrue(text.trim().endsWith("report: " + dir), text);

@@ -58,7 +58,7 @@ class MainTest {
         assertTrue(text.contains("rwlock_r1_w0_churn-0_s1024_uniform_h0: -tg 1,0 -p backend=rwlock")
                 && text.contains("srcu_r1_w1_churn-max_s1024_uniform_h0: -tg 1,1 -p backend=srcu"), text);
         assertTrue(text.contains("\nround 1 (with latency): [") && text.contains("\nround 5: ["), text);
-        assertTrue(text.contains("every fork: -wi 2 -w 300ms -i 3 -r 300ms -f 1"), text);
+        assertTrue(text.contains("every fork: -wi 2 -w 200ms -i 3 -r 200ms -f 1"), text);
     }
 
     @Test

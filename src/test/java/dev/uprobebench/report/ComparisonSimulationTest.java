@@ -14,17 +14,26 @@ import org.junit.jupiter.api.Test;
  * synthetic pairs of runs drawn with the fork-to-fork noise measured on this project's 2-core CI
  * VM, how often does it call a change where there is none, and how often does it find a real one?
  *
- * <p>The noise models, from {@code ./run-bench.sh} (quick, 5 rounds) on that VM: fork scores are
- * log-normal with a coefficient of variation of {@value #STEADY_CV} for the steady configurations
- * (the median over the uncontended ones; measured 3.2% to 8.3%); up to {@value #CONTENDED_CV} for
- * lock-contended ones (two readers on one rwlock); and, as the issue that asked for this found
- * with {@code CheckerCostBenchmark}, forks that settle at one of two levels 10% apart.
+ * <p>The noise models, from {@code ./run-bench.sh} (quick, 5 rounds of 3 x 200 ms) on that VM:
+ * fork scores are log-normal with a coefficient of variation of {@value #MACHINE_CV} (the median
+ * over the uncontended configurations; they ranged from 3.0% to 15.8%); up to
+ * {@value #CONTENDED_CV} for lock-contended ones (two readers on one rwlock, churn); {@value
+ * #QUIET_CV} in the VM's calm periods (10 forks of {@code ChurnBenchmark}, 3 x 500 ms: 3.6% and
+ * 4.5%), which is what a quiet bare-metal server should do at least as well as; and forks that
+ * settle at one of two levels 10% apart, as the issue that asked for this saw.
  */
 class ComparisonSimulationTest {
-    static final double STEADY_CV = 0.04;
+    static final double QUIET_CV = 0.04;
+    static final double MACHINE_CV = 0.066;
     static final double CONTENDED_CV = 0.45;
     private static final int PAIRS = 4000;
     private static final double NOMINAL = 0.05;
+    /**
+     * The nominal rate plus three Monte Carlo standard errors of a rate of 5% over {@link #PAIRS}
+     * pairs (0.34% each): where noise dwarfs the threshold the rule is a plain 95% interval, whose
+     * false-verdict rate is 5% on average, and a finite simulation scatters around that.
+     */
+    private static final double NOMINAL_WITH_SIMULATION_ERROR = NOMINAL + 3 * Math.sqrt(NOMINAL * (1 - NOMINAL) / PAIRS);
 
     private final SplittableRandom rnd = new SplittableRandom(20261128);
 
@@ -77,21 +86,36 @@ class ComparisonSimulationTest {
     @Test
     void identicalRunsGetAFalseVerdictAtMostFivePercentOfTheTime() {
         for (int n : new int[] {3, 5, 10}) {
-            for (double cv : new double[] {0.01, STEADY_CV, 0.08, CONTENDED_CV}) {
+            for (double cv : new double[] {0.01, QUIET_CV, MACHINE_CV, CONTENDED_CV}) {
                 double f = falseVerdicts(logNormal(1e7, cv), logNormal(1e7, cv), n);
-                assertTrue(f <= NOMINAL, String.format("cv %.2f, %d forks: %.3f false verdicts", cv, n, f));
+                System.out.printf("A/A, cv %.2f, %d forks a side: %.4f false verdicts%n", cv, n, f);
+                assertTrue(f <= NOMINAL_WITH_SIMULATION_ERROR, String.format("cv %.2f, %d forks: %.3f false verdicts",
+                        cv, n, f));
             }
             double f = falseVerdicts(twoLevels(1e7), twoLevels(1e7), n);
-            assertTrue(f <= NOMINAL, String.format("two levels, %d forks: %.3f false verdicts", n, f));
+            System.out.printf("A/A, two levels, %d forks a side: %.4f false verdicts%n", n, f);
+            assertTrue(f <= NOMINAL_WITH_SIMULATION_ERROR, String.format("two levels, %d forks: %.3f false verdicts",
+                    n, f));
         }
     }
 
     @Test
-    void aRealTenPercentChangeWithFiveForksASideIsFoundFourTimesInFive() {
-        double found = rate(logNormal(1e7, STEADY_CV), logNormal(1.1e7, STEADY_CV), 5, Comparison.FASTER);
+    void aRealTenPercentChangeWithFiveForksASideIsFoundFourTimesInFiveOnAQuietMachine() {
+        double found = rate(logNormal(1e7, QUIET_CV), logNormal(1.1e7, QUIET_CV), 5, Comparison.FASTER);
+        double slower = rate(logNormal(1.1e7, QUIET_CV), logNormal(1e7, QUIET_CV), 5, Comparison.SLOWER);
+        System.out.printf("10%% change, cv %.3f, 5 forks a side: found faster %.4f, slower %.4f%n", QUIET_CV, found,
+                slower);
         assertTrue(found >= 0.80, String.format("10%% faster found %.3f of the time", found));
-        double slower = rate(logNormal(1.1e7, STEADY_CV), logNormal(1e7, STEADY_CV), 5, Comparison.SLOWER);
         assertTrue(slower >= 0.80, String.format("10%% slower found %.3f of the time", slower));
+    }
+
+    @Test
+    void withThisVmsNoiseTenForksASideAreNeededForTheSameDetection() {
+        double five = rate(logNormal(1e7, MACHINE_CV), logNormal(1.1e7, MACHINE_CV), 5, Comparison.FASTER);
+        double ten = rate(logNormal(1e7, MACHINE_CV), logNormal(1.1e7, MACHINE_CV), 10, Comparison.FASTER);
+        System.out.printf("10%% change, cv %.3f: found %.4f with 5 forks a side, %.4f with 10%n", MACHINE_CV, five, ten);
+        assertTrue(five < 0.80, "if 5 forks sufficed here, the README's advice to use more rounds would be wrong");
+        assertTrue(ten >= 0.80, String.format("10%% faster found %.3f of the time with 10 forks", ten));
     }
 
     @Test

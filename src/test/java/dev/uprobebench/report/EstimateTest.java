@@ -12,13 +12,20 @@ import org.junit.jupiter.api.Test;
 class EstimateTest {
     @Test
     void theIntervalIsStudentTOverTheForks() {
-        Estimate e = Estimate.of(List.of(1.0, 2.0, 3.0));
-        // mean 2, sd 1, t(0.975, 2 df) = 4.302653
+        Estimate e = Estimate.of(List.of(10.0, 11.0, 12.0));
+        // mean 11, sd 1, t(0.975, 2 df) = 4.302653
         double half = 4.302653 / Math.sqrt(3);
-        assertEquals(2.0, e.mean(), 1e-12);
-        assertEquals(2.0 - half, e.low(), 1e-5);
-        assertEquals(2.0 + half, e.high(), 1e-5);
-        assertEquals(0.5, e.cv(), 1e-12);
+        assertEquals(11.0, e.mean(), 1e-12);
+        assertEquals(11.0 - half, e.low(), 1e-5);
+        assertEquals(11.0 + half, e.high(), 1e-5);
+        assertEquals(1 / 11.0, e.cv(), 1e-12);
+    }
+
+    @Test
+    void aRateIsNeverGivenANegativeLowerBound() {
+        Estimate e = Estimate.of(List.of(1.0, 2.0, 3.0)); // mean - half would be -0.48
+        assertEquals(0.0, e.low(), 0);
+        assertEquals(2.0 + 4.302653 / Math.sqrt(3), e.high(), 1e-5);
     }
 
     @Test

@@ -45,7 +45,7 @@ class GracePeriodTest {
     }
 
     static Domain rcu(String flavour, boolean broken) {
-        Rcu rcu = Rcu.create(flavour, 4, broken);
+        Rcu rcu = Rcu.create(RcuFlavour.byName(flavour), 4, broken);
         return new Domain() {
             @Override
             public void enter(int slot) {
@@ -279,7 +279,7 @@ class GracePeriodTest {
 
     @Test
     void nestedMembSectionsHoldTheGracePeriodUntilTheOutermostUnlock() {
-        try (Rcu rcu = Rcu.create("memb", 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.MEMB, 4, false)) {
             CountDownLatch innerLeft = new CountDownLatch(1);
             CountDownLatch leaveOuter = new CountDownLatch(1);
             AtomicBoolean outerLeft = new AtomicBoolean();
@@ -311,7 +311,7 @@ class GracePeriodTest {
 
     @Test
     void qsbrGracePeriodDoesNotWaitForAnOfflineReader() {
-        try (Rcu rcu = Rcu.create("qsbr", 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4, false)) {
             CountDownLatch offline = new CountDownLatch(1);
             CountDownLatch finish = new CountDownLatch(1);
             Thread parked = new Thread(() -> {
@@ -333,7 +333,7 @@ class GracePeriodTest {
 
     @Test
     void anOnlineQsbrReaderMaySynchronizeWithoutWaitingForItself() {
-        try (Rcu rcu = Rcu.create("qsbr", 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4, false)) {
             Thread self = new Thread(() -> {
                 rcu.online(1);
                 rcu.synchronize();

@@ -20,7 +20,7 @@ class PercpuRefsTest {
 
     @Test
     void perCpuGetsAndPutsNeverWriteASharedWord() {
-        try (Rcu rcu = Rcu.create("qsbr", 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4, false)) {
             PercpuRefs refs = new PercpuRefs(rcu, 4, 8, released::add);
             refs.init(3);
             for (int i = 0; i < 1000; i++) {
@@ -38,7 +38,7 @@ class PercpuRefsTest {
     @ParameterizedTest
     @ValueSource(strings = {"qsbr", "memb"})
     void killWithOutstandingReferencesReleasesOnceAfterTheLastPut(String flavour) {
-        try (Rcu rcu = Rcu.create(flavour, 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.byName(flavour), 4, false)) {
             PercpuRefs refs = new PercpuRefs(rcu, 4, 8, released::add);
             refs.init(5);
             refs.get(0, 5);
@@ -57,7 +57,7 @@ class PercpuRefsTest {
 
     @Test
     void killWithNoReferencesReleasesAfterTheSwitch() {
-        try (Rcu rcu = Rcu.create("qsbr", 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4, false)) {
             PercpuRefs refs = new PercpuRefs(rcu, 4, 8, released::add);
             refs.init(2);
             refs.kill(2);
@@ -68,7 +68,7 @@ class PercpuRefsTest {
 
     @Test
     void tryGetLiveFailsOnceKilledBeforeAndAfterTheSwitch() {
-        try (Rcu rcu = Rcu.create("qsbr", 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4, false)) {
             PercpuRefs refs = new PercpuRefs(rcu, 4, 8, released::add);
             refs.init(1);
             refs.get(0, 1);
@@ -90,7 +90,7 @@ class PercpuRefsTest {
         released.clear();
         CountDownLatch checked = new CountDownLatch(1);
         CountDownLatch go = new CountDownLatch(1);
-        try (Rcu rcu = Rcu.create("memb", 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.MEMB, 4, false)) {
             PercpuRefs.Hooks pause = new PercpuRefs.Hooks() {
                 @Override
                 public void afterModeCheck(int slot, int index) {

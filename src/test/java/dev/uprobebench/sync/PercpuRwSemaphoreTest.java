@@ -17,7 +17,7 @@ class PercpuRwSemaphoreTest {
     @ParameterizedTest
     @ValueSource(strings = {"qsbr", "memb"})
     void writerWaitsForAReaderInsideAndProceedsWhenItLeaves(String flavour) {
-        try (Rcu rcu = Rcu.create(flavour, 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.byName(flavour), 4, false)) {
             PercpuRwSemaphore sem = new PercpuRwSemaphore(rcu, 4);
             CountDownLatch inside = new CountDownLatch(1);
             CountDownLatch leave = new CountDownLatch(1);
@@ -60,7 +60,7 @@ class PercpuRwSemaphoreTest {
     @ParameterizedTest
     @ValueSource(strings = {"qsbr", "memb"})
     void readerArrivingWhileAWriterHoldsItWaitsForTheWriter(String flavour) {
-        try (Rcu rcu = Rcu.create(flavour, 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.byName(flavour), 4, false)) {
             PercpuRwSemaphore sem = new PercpuRwSemaphore(rcu, 4);
             sem.writeLock();
             assertFalse(sem.readersOnFastPath());
@@ -86,7 +86,7 @@ class PercpuRwSemaphoreTest {
     @ParameterizedTest
     @ValueSource(strings = {"qsbr", "memb"})
     void readersWithoutWritersStayOnTheFastPath(String flavour) {
-        try (Rcu rcu = Rcu.create(flavour, 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.byName(flavour), 4, false)) {
             PercpuRwSemaphore sem = new PercpuRwSemaphore(rcu, 4);
             rcu.online(0);
             for (int i = 0; i < 10_000; i++) {

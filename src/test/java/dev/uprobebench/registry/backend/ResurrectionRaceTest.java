@@ -14,6 +14,7 @@ import dev.uprobebench.registry.UprobeConsumer;
 import dev.uprobebench.registry.UprobeRegistry;
 import dev.uprobebench.registry.Violation;
 import dev.uprobebench.sync.CpuSlot;
+import dev.uprobebench.sync.RcuFlavour;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -98,7 +99,7 @@ class ResurrectionRaceTest {
     }
 
     static UprobeRegistry open(Backend b, String flavour, Script script, boolean brokenGracePeriods) {
-        RegistryConfig c = RegistryConfig.of(8, 4).withHooks(script).withRcuFlavour(flavour);
+        RegistryConfig c = RegistryConfig.of(8, 4).withHooks(script).withRcuFlavour(RcuFlavour.byName(flavour));
         UprobeRegistry r = b.create(brokenGracePeriods ? c.withBrokenGracePeriods() : c);
         script.registry = r;
         return r;

@@ -1,17 +1,18 @@
-package dev.uprobebench.cli;
+package dev.uprobebench.run;
 
 import dev.uprobebench.pin.PinningPlan;
 import dev.uprobebench.registry.Backend;
+import dev.uprobebench.sync.RcuFlavour;
 import java.util.Locale;
 
 /**
  * One configuration of a profile: a back-end under one workload with given reader and writer
  * counts, and where its threads go.
  *
- * @param rcuFlavour the RCU read side, or {@code "-"} for back-ends that do not use RCU
+ * @param rcuFlavour the RCU read side, or null for back-ends where it is not an axis
  */
 public record BenchConfig(Backend backend, int readers, int writers, String churn, int stable, String distribution,
-        long handlerWork, String rcuFlavour, PinningPlan pins) {
+        long handlerWork, RcuFlavour rcuFlavour, PinningPlan pins) {
 
     /** A file-name-safe identifier, unique within a profile: {@code backendKey_configKey}. */
     public String id() {
@@ -20,7 +21,7 @@ public record BenchConfig(Backend backend, int readers, int writers, String chur
 
     /** The back-end and its RCU flavour, file-name safe: {@code seqcount-rcu-qsbr}. */
     public String backendKey() {
-        return rcuFlavour.equals("-") ? backend.cliName() : backend.cliName() + "-" + rcuFlavour;
+        return rcuFlavour == null ? backend.cliName() : backend.cliName() + "-" + rcuFlavour.cliName();
     }
 
     /** Everything but the back-end, file-name safe: {@code r1_w1_churn-max_s1024_uniform_h0}. */
@@ -31,7 +32,7 @@ public record BenchConfig(Backend backend, int readers, int writers, String chur
 
     /** The row label in tables: back-end, with its RCU flavour where it has one. */
     public String label() {
-        return rcuFlavour.equals("-") ? backend.cliName() : backend.cliName() + " (" + rcuFlavour + ")";
+        return rcuFlavour == null ? backend.cliName() : backend.cliName() + " (" + rcuFlavour.cliName() + ")";
     }
 
     /** Everything but back-end and readers: the question a table answers. */

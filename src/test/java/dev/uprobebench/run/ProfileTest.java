@@ -1,4 +1,4 @@
-package dev.uprobebench.cli;
+package dev.uprobebench.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

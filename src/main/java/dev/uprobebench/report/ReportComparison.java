@@ -1,11 +1,8 @@
-package dev.uprobebench.cli;
+package dev.uprobebench.report;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.uprobebench.report.Comparison;
-import dev.uprobebench.report.ConfigOutcome;
-import dev.uprobebench.report.ComparisonPage;
-import dev.uprobebench.report.ReportPages;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -19,40 +16,35 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@code ./run-bench.sh compare REPORT_A REPORT_B [--noise-threshold PERCENT]}:
- * for every configuration in both reports, the throughput ratio B/A with a 95% interval from the
- * per-fork scores of both runs and a verdict (see {@link Comparison}), hit-latency percentile
- * deltas, differential flame graphs B vs A where both were profiled, and warnings when the
- * machines, JVMs, harness versions or pinning maps differ. Writes
- * {@code reports/compare-<a>-vs-<b>/index.html}, {@code summary.md} and {@code forest.svg}.
+ * Run B against run A: for every configuration in both reports, the throughput ratio B/A with a
+ * 95% interval from the per-fork scores of both runs and a verdict (see {@link Comparison}),
+ * hit-latency percentile deltas, differential flame graphs B vs A where both were profiled, and
+ * warnings when the machines, JVMs, harness versions or pinning maps differ. Writes
+ * {@code compare-<a>-vs-<b>/index.html}, {@code summary.md} and {@code forest.svg}.
  */
-final class CompareCommand {
-    private CompareCommand() {
+public final class ReportComparison {
+    /** A directory that is not a report this version can compare; the message says why. */
+    public static final class BadReportException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadReportException(String message) {
+            super(message);
+        }
     }
 
-    static int run(String[] args, Path reportsRoot, PrintStream out) {
-        List<String> paths = new ArrayList<>();
-        double threshold = Comparison.DEFAULT_NOISE_THRESHOLD;
-        for (int i = 1; i < args.length; i++) {
-            if (args[i].equals("--noise-threshold")) {
-                if (i + 1 >= args.length) {
-                    throw new UsageException("--noise-threshold needs a value: a percentage in [0, 100), e.g. 5");
-                }
-                threshold = percent(args[++i]);
-            } else if (args[i].startsWith("--")) {
-                throw new UsageException("unknown option '" + args[i] + "' for compare; valid: --noise-threshold PERCENT");
-            } else {
-                paths.add(args[i]);
-            }
-        }
-        if (paths.size() != 2) {
-            throw new UsageException("compare needs two report directories: ./run-bench.sh compare REPORT_A REPORT_B "
-                    + "[--noise-threshold PERCENT]");
-        }
-        Path a = report(paths.get(0));
-        Path b = report(paths.get(1));
+    private ReportComparison() {
+    }
+
+    /**
+     * Compares the reports in {@code a} and {@code b} (as given on the command line), writes the
+     * comparison under {@code reportsRoot}, prints one line per configuration, and returns the rows.
+     */
+    public static List<ComparisonPage.Row> compare(String argA, String argB, Path reportsRoot, double threshold,
+            PrintStream out) {
+        Path a = report(argA);
+        Path b = report(argB);
         if (a.equals(b)) {
-            throw new UsageException("compare needs two different reports; both are " + a);
+            throw new BadReportException("compare needs two different reports; both are " + a);
         }
         List<ConfigOutcome> oa = outcomes(a);
         List<ConfigOutcome> ob = outcomes(b);
@@ -79,7 +71,7 @@ final class CompareCommand {
         }
         List<String> onlyB = new ArrayList<>(byIdB.keySet());
         if (rows.isEmpty()) {
-            throw new UsageException("reports " + a.getFileName() + " and " + b.getFileName()
+            throw new BadReportException("reports " + a.getFileName() + " and " + b.getFileName()
                     + " have no configuration in common; compare runs of the same profile (or overlapping ones)");
         }
         List<String> warnings = warnings(a, b, rows);
@@ -94,59 +86,47 @@ final class CompareCommand {
         warnings.forEach(w -> out.println("warning: " + w));
         out.println("verdicts: " + ComparisonPage.tally(rows));
         out.println("report: " + dir);
-        return Main.OK;
-    }
-
-    private static double percent(String v) {
-        try {
-            double p = Double.parseDouble(v.endsWith("%") ? v.substring(0, v.length() - 1) : v);
-            if (p >= 0 && p < 100) {
-                return p / 100;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new UsageException("bad value '" + v + "' for --noise-threshold; valid: a percentage in [0, 100), e.g. 5");
+        return rows;
     }
 
     private static Path report(String arg) {
         Path p = Path.of(arg).toAbsolutePath().normalize();
         if (!Files.isDirectory(p)) {
-            throw new UsageException("no report directory '" + arg + "'; give two directories under reports/ "
+            throw new BadReportException("no report directory '" + arg + "'; give two directories under reports/ "
                     + "(the path each run printed last)");
         }
         for (String f : List.of("invariants.json", "environment.json")) {
             if (!Files.isRegularFile(p.resolve(f))) {
-                throw new UsageException("'" + arg + "' is not a uprobe-bench report (no " + f + ")");
+                throw new BadReportException("'" + arg + "' is not a uprobe-bench report (no " + f + ")");
             }
         }
         JsonObject env = env(p);
         int format = env.has("reportFormat") ? env.get("reportFormat").getAsInt() : 1;
-        if (format != BenchRun.REPORT_FORMAT) {
-            throw new UsageException("'" + arg + "' is a report of format " + format + (format == 1
+        if (format != ConfigOutcome.REPORT_FORMAT) {
+            throw new BadReportException("'" + arg + "' is a report of format " + format + (format == 1
                     ? " (before rounds: it has no per-fork scores)" : "") + "; compare reads format "
-                    + BenchRun.REPORT_FORMAT + " only: run its profile again with this version");
+                    + ConfigOutcome.REPORT_FORMAT + " only: run its profile again with this version");
         }
         return p;
     }
 
     private static List<ConfigOutcome> outcomes(Path report) {
         try {
-            return List.of(BenchRun.GSON.fromJson(Files.readString(report.resolve("invariants.json")), ConfigOutcome[].class));
+            return List.of(new Gson().fromJson(Files.readString(report.resolve("invariants.json")), ConfigOutcome[].class));
         } catch (IOException | RuntimeException e) {
-            throw new UsageException("cannot read " + report.resolve("invariants.json") + ": " + e.getMessage());
+            throw new BadReportException("cannot read " + report.resolve("invariants.json") + ": " + e.getMessage());
         }
     }
 
     private static List<String> diffFlames(Path a, Path b, ConfigOutcome x, ConfigOutcome y, Path dir) {
-        String ca = FlameGraphs.collapsedOf(x);
-        String cb = FlameGraphs.collapsedOf(y);
+        String ca = FlameConverter.collapsedOf(x);
+        String cb = FlameConverter.collapsedOf(y);
         if (ca == null || cb == null) {
             return List.of();
         }
         String name = "flamegraphs/diff-" + x.id + ".html";
         try {
-            FlameGraphs.convert("--diff", "--title", "CPU: " + x.label + ", B vs A (frames show B; red grew, blue shrank)",
+            FlameConverter.convert("--diff", "--title", "CPU: " + x.label + ", B vs A (frames show B; red grew, blue shrank)",
                     a.resolve(ca).toString(), b.resolve(cb).toString(), dir.resolve(name).toString());
             return List.of(name);
         } catch (IOException e) {

@@ -1,7 +1,8 @@
-package dev.uprobebench.cli;
+package dev.uprobebench.run;
 
+import dev.uprobebench.registry.Backend;
 import dev.uprobebench.report.ConfigOutcome;
-import java.io.ByteArrayOutputStream;
+import dev.uprobebench.report.FlameConverter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -18,8 +19,8 @@ import one.profiler.AsyncProfiler;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 
 /**
- * CPU flame graphs with async-profiler, and differential flame graphs against {@code rwlock}
- * with its converter.
+ * CPU flame graphs with async-profiler, and differential flame graphs against the baseline
+ * ({@code rwlock}) with its converter ({@link FlameConverter}).
  *
  * <ul>
  *   <li>The native library ships inside the {@code tools.profiler:async-profiler} jar; it is
@@ -187,7 +188,7 @@ final class FlameGraphs {
     }
 
     /** Converts a configuration's JFR into its flame graph, collapsed stacks and lock profile. */
-    void convert(Path reportDir, BenchConfig c, ConfigOutcome o) throws IOException {
+    void render(Path reportDir, BenchConfig c, ConfigOutcome o) throws IOException {
         Path raw = reportDir.resolve("flamegraphs").resolve("raw").resolve(c.id());
         if (!Files.isDirectory(raw)) {
             return;
@@ -203,14 +204,14 @@ final class FlameGraphs {
         Path dir = reportDir.resolve("flamegraphs");
         String base = c.backendKey() + "-" + c.configKey();
         String title = c.label() + ", " + c.describe().substring(c.label().length()).trim() + ", " + event;
-        convert("--cpu", "--title", "CPU: " + title, jfr.get().toString(), dir.resolve(base + ".html").toString());
-        convert("--cpu", "-o", "collapsed", jfr.get().toString(), dir.resolve(base + ".collapsed").toString());
+        FlameConverter.convert("--cpu", "--title", "CPU: " + title, jfr.get().toString(), dir.resolve(base + ".html").toString());
+        FlameConverter.convert("--cpu", "-o", "collapsed", jfr.get().toString(), dir.resolve(base + ".collapsed").toString());
         o.flamegraphs.add("flamegraphs/" + base + ".html");
         o.flamegraphs.add("flamegraphs/" + base + ".collapsed");
         Path lockCollapsed = dir.resolve(base + "-lock.collapsed");
-        convert("--lock", "-o", "collapsed", jfr.get().toString(), lockCollapsed.toString());
+        FlameConverter.convert("--lock", "-o", "collapsed", jfr.get().toString(), lockCollapsed.toString());
         if (Files.exists(lockCollapsed) && Files.size(lockCollapsed) > 0) {
-            convert("--lock", "--title", "Lock contention: " + title, jfr.get().toString(),
+            FlameConverter.convert("--lock", "--title", "Lock contention: " + title, jfr.get().toString(),
                     dir.resolve(base + "-lock.html").toString());
             o.flamegraphs.add("flamegraphs/" + base + "-lock.html");
         } else {
@@ -218,48 +219,28 @@ final class FlameGraphs {
         }
     }
 
-    /** {@code diff-<backend>-vs-rwlock-<config>.html} for every profiled back-end with an rwlock twin. */
+    /** {@code diff-<backend>-vs-rwlock-<config>.html} for every profiled back-end with a baseline twin. */
     void writeDiffs(Path reportDir, List<ConfigOutcome> outcomes) {
+        String baseline = Backend.withRole(Backend.Role.BASELINE).cliName();
         for (ConfigOutcome o : outcomes) {
-            String collapsed = collapsedOf(o);
-            if (collapsed == null || "rwlock".equals(o.backend)) {
+            String collapsed = FlameConverter.collapsedOf(o);
+            if (collapsed == null || baseline.equals(o.backend)) {
                 continue;
             }
-            ConfigOutcome base = outcomes.stream().filter(b -> "rwlock".equals(b.backend) && b.readers == o.readers
-                    && b.scenario.equals(o.scenario) && collapsedOf(b) != null).findFirst().orElse(null);
+            ConfigOutcome base = outcomes.stream().filter(b -> baseline.equals(b.backend) && b.readers == o.readers
+                    && b.scenario.equals(o.scenario) && FlameConverter.collapsedOf(b) != null).findFirst().orElse(null);
             if (base == null) {
                 continue;
             }
-            String name = "flamegraphs/diff-" + o.backendKey + "-vs-rwlock-" + o.configKey + ".html";
+            String name = "flamegraphs/diff-" + o.backendKey + "-vs-" + baseline + "-" + o.configKey + ".html";
             try {
-                convert("--diff", "--title", "CPU: " + o.label + " vs rwlock (frames show " + o.label
-                        + "; red grew, blue shrank)", reportDir.resolve(collapsedOf(base)).toString(),
+                FlameConverter.convert("--diff", "--title", "CPU: " + o.label + " vs " + baseline + " (frames show " + o.label
+                        + "; red grew, blue shrank)", reportDir.resolve(FlameConverter.collapsedOf(base)).toString(),
                         reportDir.resolve(collapsed).toString(), reportDir.resolve(name).toString());
                 o.flamegraphs.add(name);
             } catch (IOException | RuntimeException e) {
-                o.problems.add("differential flame graph against rwlock failed: " + e.getMessage());
+                o.problems.add("differential flame graph against " + baseline + " failed: " + e.getMessage());
             }
-        }
-    }
-
-    static String collapsedOf(ConfigOutcome o) {
-        return o.flamegraphs.stream().filter(f -> f.endsWith(".collapsed") && !f.endsWith("-lock.collapsed")
-                && !f.contains("/diff-")).findFirst().orElse(null);
-    }
-
-    /** Runs the converter in this JVM, keeping its progress lines off the console. */
-    static synchronized void convert(String... args) throws IOException {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(sink, true, StandardCharsets.UTF_8));
-            one.convert.Main.main(args);
-        } catch (IOException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException("jfr-converter " + String.join(" ", args) + " failed: " + e, e);
-        } finally {
-            System.setOut(saved);
         }
     }
 }

@@ -1,9 +1,10 @@
-package dev.uprobebench.cli;
+package dev.uprobebench.run;
 
 import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.pin.PinPolicy;
 import dev.uprobebench.pin.PinningPlan;
 import dev.uprobebench.registry.Backend;
+import dev.uprobebench.sync.RcuFlavour;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +27,12 @@ public final class ConfigPlanner {
         List<BenchConfig> out = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         for (Backend b : p.backends()) {
-            List<String> flavours = b.usesRcuFlavour() ? p.list("rcu-flavour") : List.of("-");
+            List<RcuFlavour> flavours = new ArrayList<>();
+            if (b.usesRcuFlavour()) {
+                flavours.addAll(p.rcuFlavours());
+            } else {
+                flavours.add(null); // not an axis of this back-end
+            }
             for (String churn : p.churnRates()) {
                 if (!churn.equals("0") && !b.allowsChurn()) {
                     notes.add(b.cliName() + " runs without churn only (it is the unsynchronized ceiling): churn="
@@ -50,7 +56,7 @@ public final class ConfigPlanner {
                     for (long stable : p.longs("stable")) {
                         for (String dist : p.list("distribution")) {
                             for (long work : p.longs("handler-work")) {
-                                for (String flavour : flavours) {
+                                for (RcuFlavour flavour : flavours) {
                                     out.add(new BenchConfig(b, readers, writers, churn, (int) stable, dist, work, flavour,
                                             plan));
                                 }

@@ -1,7 +1,8 @@
-package dev.uprobebench.cli;
+package dev.uprobebench.run;
 
 import dev.uprobebench.bench.TrialFiles;
 import dev.uprobebench.pin.CpuTopology;
+import dev.uprobebench.sync.RcuFlavour;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -73,7 +74,7 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
         m.put("zipfExponent", profile.get("zipf-exponent"));
         m.put("handlerWork", Long.toString(c.handlerWork()));
         m.put("syncEvery", profile.get("sync-every"));
-        m.put("rcuFlavour", c.rcuFlavour().equals("-") ? "qsbr" : c.rcuFlavour());
+        m.put("rcuFlavour", (c.rcuFlavour() == null ? RcuFlavour.QSBR : c.rcuFlavour()).cliName());
         return m;
     }
 

@@ -1,4 +1,4 @@
-package dev.uprobebench.cli;
+package dev.uprobebench.run;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -17,16 +17,16 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -39,11 +39,6 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
  */
 public final class BenchRun {
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
-    /**
-     * The report format: 2 since rounds (per-fork scores in invariants.json); {@code compare} refuses
-     * reports of another format with an error naming it.
-     */
-    public static final int REPORT_FORMAT = 2;
 
     private final Profile profile;
     private final Path home;
@@ -115,7 +110,7 @@ public final class BenchRun {
         env.put("rounds", plan.rounds());
         env.put("latencyRounds", plan.latencyRounds());
         env.put("seed", plan.seed());
-        env.put("reportFormat", REPORT_FORMAT);
+        env.put("reportFormat", ConfigOutcome.REPORT_FORMAT);
         write("profile.properties", profile.toProperties());
         writeResults(); // environment.json too, and again whenever a pinning map comes in
         Thread hook = new Thread(this::onInterrupt, "report-on-interrupt");
@@ -267,7 +262,7 @@ public final class BenchRun {
         o.label = c.label();
         o.scenario = c.scenario();
         o.backend = c.backend().cliName();
-        o.rcuFlavour = c.rcuFlavour();
+        o.rcuFlavour = c.rcuFlavour() == null ? null : c.rcuFlavour().cliName();
         o.readers = c.readers();
         o.writers = c.writers();
         o.churn = c.churn();
@@ -299,7 +294,7 @@ public final class BenchRun {
             TrialCollector.collect(dir, c, o);
             if (round == 1 && flames.enabled()) {
                 try {
-                    flames.convert(dir, c, o);
+                    flames.render(dir, c, o);
                 } catch (IOException | RuntimeException e) {
                     o.problems.add("flame graph conversion failed: " + rootMessage(e));
                 }

@@ -1,4 +1,4 @@
-package dev.uprobebench.cli;
+package dev.uprobebench.run;
 
 import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.pin.LogicalCpu;

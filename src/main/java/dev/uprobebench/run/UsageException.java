@@ -1,4 +1,4 @@
-package dev.uprobebench.cli;
+package dev.uprobebench.run;
 
 /** Bad input from the user: a one-line message naming the problem and the valid choices; exit 2. */
 public final class UsageException extends RuntimeException {

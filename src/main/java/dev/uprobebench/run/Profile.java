@@ -1,8 +1,9 @@
-package dev.uprobebench.cli;
+package dev.uprobebench.run;
 
 import dev.uprobebench.bench.KeySequence;
 import dev.uprobebench.pin.PinPolicy;
 import dev.uprobebench.registry.Backend;
+import dev.uprobebench.sync.RcuFlavour;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -42,7 +43,7 @@ public final class Profile {
         key("distribution", "uniform", "comma-separated key distributions: uniform, zipf");
         key("zipf-exponent", "0.99", "Zipf exponent (> 0)");
         key("handler-work", "0", "comma-separated handler work per hit, in Blackhole.consumeCPU tokens (>= 0)");
-        key("rcu-flavour", "qsbr", "comma-separated RCU read sides for RCU-based back-ends: qsbr, memb");
+        key("rcu-flavour", "qsbr", "comma-separated RCU read sides for RCU-based back-ends: " + RcuFlavour.names());
         key("pinning", "physical", "thread placement: " + PinPolicy.names());
         key("warmup-iterations", "2", "JMH warm-up iterations (>= 0)");
         key("warmup-time", "1s", "JMH warm-up iteration time (e.g. 500ms, 1s, 2m)");
@@ -220,11 +221,7 @@ public final class Profile {
                 }
                 break;
             case "rcu-flavour":
-                for (String f : list(key)) {
-                    if (!f.equals("qsbr") && !f.equals("memb")) {
-                        throw bad(key, "");
-                    }
-                }
+                rcuFlavours();
                 break;
             case "pinning":
                 try {
@@ -374,6 +371,22 @@ public final class Profile {
         return ms;
     }
 
+    /** The RCU read sides to run the RCU-based back-ends with. */
+    public List<RcuFlavour> rcuFlavours() {
+        List<RcuFlavour> out = new ArrayList<>();
+        for (String f : list("rcu-flavour")) {
+            try {
+                RcuFlavour r = RcuFlavour.byName(f);
+                if (!out.contains(r)) {
+                    out.add(r);
+                }
+            } catch (IllegalArgumentException e) {
+                throw bad("rcu-flavour", "'" + f + "'");
+            }
+        }
+        return out;
+    }
+
     public List<Backend> backends() {
         List<Backend> out = new ArrayList<>();
         for (String n : list("backends")) {
@@ -492,7 +505,7 @@ public final class Profile {
         return sb.toString();
     }
 
-    static void describeKeys(Consumer<String> out) {
+    public static void describeKeys(Consumer<String> out) {
         KEYS.forEach((k, v) -> out.accept(String.format("  %-24s default %-12s %s", k, v[0], v[1])));
     }
 }
