@@ -77,7 +77,6 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main(out), new Factory(out));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((e, a) -> {
             err.println("error: " + firstLine(e.getMessage()) + validChoices(e.getCommandLine()));
             return USAGE;
@@ -248,7 +247,7 @@ public final class Main implements Callable<Integer> {
         Integer writers;
 
         @Option(names = "--rcu-flavour", paramLabel = "F", description = "qsbr (default) or memb")
-        RcuFlavour flavour = RcuFlavour.QSBR;
+        String flavourName = RcuFlavour.QSBR.cliName();
 
         @Override
         public Integer call() {
@@ -257,6 +256,12 @@ public final class Main implements Callable<Integer> {
                 b = Backend.byName(backend);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
+            }
+            RcuFlavour flavour;
+            try {
+                flavour = RcuFlavour.byName(flavourName);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("bad value '" + flavourName + "' for --rcu-flavour; valid: " + RcuFlavour.names());
             }
             int w = writers == null ? (b.allowsChurn() ? 1 : 0) : writers;
             atLeast("--seconds", seconds, 1);
@@ -284,7 +289,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "compare", description = "run B against run A: ratios with 95% intervals, verdicts, forest plot, "
+    @Command(name = "compare", description = "run B against run A: ratios with 95%% intervals, verdicts, forest plot, "
             + "diff flame graphs")
     static final class CompareCommand extends Output implements Callable<Integer> {
         @Parameters(arity = "2", paramLabel = "REPORT", description = "two report directories: A, then B")
