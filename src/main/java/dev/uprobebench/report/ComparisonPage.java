@@ -34,10 +34,12 @@ public final class ComparisonPage {
 
     static String rule(double threshold) {
         return String.format(Locale.ROOT, "B/A of the geometric mean of per-fork hits/s, with a 95%% interval "
-                + "(Welch's t on the log fork scores: the fork, not the iteration, is the unit of replication). "
-                + "The verdict says faster or slower only when the interval excludes 1 and the ratio is more than "
-                + "%.1f%% from 1 (the noise threshold, `--noise-threshold`); with fewer than %d forks on either side "
-                + "it says inconclusive.", 100 * threshold, Comparison.MIN_FORKS);
+                + "(Welch's t on the log fork scores: the fork, not the iteration, is the unit of replication), and "
+                + "q, its p value adjusted over every configuration compared (Benjamini-Hochberg, so that two "
+                + "identical runs get any verdict at most %.0f%% of the time). The verdict says faster or slower only "
+                + "when q < %.2f and the ratio is more than %.1f%% from 1 (the noise threshold, `--noise-threshold`); "
+                + "with fewer than %d forks on either side it says inconclusive.", 100 * Comparison.FDR,
+                Comparison.FDR, 100 * threshold, Comparison.MIN_FORKS);
     }
 
     /** Counts of each verdict, e.g. "15 no significant change, 2 inconclusive". */
@@ -59,13 +61,14 @@ public final class ComparisonPage {
             sb.append("> **warning:** ").append(w).append("\n\n");
         }
         sb.append("![forest plot](forest.svg)\n\n");
-        sb.append("| configuration | forks A/B | hits/s A | hits/s B | B/A [95% CI] | verdict | writer B/A | "
+        sb.append("| configuration | forks A/B | hits/s A | hits/s B | B/A [95% CI] | q | verdict | writer B/A | "
                 + "hit p50 ns A → B | hit p99 ns A → B | hit p99.9 ns A → B | diff flame graph |\n");
-        sb.append("|---|---:|---:|---:|---|---|---|---|---|---|---|\n");
+        sb.append("|---|---:|---:|---:|---|---:|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             sb.append("| ").append(r.id()).append(" | ").append(r.hits().nA()).append('/').append(r.hits().nB())
                     .append(" | ").append(Summary.rate(r.a().hitsPerSec)).append(" | ")
                     .append(Summary.rate(r.b().hitsPerSec)).append(" | ").append(r.hits().format()).append(" | ")
+                    .append(r.hits().formatQ()).append(" | ")
                     .append(r.hits().isChange() || !r.valid() ? "**" + r.verdict() + "**" : r.verdict()).append(" | ")
                     .append(r.writer() == null ? "-" : r.writer().format()).append(" | ")
                     .append(delta(r, "p50")).append(" | ").append(delta(r, "p99")).append(" | ")
@@ -97,7 +100,7 @@ public final class ComparisonPage {
         }
         sb.append(forest(rows, in.noiseThreshold())).append('\n');
         sb.append("<table><tr><th>configuration</th><th>forks A/B</th><th>hits/s A</th><th>hits/s B</th>"
-                + "<th>B/A [95% CI]</th><th>verdict</th><th>writer B/A</th><th>hit p50 ns A → B</th>"
+                + "<th>B/A [95% CI]</th><th>q</th><th>verdict</th><th>writer B/A</th><th>hit p50 ns A → B</th>"
                 + "<th>hit p99 ns A → B</th><th>hit p99.9 ns A → B</th><th>diff flame graph</th></tr>\n");
         for (Row r : rows) {
             String cls = !r.valid() ? "invalid" : r.hits().verdict().equals(Comparison.FASTER) ? "faster"
@@ -106,6 +109,7 @@ public final class ComparisonPage {
                     .append("</td><td>").append(r.hits().nA()).append('/').append(r.hits().nB()).append("</td><td>")
                     .append(Summary.rate(r.a().hitsPerSec)).append("</td><td>")
                     .append(Summary.rate(r.b().hitsPerSec)).append("</td><td>").append(r.hits().format())
+                    .append("</td><td>").append(r.hits().formatQ())
                     .append("</td><td class=\"").append(cls).append("\">").append(HtmlReport.esc(r.verdict()))
                     .append("</td><td>").append(r.writer() == null ? "-" : r.writer().format()).append("</td><td>")
                     .append(HtmlReport.esc(delta(r, "p50"))).append("</td><td>")

@@ -69,6 +69,12 @@ public final class ReportComparison {
                     : Comparison.of(x.forkWriterOpsPerSec, y.forkWriterOpsPerSec, threshold);
             rows.add(new ComparisonPage.Row(x.id, x, y, hits, writer, diffFlames(a, b, x, y, dir)));
         }
+        List<Comparison> adjusted = Comparison.family(rows.stream().map(ComparisonPage.Row::hits)
+                .collect(java.util.stream.Collectors.toList()));
+        for (int i = 0; i < rows.size(); i++) {
+            ComparisonPage.Row r = rows.get(i);
+            rows.set(i, new ComparisonPage.Row(r.id(), r.a(), r.b(), adjusted.get(i), r.writer(), r.flames()));
+        }
         List<String> onlyB = new ArrayList<>(byIdB.keySet());
         if (rows.isEmpty()) {
             throw new BadReportException("reports " + a.getFileName() + " and " + b.getFileName()
@@ -81,7 +87,8 @@ public final class ReportComparison {
         ReportPages.writeAtomically(dir.resolve("summary.md"), ComparisonPage.markdown(in, rows));
         ReportPages.writeAtomically(dir.resolve("index.html"), ComparisonPage.html(in, rows));
         for (ComparisonPage.Row r : rows) {
-            out.printf(Locale.ROOT, "%-50s B/A %s  %s%n", r.id(), r.hits().format(), r.verdict());
+            out.printf(Locale.ROOT, "%-50s B/A %s  q %s  %s%n", r.id(), r.hits().format(), r.hits().formatQ(),
+                    r.verdict());
         }
         warnings.forEach(w -> out.println("warning: " + w));
         out.println("verdicts: " + ComparisonPage.tally(rows));

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * {@code summary.md}: one table per question (scenario) with throughput per back-end and reader
@@ -246,13 +245,6 @@ public final class Summary {
             return String.format(Locale.ROOT, "%.1f k", v / 1e3);
         }
         return String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    public static String ratio(Double a, Double b) {
-        if (a == null || b == null || b == 0) {
-            return "-";
-        }
-        return String.format(Locale.ROOT, "%.2f", a / b);
     }
 
     /** A latency percentile in ns, or "-". */

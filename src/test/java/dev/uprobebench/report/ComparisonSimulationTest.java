@@ -124,4 +124,45 @@ class ComparisonSimulationTest {
         double f = rate(logNormal(1e7, 0.002), logNormal(1.03e7, 0.002), 5, Comparison.FASTER);
         assertTrue(f == 0, String.format("a 3%% change was called faster %.3f of the time", f));
     }
+
+    /** One comparison of {@code configs} configurations, A and B drawn from {@code a} and {@code b}. */
+    private List<Comparison> family(DoubleSupplier a, DoubleSupplier b, int configs, int n) {
+        List<Comparison> cs = new ArrayList<>();
+        for (int i = 0; i < configs; i++) {
+            cs.add(Comparison.of(draw(a, n), draw(b, n), Comparison.DEFAULT_NOISE_THRESHOLD));
+        }
+        return Comparison.family(cs);
+    }
+
+    @Test
+    void twoIdenticalRunsOfSeventeenConfigurationsGetAnyVerdictAtMostFivePercentOfTheTime() {
+        int families = PAIRS / 4;
+        int withAFalseVerdict = 0;
+        int falseVerdicts = 0;
+        for (int i = 0; i < families; i++) {
+            long n = family(logNormal(1e7, MACHINE_CV), logNormal(1e7, MACHINE_CV), 17, 5).stream()
+                    .filter(Comparison::isChange).count();
+            falseVerdicts += n;
+            withAFalseVerdict += n > 0 ? 1 : 0;
+        }
+        double any = withAFalseVerdict / (double) families;
+        System.out.printf("A/A, 17 configurations, cv %.3f, 5 forks a side: %.4f of comparisons with any false "
+                + "verdict, %.3f false verdicts per comparison%n", MACHINE_CV, any, falseVerdicts / (double) families);
+        double error = 3 * Math.sqrt(NOMINAL * (1 - NOMINAL) / families);
+        assertTrue(any <= NOMINAL + error, String.format("%.3f of A/A comparisons had a false verdict", any));
+    }
+
+    @Test
+    void aTenPercentRegressionOfEveryConfigurationIsStillFoundOnAQuietMachine() {
+        int families = PAIRS / 20;
+        int found = 0;
+        for (int i = 0; i < families; i++) {
+            found += family(logNormal(1.1e7, QUIET_CV), logNormal(1e7, QUIET_CV), 17, 5).stream()
+                    .filter(c -> c.verdict().equals(Comparison.SLOWER)).count();
+        }
+        double share = found / (17.0 * families);
+        System.out.printf("10%% slower everywhere, 17 configurations, cv %.3f, 5 forks a side: %.4f found%n", QUIET_CV,
+                share);
+        assertTrue(share >= 0.80, String.format("found %.3f", share));
+    }
 }

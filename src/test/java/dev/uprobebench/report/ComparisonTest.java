@@ -63,4 +63,32 @@ class ComparisonTest {
         assertTrue(c.verdict().startsWith(Comparison.INCONCLUSIVE) && !c.isChange(), c.verdict());
         assertEquals("-", c.format());
     }
+
+    @Test
+    void aBorderlineChangeAmongSeventeenIsNoVerdictOnceAdjustedButAClearOneStays() {
+        List<Comparison> cs = new java.util.ArrayList<>();
+        Comparison borderline = Comparison.of(List.of(100.0, 104.0, 98.0, 101.0, 97.0),
+                List.of(107.0, 112.0, 100.0, 109.0, 104.0), T);
+        assertEquals(Comparison.FASTER, borderline.verdict(), "alone, p = " + borderline.p());
+        assertTrue(borderline.p() > 0.003 && borderline.p() < 0.05, "p = " + borderline.p());
+        cs.add(borderline);
+        for (int i = 0; i < 16; i++) {
+            cs.add(Comparison.of(List.of(100.0, 104.0, 98.0, 101.0, 97.0), List.of(99.0, 103.0, 100.0, 98.0, 102.0), T));
+        }
+        List<Comparison> adjusted = Comparison.family(cs);
+        assertEquals(Comparison.SAME, adjusted.get(0).verdict(), "q = " + adjusted.get(0).q());
+        assertEquals(Math.min(1, borderline.p() * 17), adjusted.get(0).q(), 1e-12, "the smallest p times 17");
+
+        cs.set(1, Comparison.of(List.of(100.0, 101.0, 99.0, 100.5, 99.5), List.of(150.0, 151.0, 149.0, 150.5, 149.5), T));
+        assertEquals(Comparison.FASTER, Comparison.family(cs).get(1).verdict());
+    }
+
+    @Test
+    void theAdjustmentLeavesInconclusiveComparisonsAlone() {
+        Comparison two = Comparison.of(List.of(100.0, 101.0), List.of(200.0, 201.0), T);
+        List<Comparison> adjusted = Comparison.family(List.of(two, Comparison.of(List.of(1.0, 2.0, 3.0),
+                List.of(1.0, 2.0, 3.0), T)));
+        assertEquals(two, adjusted.get(0));
+        assertEquals(1.0, adjusted.get(1).q(), 1e-12);
+    }
 }
