@@ -215,8 +215,8 @@ public final class Summary {
             + "round), with a 95% Student-t interval from the spread between forks and its coefficient of variation "
             + "(CV). × unsync and × rwlock are paired by round (geometric mean of the per-round ratios, 95% interval): "
             + "× unsync against the no-churn ceiling with the same readers, × rwlock against the same configuration. "
-            + "NOISY: the interval is wider than ±10%; SUSPECT: a speed-up from 1 reader above the reader ratio, a "
-            + "design above the ceiling beyond its interval, or forks that disagree (Grubbs' outlier test). Hit "
+            + "NOISY: the interval is wider than ±10%; SUSPECT: a speed-up from 1 reader above the reader ratio or "
+            + "a design above the ceiling, either beyond its interval, or forks that disagree (Grubbs' outlier test). Hit "
             + "latency in ns, writer latency in µs.";
 
     /** {@code 8.91 M – 9.30 M}, or "-" without an interval. */
