@@ -45,6 +45,7 @@ public final class BenchRun {
     private final Path reportsRoot;
     private final PrintStream out;
     private final FlameGraphs flames;
+    private final ForkRunner forks;
     /** Notes shown in the summary; profiling may add to them during the run. */
     private final List<String> runNotes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Path dir;
@@ -62,11 +63,17 @@ public final class BenchRun {
     private volatile boolean finished;
 
     public BenchRun(Profile profile, Path home, Path reportsRoot, PrintStream out) {
+        this(profile, home, reportsRoot, out, null);
+    }
+
+    /** With {@code forks} in place of JMH (tests); null runs JMH. */
+    BenchRun(Profile profile, Path home, Path reportsRoot, PrintStream out, ForkRunner forks) {
         this.profile = profile;
         this.home = home;
         this.reportsRoot = reportsRoot;
         this.out = out;
         this.flames = new FlameGraphs(profile, out);
+        this.forks = forks != null ? forks : this::jmhFork;
     }
 
     /** The report directory (after {@link #execute()} started). */
@@ -233,7 +240,8 @@ public final class BenchRun {
         }
     }
 
-    private void onInterrupt() {
+    /** What the shutdown hook does when the run is interrupted: mark, keep, write. */
+    void onInterrupt() {
         if (finished) {
             return;
         }
@@ -283,13 +291,13 @@ public final class BenchRun {
     /** One round of a configuration: one throughput fork, and one latency fork in the latency rounds. */
     private void runFork(BenchConfig c, ConfigOutcome o, int round) {
         try {
-            RunResult r = runThroughput(c, round);
-            o.addFork(round, score(r, "hit"), o.writers == 0 ? 0 : score(r, "write"), error(r, "hit"));
-            o.missesPerIteration = optional(r, "misses");
-            o.retriesPerIteration = optional(r, "retries");
-            o.allocBytesPerOp = optional(r, "gc.alloc.rate.norm");
+            ForkRunner.ForkScore r = runThroughput(c, round);
+            o.addFork(round, r.hitsPerSec(), o.writers == 0 ? 0 : r.writerOpsPerSec(), r.hitsJmhError());
+            o.missesPerIteration = r.missesPerIteration();
+            o.retriesPerIteration = r.retriesPerIteration();
+            o.allocBytesPerOp = r.allocBytesPerOp();
             if (round <= plan.latencyRounds()) {
-                runMode(c, "latency", round, false);
+                forks.run(dir, c, "latency", round, false);
             }
             TrialCollector.collect(dir, c, o);
             if (round == 1 && flames.enabled()) {
@@ -342,22 +350,23 @@ public final class BenchRun {
     }
 
     /** The throughput fork, profiled in round 1 when profiling is on; a profiler that breaks it is dropped. */
-    private RunResult runThroughput(BenchConfig c, int round) throws RunnerException {
+    private ForkRunner.ForkScore runThroughput(BenchConfig c, int round) throws RunnerException {
         if (round != 1 || !flames.enabled()) {
-            return runMode(c, "throughput", round, false);
+            return forks.run(dir, c, "throughput", round, false);
         }
         try {
-            return runMode(c, "throughput", round, true);
+            return forks.run(dir, c, "throughput", round, true);
         } catch (RunnerException | RuntimeException e) {
-            RunResult r = runMode(c, "throughput", round, false); // again without the profiler
+            ForkRunner.ForkScore r = forks.run(dir, c, "throughput", round, false); // again without the profiler
             runNotes.add(flames.disable(rootMessage(e)));
             out.println("  " + runNotes.get(runNotes.size() - 1));
             return r;
         }
     }
 
-    /** One fork of {@code mode} for {@code c}, with the options the plan gives; returns JMH's result. */
-    private RunResult runMode(BenchConfig c, String mode, int round, boolean profiled) throws RunnerException {
+    /** One fork of {@code mode} for {@code c} through JMH's API, with the options the plan gives. */
+    private ForkRunner.ForkScore jmhFork(Path dir, BenchConfig c, String mode, int round, boolean profiled)
+            throws RunnerException {
         Path raw = dir.resolve("raw").resolve(c.id()).resolve(mode);
         String file = c.id() + "-" + mode + "-r" + round;
         ChainedOptionsBuilder b = plan.options(c, mode, raw)
@@ -371,7 +380,12 @@ public final class BenchRun {
         if (results.size() != 1) {
             throw new IllegalStateException("JMH returned " + results.size() + " results for one fork of " + file);
         }
-        return results.iterator().next();
+        RunResult r = results.iterator().next();
+        if (mode.equals("latency")) {
+            return new ForkRunner.ForkScore(Double.NaN, Double.NaN, Double.NaN, null, null, null);
+        }
+        return new ForkRunner.ForkScore(score(r, "hit"), c.writers() == 0 ? 0 : score(r, "write"), error(r, "hit"),
+                optional(r, "misses"), optional(r, "retries"), optional(r, "gc.alloc.rate.norm"));
     }
 
     /** Keeps the finished runs of the configuration that an interruption or failure cut off. */

@@ -1,0 +1,136 @@
+package dev.uprobebench.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.Gson;
+import dev.uprobebench.pin.CpuTopology;
+import dev.uprobebench.report.ConfigOutcome;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The round loop of {@link BenchRun} with a fake {@link ForkRunner} in place of JMH: the order it
+ * runs, what it keeps when a fork fails, and what an interruption leaves behind.
+ */
+class RoundLoopTest {
+    @TempDir
+    Path reports;
+
+    private static final String PROFILE = "backends=rwlock,srcu,seqcount-rcu\nreaders=1\nchurn=0\nrounds=3\n"
+            + "latency-rounds=1\nseed=7\npinning=physical\n";
+
+    /** One fork the fake runner was asked for. */
+    private record Call(String id, String mode, int round) {
+    }
+
+    private final List<Call> calls = new ArrayList<>();
+
+    private Profile profile() {
+        return Profile.parse("loop", PROFILE, List.of());
+    }
+
+    private static ForkRunner.ForkScore score(int round) {
+        return new ForkRunner.ForkScore(1e6 * round, 0, 1e4, null, null, null);
+    }
+
+    private BenchRun run(ForkRunner fake) {
+        return new BenchRun(profile(), Path.of("."), reports, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), fake);
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private List<ConfigOutcome> outcomes(Path dir) {
+        return List.of(new Gson().fromJson(read(dir.resolve("invariants.json")), ConfigOutcome[].class));
+    }
+
+    @Test
+    void everyRoundRunsEveryConfigurationOnceInThePlannedOrder() {
+        BenchRun run = run((dir, c, mode, round, profiled) -> {
+            calls.add(new Call(c.id(), mode, round));
+            return score(round);
+        });
+        assertEquals(0, run.execute());
+        RunPlan plan = RunPlan.of(profile(), CpuTopology.read());
+        List<Call> expected = new ArrayList<>();
+        List<List<Integer>> schedule = plan.schedule();
+        for (int r = 0; r < schedule.size(); r++) {
+            for (int i : schedule.get(r)) {
+                String id = plan.configs().get(i).id();
+                expected.add(new Call(id, "throughput", r + 1));
+                if (r == 0) {
+                    expected.add(new Call(id, "latency", 1));
+                }
+            }
+        }
+        assertEquals(expected, calls);
+        for (ConfigOutcome o : outcomes(run.dir())) {
+            assertEquals(List.of(1, 2, 3), o.forkRounds, o.id);
+            assertEquals(List.of(1e6, 2e6, 3e6), o.forkHitsPerSec, o.id);
+            assertEquals(ConfigOutcome.OK, o.status, o.id);
+        }
+    }
+
+    @Test
+    void aForkThatFailsMarksItsConfigurationKeepsItsEarlierForksAndIsNotRunAgain() throws IOException {
+        BenchRun run = run((dir, c, mode, round, profiled) -> {
+            calls.add(new Call(c.id(), mode, round));
+            if (c.backend().cliName().equals("srcu") && round == 2) {
+                throw new IllegalStateException("the fork died");
+            }
+            return score(round);
+        });
+        assertEquals(1, run.execute(), "a failed configuration is a failed run");
+        ConfigOutcome srcu = outcomes(run.dir()).stream().filter(o -> o.backend.equals("srcu")).findFirst().orElseThrow();
+        assertEquals(ConfigOutcome.FAILED, srcu.status);
+        assertEquals("round 2: the fork died", srcu.message);
+        assertEquals(List.of(1), srcu.forkRounds, "its round-1 fork is kept");
+        assertTrue(calls.stream().noneMatch(k -> k.id().equals(srcu.id) && k.round() == 3), "not run in round 3");
+        for (ConfigOutcome o : outcomes(run.dir())) {
+            if (!o.backend.equals("srcu")) {
+                assertEquals(List.of(1, 2, 3), o.forkRounds, o.id);
+            }
+        }
+        String md = Files.readString(run.dir().resolve("summary.md"));
+        assertTrue(md.contains("## Missing") && md.contains("`" + srcu.id + "`: failed: round 2: the fork died"), md);
+    }
+
+    @Test
+    void anInterruptionKeepsEveryFinishedForkAndSaysHowManyRoundsWereComplete() throws IOException {
+        List<String> atInterrupt = new ArrayList<>();
+        BenchRun[] self = new BenchRun[1];
+        self[0] = run((dir, c, mode, round, profiled) -> {
+            calls.add(new Call(c.id(), mode, round));
+            if (round == 2 && calls.stream().filter(k -> k.round() == 2).count() == 2) {
+                self[0].onInterrupt(); // what the shutdown hook does on Ctrl-C, with the second fork of round 2 running
+                atInterrupt.add(read(dir.resolve("summary.md")));
+                atInterrupt.add(read(dir.resolve("invariants.json")));
+            }
+            return score(round);
+        });
+        self[0].execute();
+        String md = atInterrupt.get(0);
+        assertTrue(md.contains("interrupted after 1 of 3 complete rounds; every finished fork is kept"), md);
+        assertTrue(md.contains("- rounds: 1 of 3 complete"), md);
+        List<ConfigOutcome> kept = List.of(new Gson().fromJson(atInterrupt.get(1), ConfigOutcome[].class));
+        int forks = kept.stream().mapToInt(o -> o.forkRounds.size()).sum();
+        assertEquals(3 + 1, forks, "round 1 whole, and the first fork of round 2");
+        assertTrue(kept.stream().allMatch(o -> o.forkRounds.get(0) == 1 && ConfigOutcome.OK.equals(o.status)));
+    }
+}
