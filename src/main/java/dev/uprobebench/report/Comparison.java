@@ -51,17 +51,17 @@ public record Comparison(double ratio, double low, double high, int nA, int nB, 
             return new Comparison(Double.NaN, Double.NaN, Double.NaN, na, nb, Double.NaN, Double.NaN, noiseThreshold,
                     INCONCLUSIVE + " (no data)");
         }
-        double[] la = logs(a);
-        double[] lb = logs(b);
-        double ma = mean(la);
-        double mb = mean(lb);
+        List<Double> la = Estimate.logs(a);
+        List<Double> lb = Estimate.logs(b);
+        double ma = Estimate.mean(la);
+        double mb = Estimate.mean(lb);
         double r = Math.exp(mb - ma);
         if (na < 2 || nb < 2) {
             return new Comparison(r, Double.NaN, Double.NaN, na, nb, Double.NaN, Double.NaN, noiseThreshold,
                     inconclusive(na, nb));
         }
-        double va = var(la, ma) / na; // variance of the mean of the logs
-        double vb = var(lb, mb) / nb;
+        double va = Estimate.variance(la, ma) / na; // variance of the mean of the logs
+        double vb = Estimate.variance(lb, mb) / nb;
         double se = Math.sqrt(va + vb);
         double df = welchDf(va, na, vb, nb);
         double t = Double.isFinite(df) ? Estimate.t(df) : 1.959964;
@@ -139,30 +139,6 @@ public record Comparison(double ratio, double low, double high, int nA, int nB, 
         List<Double> v = Estimate.finite(xs);
         v.removeIf(x -> x <= 0);
         return v;
-    }
-
-    private static double[] logs(List<Double> xs) {
-        double[] l = new double[xs.size()];
-        for (int i = 0; i < l.length; i++) {
-            l[i] = Math.log(xs.get(i));
-        }
-        return l;
-    }
-
-    private static double mean(double[] xs) {
-        double s = 0;
-        for (double x : xs) {
-            s += x;
-        }
-        return s / xs.length;
-    }
-
-    private static double var(double[] xs, double mean) {
-        double s = 0;
-        for (double x : xs) {
-            s += (x - mean) * (x - mean);
-        }
-        return s / (xs.length - 1);
     }
 
     static double welchDf(double va, int na, double vb, int nb) {

@@ -80,8 +80,7 @@ public record Estimate(int n, double mean, double low, double high, double sd, L
         if (n == 0) {
             return NONE;
         }
-        List<Double> logs = new ArrayList<>();
-        ratios.forEach(r -> logs.add(Math.log(r)));
+        List<Double> logs = logs(ratios);
         double m = mean(logs);
         if (n == 1) {
             return new Estimate(1, Math.exp(m), Double.NaN, Double.NaN, Double.NaN, List.copyOf(ratios));
@@ -149,6 +148,13 @@ public record Estimate(int n, double mean, double low, double high, double sd, L
             }
         }
         return v;
+    }
+
+    /** The natural logarithm of each value. */
+    static List<Double> logs(List<Double> xs) {
+        List<Double> l = new ArrayList<>();
+        xs.forEach(x -> l.add(Math.log(x)));
+        return l;
     }
 
     static double mean(List<Double> xs) {
