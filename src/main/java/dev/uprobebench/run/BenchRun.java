@@ -21,7 +21,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.openjdk.jmh.results.Result;
@@ -164,9 +163,9 @@ public final class BenchRun {
         int rounds = plan.rounds();
         int total = rounds * configs.size();
         int done = 0;
-        Random shuffle = new Random(plan.seed());
+        List<List<Integer>> schedule = plan.schedule();
         for (int round = 1; round <= rounds; round++) {
-            List<Integer> order = RunPlan.order(configs.size(), shuffle);
+            List<Integer> order = schedule.get(round - 1);
             for (int k = 0; k < order.size(); k++) {
                 int i = order.get(k);
                 BenchConfig c = configs.get(i);

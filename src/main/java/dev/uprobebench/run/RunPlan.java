@@ -53,7 +53,7 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
     }
 
     /** The next round's order: 0 .. n-1 shuffled by {@code r}. */
-    static List<Integer> order(int n, Random r) {
+    private static List<Integer> order(int n, Random r) {
         List<Integer> o = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             o.add(i);
