@@ -32,8 +32,14 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> notes, int rounds,
         int latencyRounds, long seed) {
     static final String BENCH = "dev.uprobebench.bench.ChurnBenchmark.";
-    /** JVM start (with a pre-touched heap), JIT and setup per fork, for the time estimate. */
-    private static final long FORK_OVERHEAD_MILLIS = 2500;
+    /**
+     * JVM start, JMH's set-up, the benchmark's own set-up and teardown per fork, for the time
+     * estimate: measured 1.3 s a fork on a 2-core KVM machine (quick: 2.57 s a fork, of which 1.0 s
+     * iterations and about 0.3 s pre-touching 256 MiB).
+     */
+    private static final long FORK_OVERHEAD_MILLIS = 1300;
+    /** Pre-touching the heap ({@code -XX:+AlwaysPreTouch}): measured 2.6 s for 2 GiB there. */
+    private static final double PRETOUCH_MILLIS_PER_MIB = 1.27;
 
     public static RunPlan of(Profile p, CpuTopology topology) {
         ConfigPlanner.Expansion e = ConfigPlanner.expand(p, topology);
@@ -117,9 +123,34 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
 
     /** Rough wall time of {@code forks} forks. */
     public long estimateMillis(int forkCount) {
-        long perFork = FORK_OVERHEAD_MILLIS + profile.intValue("warmup-iterations") * profile.millis("warmup-time")
+        long perFork = FORK_OVERHEAD_MILLIS + pretouchMillis()
+                + profile.intValue("warmup-iterations") * profile.millis("warmup-time")
                 + profile.intValue("measurement-iterations") * profile.millis("measurement-time");
         return forkCount * perFork * (rounds + latencyRounds) / Math.max(1, rounds);
+    }
+
+    /** What pre-touching the initial heap adds to a fork, from {@code -Xms} when pre-touch is on. */
+    private long pretouchMillis() {
+        String args = profile.get("jvm-args");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-Xms(\\d+)([gGmMkK]?)").matcher(args);
+        if (!args.contains("-XX:+AlwaysPreTouch") || !m.find()) {
+            return 0;
+        }
+        double mib = Long.parseLong(m.group(1));
+        switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "g":
+                mib *= 1024;
+                break;
+            case "k":
+                mib /= 1024;
+                break;
+            case "m":
+                break;
+            default:
+                mib /= 1024 * 1024;
+                break;
+        }
+        return (long) (mib * PRETOUCH_MILLIS_PER_MIB);
     }
 
     /** The plan as {@code --dry-run} prints it. */
