@@ -101,14 +101,14 @@ public final class BenchRun {
             outcomes.add(o);
         }
         env = Environment.collect(topology, doctor, home);
-        env.put("pinningPolicy", profile.get("pinning"));
+        env.put("pinningPolicy", profile.settings().pinning().cliName());
         List<String> warnings = doctor.stream().filter(f -> f.level().equals("warn"))
                 .map(f -> f.check() + ": " + f.seen()).collect(Collectors.toList());
         runNotes.addAll(plan.notes());
         flames.prepare();
         runNotes.addAll(flames.notes());
         env.put("profiler", flames.enabled() ? "async-profiler 4.5, event " + flames.event()
-                : profile.bool("profiling") ? "off: " + String.join("; ", flames.notes()) : "not requested");
+                : profile.settings().profiling() ? "off: " + String.join("; ", flames.notes()) : "not requested");
         header = new Summary.Header(profile.name(), profile.question(), stamp, env.get("cpuModel") + ", "
                 + topology.describe() + ", " + env.get("kernel"), String.valueOf(env.get("jvm")),
                 pinningText(), "", warnings, runNotes, "running");
@@ -123,7 +123,8 @@ public final class BenchRun {
         Runtime.getRuntime().addShutdownHook(hook);
 
         out.printf(Locale.ROOT, "profile %s: %d configurations x %d rounds on %s, pinning=%s, seed %d%n",
-                profile.name(), configs.size(), plan.rounds(), topology.describe(), profile.get("pinning"), plan.seed());
+                profile.name(), configs.size(), plan.rounds(), topology.describe(), profile.settings().pinning().cliName(),
+                plan.seed());
         warnings.forEach(w -> out.println("warning: " + w + " (see ./run-bench.sh doctor)"));
         try {
             return runAll(hook);
@@ -228,7 +229,7 @@ public final class BenchRun {
     }
 
     private String pinningText() {
-        String p = profile.get("pinning");
+        String p = profile.settings().pinning().cliName();
         switch (p) {
             case "none":
                 return "none: threads were NOT pinned; every result is labelled UNPINNED";

@@ -21,25 +21,26 @@ public final class ConfigPlanner {
     }
 
     public static Expansion expand(Profile p, CpuTopology topology) {
-        PinPolicy policy = PinPolicy.byName(p.get("pinning"));
+        ProfileSettings s = p.settings();
+        PinPolicy policy = s.pinning();
         int capacity = policy.capacity(topology);
-        Profile.ReaderSpec readerSpec = p.readerSpec();
+        Profile.ReaderSpec readerSpec = s.readers();
         List<BenchConfig> out = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        for (Backend b : p.backends()) {
+        for (Backend b : s.backends()) {
             List<RcuFlavour> flavours = new ArrayList<>();
             if (b.usesRcuFlavour()) {
-                flavours.addAll(p.rcuFlavours());
+                flavours.addAll(s.rcuFlavours());
             } else {
                 flavours.add(null); // not an axis of this back-end
             }
-            for (String churn : p.churnRates()) {
+            for (String churn : s.churn()) {
                 if (!churn.equals("0") && !b.allowsChurn()) {
                     notes.add(b.cliName() + " runs without churn only (it is the unsynchronized ceiling): churn="
                             + churn + " skipped");
                     continue;
                 }
-                int writers = churn.equals("0") ? 0 : p.intValue("writers");
+                int writers = churn.equals("0") ? 0 : s.writers();
                 int available = capacity - writers;
                 if (available < 1) {
                     throw new UsageException(String.format("%d writer(s) leave no core for a reader: pinning=%s allows "
@@ -53,11 +54,11 @@ public final class ConfigPlanner {
                     } catch (IllegalArgumentException e) {
                         throw new UsageException(e.getMessage());
                     }
-                    for (long stable : p.longs("stable")) {
-                        for (String dist : p.list("distribution")) {
-                            for (long work : p.longs("handler-work")) {
+                    for (int stable : s.stable()) {
+                        for (String dist : s.distributions()) {
+                            for (long work : s.handlerWork()) {
                                 for (RcuFlavour flavour : flavours) {
-                                    out.add(new BenchConfig(b, readers, writers, churn, (int) stable, dist, work, flavour,
+                                    out.add(new BenchConfig(b, readers, writers, churn, stable, dist, work, flavour,
                                             plan));
                                 }
                             }

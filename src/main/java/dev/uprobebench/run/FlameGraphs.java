@@ -45,8 +45,8 @@ final class FlameGraphs {
     private String event;
 
     FlameGraphs(Profile profile, PrintStream out) {
-        this.wanted = profile.bool("profiling");
-        this.requestedEvent = profile.get("profiler-event");
+        this.wanted = profile.settings().profiling();
+        this.requestedEvent = profile.settings().profilerEvent();
         this.out = out;
     }
 

@@ -69,6 +69,7 @@ public final class Profile {
     private final String question;
     private final Map<String, String> values = new LinkedHashMap<>();
     private Long drawnSeed;
+    private ProfileSettings settings;
 
     private Profile(String name, String question) {
         this.name = name;
@@ -148,7 +149,37 @@ public final class Profile {
             }
             p.set(o.substring(0, eq).trim(), o.substring(eq + 1).trim(), "--set");
         }
+        p.settings = p.typed();
         return p;
+    }
+
+    /** The settings as typed values (parsed and checked when the profile was loaded). */
+    public ProfileSettings settings() {
+        return settings;
+    }
+
+    private ProfileSettings typed() {
+        List<Integer> stable = new ArrayList<>();
+        for (long s : intList("stable", 1)) {
+            if (s > Integer.MAX_VALUE) {
+                throw bad("stable", s + " > " + Integer.MAX_VALUE);
+            }
+            stable.add((int) s);
+        }
+        int rounds = intValue("rounds");
+        List<String> jvmArgs = new ArrayList<>();
+        for (String a : get("jvm-args").split("\\s+")) {
+            if (!a.isEmpty()) {
+                jvmArgs.add(a);
+            }
+        }
+        return new ProfileSettings(List.copyOf(backends()), readerSpec(), intValue("writers"), List.copyOf(churnRates()),
+                intValue("churn-keys"), doubleValue("churn-read-fraction"), intValue("sync-every"), List.copyOf(stable),
+                List.copyOf(list("distribution")), doubleValue("zipf-exponent"), List.copyOf(intList("handler-work", 0)),
+                List.copyOf(rcuFlavours()), PinPolicy.byName(get("pinning")), intValue("warmup-iterations"),
+                millis("warmup-time"), intValue("measurement-iterations"), millis("measurement-time"), rounds,
+                bool("latency") ? Math.min(rounds, intValue("latency-rounds")) : 0, seed(), bool("gc-profiler"),
+                bool("profiling"), get("profiler-event"), List.copyOf(jvmArgs));
     }
 
     private void set(String key, String value, String where) {
@@ -281,7 +312,7 @@ public final class Profile {
         return values.get(key);
     }
 
-    public List<String> list(String key) {
+    private List<String> list(String key) {
         List<String> l = Arrays.stream(get(key).split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .collect(Collectors.toList());
         if (l.isEmpty()) {
@@ -302,7 +333,7 @@ public final class Profile {
         throw bad(key, "");
     }
 
-    public int intValue(String key) {
+    private int intValue(String key) {
         return Integer.parseInt(get(key));
     }
 
@@ -322,11 +353,7 @@ public final class Profile {
         return out;
     }
 
-    public List<Long> longs(String key) {
-        return intList(key, Long.MIN_VALUE);
-    }
-
-    public double doubleValue(String key) {
+    private double doubleValue(String key) {
         try {
             return Double.parseDouble(get(key));
         } catch (NumberFormatException e) {
@@ -334,7 +361,7 @@ public final class Profile {
         }
     }
 
-    public boolean bool(String key) {
+    private boolean bool(String key) {
         String v = get(key).toLowerCase(Locale.ROOT);
         if (v.equals("true")) {
             return true;
@@ -346,7 +373,7 @@ public final class Profile {
     }
 
     /** A duration such as {@code 500ms}, {@code 2s}, {@code 1m}, in milliseconds. */
-    public long millis(String key) {
+    private long millis(String key) {
         String v = get(key);
         try {
             if (v.endsWith("ms")) {
@@ -372,7 +399,7 @@ public final class Profile {
     }
 
     /** The RCU read sides to run the RCU-based back-ends with. */
-    public List<RcuFlavour> rcuFlavours() {
+    private List<RcuFlavour> rcuFlavours() {
         List<RcuFlavour> out = new ArrayList<>();
         for (String f : list("rcu-flavour")) {
             try {

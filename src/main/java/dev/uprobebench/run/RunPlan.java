@@ -43,9 +43,8 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
 
     public static RunPlan of(Profile p, CpuTopology topology) {
         ConfigPlanner.Expansion e = ConfigPlanner.expand(p, topology);
-        int rounds = p.intValue("rounds");
-        int latencyRounds = p.bool("latency") ? Math.min(rounds, p.intValue("latency-rounds")) : 0;
-        return new RunPlan(p, List.copyOf(e.configs()), List.copyOf(e.notes()), rounds, latencyRounds, p.seed());
+        ProfileSettings s = p.settings();
+        return new RunPlan(p, List.copyOf(e.configs()), List.copyOf(e.notes()), s.rounds(), s.latencyRounds(), s.seed());
     }
 
     /** The configuration indices of each round, in the order they will run. */
@@ -73,25 +72,21 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
         Map<String, String> m = new LinkedHashMap<>();
         m.put("backend", c.backend().cliName());
         m.put("stable", Integer.toString(c.stable()));
-        m.put("churnKeys", profile.get("churn-keys"));
+        ProfileSettings s = profile.settings();
+        m.put("churnKeys", Integer.toString(s.churnKeys()));
         m.put("churnRate", c.churn());
-        m.put("churnReadFraction", c.writers() == 0 ? "0" : profile.get("churn-read-fraction"));
+        m.put("churnReadFraction", c.writers() == 0 ? "0" : Double.toString(s.churnReadFraction()));
         m.put("distribution", c.distribution());
-        m.put("zipfExponent", profile.get("zipf-exponent"));
+        m.put("zipfExponent", Double.toString(s.zipfExponent()));
         m.put("handlerWork", Long.toString(c.handlerWork()));
-        m.put("syncEvery", profile.get("sync-every"));
+        m.put("syncEvery", Integer.toString(s.syncEvery()));
         m.put("rcuFlavour", (c.rcuFlavour() == null ? RcuFlavour.QSBR : c.rcuFlavour()).cliName());
         return m;
     }
 
     /** The forked JVM's arguments for a configuration whose trial records go to {@code raw}. */
     public List<String> jvmArgs(BenchConfig c, Path raw) {
-        List<String> a = new ArrayList<>();
-        for (String x : profile.get("jvm-args").split("\\s+")) {
-            if (!x.isEmpty()) {
-                a.add(x);
-            }
-        }
+        List<String> a = new ArrayList<>(profile.settings().jvmArgs());
         a.add("-D" + TrialFiles.OUT_PROPERTY + "=" + raw.toAbsolutePath());
         a.add("-D" + TrialFiles.PIN_PROPERTY + "=" + c.pins().encode());
         return a;
@@ -99,18 +94,19 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
 
     /** JMH's options for one fork of {@code mode} ({@code throughput} or {@code latency}). */
     public ChainedOptionsBuilder options(BenchConfig c, String mode, Path raw) {
+        ProfileSettings s = profile.settings();
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include("^" + BENCH.replace(".", "\\.") + mode + "$")
                 .threadGroups(c.readers(), c.writers())
-                .warmupIterations(profile.intValue("warmup-iterations"))
-                .warmupTime(TimeValue.milliseconds(profile.millis("warmup-time")))
-                .measurementIterations(profile.intValue("measurement-iterations"))
-                .measurementTime(TimeValue.milliseconds(profile.millis("measurement-time")))
+                .warmupIterations(s.warmupIterations())
+                .warmupTime(TimeValue.milliseconds(s.warmupMillis()))
+                .measurementIterations(s.measurementIterations())
+                .measurementTime(TimeValue.milliseconds(s.measurementMillis()))
                 .forks(1)
                 .jvmArgsAppend(jvmArgs(c, raw).toArray(new String[0]))
                 .shouldFailOnError(true);
         params(c).forEach(b::param);
-        if (profile.bool("gc-profiler") && mode.equals("throughput")) {
+        if (s.gcProfiler() && mode.equals("throughput")) {
             b.addProfiler(GCProfiler.class);
         }
         return b;
@@ -123,15 +119,15 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
 
     /** Rough wall time of {@code forks} forks. */
     public long estimateMillis(int forkCount) {
-        long perFork = FORK_OVERHEAD_MILLIS + pretouchMillis()
-                + profile.intValue("warmup-iterations") * profile.millis("warmup-time")
-                + profile.intValue("measurement-iterations") * profile.millis("measurement-time");
+        ProfileSettings s = profile.settings();
+        long perFork = FORK_OVERHEAD_MILLIS + pretouchMillis() + s.warmupIterations() * s.warmupMillis()
+                + s.measurementIterations() * s.measurementMillis();
         return forkCount * perFork * (rounds + latencyRounds) / Math.max(1, rounds);
     }
 
     /** What pre-touching the initial heap adds to a fork, from {@code -Xms} when pre-touch is on. */
     private long pretouchMillis() {
-        String args = profile.get("jvm-args");
+        String args = String.join(" ", profile.settings().jvmArgs());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("-Xms(\\d+)([gGmMkK]?)").matcher(args);
         if (!args.contains("-XX:+AlwaysPreTouch") || !m.find()) {
             return 0;
@@ -159,9 +155,9 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
         l.add(String.format(Locale.ROOT, "profile %s on %s: %d configurations x %d rounds (+ latency in %d), %d "
                 + "forks, about %s", profile.name(), topology.describe(), configs.size(), rounds, latencyRounds, forks(),
                 BenchRun.duration(estimateMillis(configs.size() * rounds))));
-        l.add(String.format(Locale.ROOT, "every fork: -wi %d -w %dms -i %d -r %dms -f 1; jvm %s", profile.intValue(
-                "warmup-iterations"), profile.millis("warmup-time"), profile.intValue("measurement-iterations"),
-                profile.millis("measurement-time"), profile.get("jvm-args")));
+        ProfileSettings s = profile.settings();
+        l.add(String.format(Locale.ROOT, "every fork: -wi %d -w %dms -i %d -r %dms -f 1; jvm %s", s.warmupIterations(),
+                s.warmupMillis(), s.measurementIterations(), s.measurementMillis(), String.join(" ", s.jvmArgs())));
         for (int i = 0; i < configs.size(); i++) {
             BenchConfig c = configs.get(i);
             StringBuilder p = new StringBuilder();
@@ -169,10 +165,10 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
             l.add(String.format(Locale.ROOT, "  [%d] %s: -tg %d,%d%s -jvmArgsAppend '-D%s=%s'", i, c.id(), c.readers(),
                     c.writers(), p, TrialFiles.PIN_PROPERTY, c.pins().encode()));
         }
-        List<List<Integer>> s = schedule();
-        for (int r = 0; r < s.size(); r++) {
+        List<List<Integer>> order = schedule();
+        for (int r = 0; r < order.size(); r++) {
             l.add(String.format(Locale.ROOT, "round %d%s: %s", r + 1, r < latencyRounds ? " (with latency)" : "",
-                    s.get(r)));
+                    order.get(r)));
         }
         l.add("seed " + seed + (profile.get("seed").equals("random") ? " (drawn now; --set seed=" + seed
                 + " repeats this order)" : ""));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uprobebench.registry.Backend;
+import dev.uprobebench.sync.RcuFlavour;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,8 +28,28 @@ class ProfileTest {
         Profile p = parse("# question\nbackends=rwlock,srcu\n");
         assertEquals(List.of(Backend.RWLOCK, Backend.SRCU), p.backends());
         assertEquals("physical", p.get("pinning"));
-        assertEquals(1000, p.millis("warmup-time"));
+        assertEquals(1000, p.settings().warmupMillis());
         assertEquals("question", p.question());
+    }
+
+    @Test
+    void theSettingsAreTypedOnceAtLoad() {
+        ProfileSettings s = parse("rounds=4\nlatency-rounds=9\nwarmup-time=250ms\nstable=16,1024\n"
+                + "rcu-flavour=memb,qsbr\njvm-args=-Xmx1g  -Dx=1\nchurn-read-fraction=0.25\n").settings();
+        assertEquals(4, s.rounds());
+        assertEquals(4, s.latencyRounds(), "capped at the rounds");
+        assertEquals(250, s.warmupMillis());
+        assertEquals(List.of(16, 1024), s.stable());
+        assertEquals(List.of(RcuFlavour.MEMB, RcuFlavour.QSBR), s.rcuFlavours());
+        assertEquals(List.of("-Xmx1g", "-Dx=1"), s.jvmArgs());
+        assertEquals(0.25, s.churnReadFraction(), 0);
+        assertEquals(0, parse("latency=false\n").settings().latencyRounds());
+    }
+
+    @Test
+    void aStableSetTooLargeForTheSlabIndexIsRefusedNotWrapped() {
+        String m = error("stable=100000000000\n");
+        assertTrue(m.contains("stable") && m.contains("> 2147483647") && m.contains("valid:"), m);
     }
 
     @Test

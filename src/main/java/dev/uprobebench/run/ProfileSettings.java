@@ -1,0 +1,24 @@
+package dev.uprobebench.run;
+
+import dev.uprobebench.pin.PinPolicy;
+import dev.uprobebench.registry.Backend;
+import dev.uprobebench.sync.RcuFlavour;
+import java.util.List;
+
+/**
+ * A profile's settings as typed values, parsed and checked once when the profile is loaded
+ * ({@link Profile#settings()}); everything after the command line works from these.
+ *
+ * @param churn         per-writer rates: {@code 0}, a number per second, or {@code max}
+ * @param stable        stable-set sizes (each fits the slab's int index)
+ * @param warmupMillis  JMH warm-up iteration time
+ * @param latencyRounds the first rounds that also run the latency benchmark (0 when latency is off)
+ * @param seed          the shuffle seed (drawn once when the profile says {@code random})
+ */
+public record ProfileSettings(List<Backend> backends, Profile.ReaderSpec readers, int writers, List<String> churn,
+        int churnKeys, double churnReadFraction, int syncEvery, List<Integer> stable, List<String> distributions,
+        double zipfExponent, List<Long> handlerWork, List<RcuFlavour> rcuFlavours, PinPolicy pinning,
+        int warmupIterations, long warmupMillis, int measurementIterations, long measurementMillis, int rounds,
+        int latencyRounds, long seed, boolean gcProfiler, boolean profiling, String profilerEvent,
+        List<String> jvmArgs) {
+}
