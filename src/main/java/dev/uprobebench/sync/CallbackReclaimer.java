@@ -19,6 +19,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>{@link #call} is blocking only on a short lock; the reclaimer itself blocks in the grace
  *       period. A callback that throws stops nothing: the error is kept and rethrown by the next
  *       {@link #barrier()}.</li>
+ *   <li>A grace period that throws stops nothing either, but its batch is <em>not</em> run (no
+ *       grace period has passed, so running it could free what a reader still holds): the
+ *       callbacks are dropped, which the leak check then sees, and the next {@link #barrier()}
+ *       throws, naming the failure. It never blocks on them.</li>
+ *   <li>After {@link #close()}, {@link #barrier()} still waits for the batches queued before it;
+ *       it returns early only if the reclaimer thread is gone.</li>
  * </ul>
  *
  * <h2>Implementation notes</h2>
@@ -36,6 +42,8 @@ public final class CallbackReclaimer implements AutoCloseable {
     private long completed;
     private boolean closed;
     private Throwable failure;
+    /** The reclaimer thread has left its loop. */
+    private boolean exited;
     private final Thread thread;
 
     /** Starts a reclaimer thread named {@code name} that waits with {@code gracePeriod}. */
@@ -65,7 +73,7 @@ public final class CallbackReclaimer implements AutoCloseable {
         lock.lock();
         try {
             long target = enqueued;
-            while (completed < target && !closed) {
+            while (completed < target && !exited) {
                 ran.awaitUninterruptibly();
             }
             if (failure != null) {
@@ -79,6 +87,20 @@ public final class CallbackReclaimer implements AutoCloseable {
     }
 
     private void loop() {
+        try {
+            drain();
+        } finally {
+            lock.lock();
+            try {
+                exited = true;
+                ran.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void drain() {
         while (true) {
             List<Runnable> batch;
             lock.lock();
@@ -94,14 +116,19 @@ public final class CallbackReclaimer implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            gracePeriod.run();
             Throwable error = null;
-            for (Runnable r : batch) {
-                try {
-                    r.run();
-                } catch (Throwable t) {
-                    error = t;
+            try {
+                gracePeriod.run();
+                for (Runnable r : batch) {
+                    try {
+                        r.run();
+                    } catch (Throwable t) {
+                        error = t;
+                    }
                 }
+            } catch (Throwable t) {
+                error = new IllegalStateException("a grace period failed, so " + batch.size()
+                        + " deferred callback(s) were dropped unrun: " + t, t);
             }
             lock.lock();
             try {
