@@ -228,7 +228,6 @@ public class ChurnBenchmark {
                 counts.forEach((v, n) -> record.invariants.put(v.label(), n));
                 record.violations = registry.invariants().totalViolations();
                 record.retries = registry.invariants().retries();
-                record.slabDoubleFrees = registry.slab().doubleFrees();
                 if (record.violations > 0) {
                     System.err.println("INVARIANT VIOLATIONS in " + backend + ": " + counts);
                 }

@@ -26,7 +26,6 @@ public final class TrialRecord {
     public long retries;
     public long registers;
     public long unregisters;
-    public long slabDoubleFrees;
     /** An empty timed section ({@code nanoTime} twice), in ns: p50, p99, p99.9, max. */
     public Map<String, Long> timerFloorNanos = new LinkedHashMap<>();
     /** File name of the interval-histogram log in the trial's directory, or null. */

@@ -11,7 +11,8 @@ package dev.uprobebench.registry;
  *       the garbage collector.</li>
  *   <li>{@link #free} poisons the object (state FREED, key {@link Uprobe#POISON}) and makes it the
  *       next one handed out (LIFO), so that an early free is recycled, and caught, soon. A double
- *       free is refused and reported to the caller.</li>
+ *       free is refused, reported to the caller and counted as a {@link Violation#DOUBLE_FREE}
+ *       (a result with one is invalid, like any other violation).</li>
  *   <li>Blocking (a monitor); never called on the hit path except by a deliberately broken
  *       back-end.</li>
  * </ul>
@@ -21,9 +22,11 @@ public final class Slab {
     private final int[] freeStack;
     private int freeTop;
     private long allocations;
-    private long doubleFrees;
+    private final InvariantCounters invariants;
 
-    public Slab(int capacity) {
+    /** A slab whose double frees are counted in {@code invariants}. */
+    public Slab(int capacity, InvariantCounters invariants) {
+        this.invariants = invariants;
         if (capacity < 1) {
             throw new IllegalArgumentException("slab capacity must be at least 1, got " + capacity);
         }
@@ -64,7 +67,7 @@ public final class Slab {
             throw new IllegalArgumentException(u + " does not belong to this slab");
         }
         if (!u.poison()) {
-            doubleFrees++;
+            invariants.countShared(Violation.DOUBLE_FREE, 1);
             return false;
         }
         freeStack[freeTop++] = u.slabIndex();
@@ -78,10 +81,6 @@ public final class Slab {
 
     public synchronized long allocations() {
         return allocations;
-    }
-
-    public synchronized long doubleFrees() {
-        return doubleFrees;
     }
 
     /** Object by slab index (tests and diagnostics). */

@@ -13,7 +13,9 @@ public enum Violation {
     /** After teardown, a slab object was not back in the slab or a count was not zero. */
     LEAK("leak"),
     /** A lookup did not finish within the step bound. */
-    LOST_LOOKUP("lost-lookup");
+    LOST_LOOKUP("lost-lookup"),
+    /** A uprobe was freed that was already free (the slab refused it; the lifetime logic is wrong). */
+    DOUBLE_FREE("double-free");
 
     private final String label;
 

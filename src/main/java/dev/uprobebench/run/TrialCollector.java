@@ -50,9 +50,6 @@ final class TrialCollector {
                 r.invariants.forEach((k, v) -> o.invariants.merge(k, v, Long::sum));
                 o.violations += r.violations;
                 o.problems.addAll(r.problems);
-                if (r.slabDoubleFrees > 0) {
-                    o.problems.add(mode + ": " + r.slabDoubleFrees + " double frees refused by the slab");
-                }
                 if (o.pinMap.isEmpty()) {
                     List<PinRecord> pins = new ArrayList<>(r.pins);
                     pins.sort(java.util.Comparator.comparing(PinRecord::role).thenComparingInt(PinRecord::index));

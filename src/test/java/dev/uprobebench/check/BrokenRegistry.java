@@ -30,7 +30,9 @@ final class BrokenRegistry implements UprobeRegistry {
         /** Unregister forgets to free stable uprobes. */
         LEAK_ON_UNREGISTER,
         /** Lookups are given no steps at all. */
-        ENDLESS_LOOKUP
+        ENDLESS_LOOKUP,
+        /** Unregister frees a churn uprobe twice (a put too many). */
+        DOUBLE_FREE_ON_UNREGISTER
     }
 
     private final Fault fault;
@@ -41,9 +43,9 @@ final class BrokenRegistry implements UprobeRegistry {
 
     BrokenRegistry(Fault fault, int slabCapacity, int slotCount) {
         this.fault = fault;
-        this.slab = new Slab(slabCapacity);
         this.slots = new CpuSlots(slotCount);
         this.invariants = new InvariantCounters(slotCount);
+        this.slab = new Slab(slabCapacity, invariants);
     }
 
     @Override
@@ -76,6 +78,9 @@ final class BrokenRegistry implements UprobeRegistry {
             tree.erase(u);
             u.markErased();
             if (fault != Fault.LEAK_ON_UNREGISTER || inode != TortureDriver.STABLE_INODE) {
+                slab.free(u);
+            }
+            if (fault == Fault.DOUBLE_FREE_ON_UNREGISTER && inode != TortureDriver.STABLE_INODE) {
                 slab.free(u);
             }
         }

@@ -1,6 +1,7 @@
 package dev.uprobebench.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uprobebench.check.BrokenRegistry.Fault;
@@ -68,6 +69,15 @@ class CheckerTest {
                 TortureConfig.defaults().withThreads(1, 1).withMillis(300));
         assertEquals(TortureConfig.defaults().stableSize(), r.count(Violation.LEAK), r.format());
         assertEquals(r.count(Violation.LEAK), r.totalViolations(), r.format());
+    }
+
+    @Test
+    void tortureCountsAPutTooManyAsDoubleFreesAndTheRunIsNotClean() {
+        TortureResult r = TortureDriver.run(new BrokenRegistry(Fault.DOUBLE_FREE_ON_UNREGISTER, 4096, 4),
+                TortureConfig.defaults().withThreads(1, 1).withMillis(300));
+        assertTrue(r.count(Violation.DOUBLE_FREE) > 0, r.format());
+        assertFalse(r.clean(), r.format());
+        assertTrue(r.format().contains("double-free"), r.format());
     }
 
     @Test

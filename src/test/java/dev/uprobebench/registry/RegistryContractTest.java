@@ -1,7 +1,9 @@
 package dev.uprobebench.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -198,5 +200,26 @@ class RegistryContractTest {
         assertEquals(0, registry.invariants().total(Violation.FALSE_NEGATIVE));
         hit(1, 1);
         assertEquals(1, registry.invariants().total(Violation.FALSE_NEGATIVE));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void freeingAFreedUprobeAgainIsADoubleFreeViolation(Backend b) {
+        open(b, 16);
+        UprobeConsumer c = new UprobeConsumer();
+        registry.register(1, 1, c);
+        unregisterAndSync(1, 1, c);
+        registry.barrier(); // the deferred free has run: the uprobe is back in the slab
+        Uprobe freed = null;
+        for (int i = 0; i < registry.slab().capacity(); i++) {
+            if (registry.slab().object(i).state() == Uprobe.State.FREED) {
+                freed = registry.slab().object(i);
+            }
+        }
+        assertNotNull(freed, "the unregistered uprobe is free");
+        assertEquals(0, registry.invariants().totalViolations());
+        assertFalse(registry.slab().free(freed), "a second free is refused");
+        assertEquals(1, registry.invariants().total(Violation.DOUBLE_FREE));
+        assertEquals(1, registry.invariants().totalViolations(), "and it invalidates the result");
     }
 }

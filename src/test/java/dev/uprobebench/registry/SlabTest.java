@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class SlabTest {
     @Test
     void allocationGivesALiveObjectWithOneReferenceAndTheKey() {
-        Slab slab = new Slab(4);
+        Slab slab = new Slab(4, new InvariantCounters(1));
         Uprobe u = slab.allocate(3, 5);
         assertEquals(Uprobe.State.LIVE, u.state());
         assertEquals(1, u.refOpaque());
@@ -22,7 +22,7 @@ class SlabTest {
 
     @Test
     void freePoisonsAndTheNextAllocationRecyclesWithANewGeneration() {
-        Slab slab = new Slab(4);
+        Slab slab = new Slab(4, new InvariantCounters(1));
         Uprobe u = slab.allocate(3, 5);
         int gen = u.generationAcquire();
         assertTrue(slab.free(u));
@@ -36,18 +36,20 @@ class SlabTest {
     }
 
     @Test
-    void doubleFreeIsRefusedAndCounted() {
-        Slab slab = new Slab(2);
+    void doubleFreeIsRefusedAndCountedAsAViolation() {
+        InvariantCounters counts = new InvariantCounters(1);
+        Slab slab = new Slab(2, counts);
         Uprobe u = slab.allocate(1, 1);
         assertTrue(slab.free(u));
         assertFalse(slab.free(u));
-        assertEquals(1, slab.doubleFrees());
+        assertEquals(1, counts.total(Violation.DOUBLE_FREE));
+        assertEquals(1, counts.totalViolations());
         assertEquals(0, slab.inUse());
     }
 
     @Test
     void exhaustionIsAnErrorNotAnAllocation() {
-        Slab slab = new Slab(1);
+        Slab slab = new Slab(1, new InvariantCounters(1));
         slab.allocate(1, 1);
         assertNull(slab.tryAllocate(1, 2));
         SlabExhaustedException e = assertThrows(SlabExhaustedException.class, () -> slab.allocate(1, 2));
@@ -56,8 +58,8 @@ class SlabTest {
 
     @Test
     void freeOfAForeignObjectIsRefused() {
-        Slab a = new Slab(1);
-        Slab b = new Slab(1);
+        Slab a = new Slab(1, new InvariantCounters(1));
+        Slab b = new Slab(1, new InvariantCounters(1));
         Uprobe u = a.allocate(1, 1);
         assertThrows(IllegalArgumentException.class, () -> b.free(u));
     }

@@ -29,9 +29,9 @@ abstract class AbstractRegistry implements UprobeRegistry {
     AbstractRegistry(Backend backend, RegistryConfig config) {
         this.backend = backend;
         this.config = config;
-        this.slab = new Slab(config.slabCapacity());
         this.slots = new CpuSlots(config.slots());
         this.invariants = new InvariantCounters(config.slots());
+        this.slab = new Slab(config.slabCapacity(), invariants);
         this.hooks = config.hooks();
         this.stepBound = config.stepBound();
     }
