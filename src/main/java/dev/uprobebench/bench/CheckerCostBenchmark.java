@@ -108,7 +108,8 @@ public class CheckerCostBenchmark {
 
     @Benchmark
     public int checksOnly() {
-        int gen = registry.invariants().beginUse(slot, found, found.inode(), found.offset());
+        int gen = registry.invariants().beginUse(slot, found, found.generationAcquire(), found.inode(),
+                found.offset());
         registry.invariants().endUse(slot, found, gen);
         return gen;
     }

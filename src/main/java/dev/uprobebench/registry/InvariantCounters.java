@@ -62,20 +62,23 @@ public final class InvariantCounters {
     // ---- hit path -----------------------------------------------------------------------------
 
     /**
-     * Called when a lookup for {@code (inode, offset)} returned {@code u}, before any use.
-     * Counts a wrong hit (other key) or a use after free (already freed).
+     * Called when a lookup for {@code (inode, offset)} returned {@code u}, before any use (after
+     * the reference is taken, where the back-end takes one). {@code foundGeneration} is
+     * {@code u}'s generation read as soon as the lookup returned it: if the object was freed and
+     * handed out again in between, even for the same key, it counts a use after free; a live
+     * object with another key is a wrong hit.
      *
      * @return the generation to hand to {@link #endUse}
      */
-    public int beginUse(CpuSlot slot, Uprobe u, long inode, long offset) {
-        int gen = u.generationAcquire();
-        if (u.isFreedAcquire()) {
+    public int beginUse(CpuSlot slot, Uprobe u, int foundGeneration, long inode, long offset) {
+        int now = u.generationAcquire();
+        if (u.isFreedAcquire() || now != foundGeneration) {
             count(slot, Violation.USE_AFTER_FREE);
         } else if (!u.hasKey(inode, offset)) {
             count(slot, Violation.WRONG_HIT);
         }
         perSlot.incrementOpaque(slot.id(), HITS, 1);
-        return gen;
+        return now; // endUse counts only what happens after this: one event, one count
     }
 
     /** Called after the last use of {@code u}; counts a use after free if it was freed meanwhile. */

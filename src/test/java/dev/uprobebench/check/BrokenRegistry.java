@@ -110,7 +110,7 @@ final class BrokenRegistry implements UprobeRegistry {
             return MISS;
         }
         Uprobe u = (Uprobe) n;
-        int gen = invariants.beginUse(slot, u, inode, offset);
+        int gen = invariants.beginUse(slot, u, u.generationAcquire(), inode, offset);
         if (fault == Fault.GET_FROM_ZERO) {
             u.decrementAndGetRef(); // drop the tree's reference: the count is now 0
             invariants.onGet(slot, u.getAndIncrementRef());

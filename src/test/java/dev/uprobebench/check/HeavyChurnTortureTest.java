@@ -21,7 +21,7 @@ class HeavyChurnTortureTest {
 
     @ParameterizedTest(name = "{0} ({1})")
     @CsvSource({"seqcount-rcu, qsbr", "seqcount-rcu, memb", "srcu, qsbr", "percpu-ref, qsbr", "percpu-ref, memb",
-            "percpu-rwsem, qsbr"})
+            "percpu-rwsem, qsbr", "percpu-rwsem, memb"})
     void fixedDesignsStayCleanUnderHeavyChurnOnFewKeys(String name, String flavour) {
         TortureResult r = TortureDriver.run(Backend.byName(name), HEAVY_CHURN, RcuFlavour.byName(flavour));
         System.out.println(r.format());

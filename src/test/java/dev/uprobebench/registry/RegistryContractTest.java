@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -221,5 +222,33 @@ class RegistryContractTest {
         assertFalse(registry.slab().free(freed), "a second free is refused");
         assertEquals(1, registry.invariants().total(Violation.DOUBLE_FREE));
         assertEquals(1, registry.invariants().totalViolations(), "and it invalidates the result");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void anObjectFreedAndHandedOutAgainAtTheSameKeyBetweenFindAndUseIsAUseAfterFree(Backend b) {
+        UprobeRegistry[] self = new UprobeRegistry[1];
+        boolean[] recycled = new boolean[1];
+        RaceHooks recycle = new RaceHooks() {
+            @Override
+            public void afterFind(CpuSlot s, Uprobe u) {
+                if (!recycled[0]) {
+                    recycled[0] = true;
+                    // a grace period that ended too early, then a registration at the same key:
+                    // the same object (the slab is LIFO), live again, with the key asked for
+                    assertTrue(self[0].slab().free(u));
+                    assertSame(u, self[0].slab().allocate(1, 1));
+                }
+            }
+        };
+        registry = b.create(RegistryConfig.of(16, 4).withHooks(recycle));
+        self[0] = registry;
+        slot = registry.slots().acquire();
+        registry.readerOnline(slot);
+        registry.register(1, 1, new UprobeConsumer());
+        hit(1, 1);
+        assertTrue(recycled[0], "the hook ran");
+        assertEquals(1, registry.invariants().total(Violation.USE_AFTER_FREE),
+                "the generation taken where the node was found no longer matches");
     }
 }

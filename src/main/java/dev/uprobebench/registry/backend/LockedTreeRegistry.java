@@ -41,8 +41,9 @@ abstract class LockedTreeRegistry extends AbstractRegistry {
             return missed(slot, n, inode, offset);
         }
         Uprobe u = (Uprobe) n;
+        int found = u.generationAcquire(); // where the node was found, before anything can recycle it
         hooks.afterFind(slot, u);
-        int gen = invariants.beginUse(slot, u, inode, offset);
+        int gen = invariants.beginUse(slot, u, found, inode, offset);
         invariants.onGet(slot, u.getAndIncrementRef());
         readUnlock(slot);
         hooks.afterReadUnlock(slot, u);

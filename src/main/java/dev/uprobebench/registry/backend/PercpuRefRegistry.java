@@ -44,13 +44,14 @@ public final class PercpuRefRegistry extends RcuTreeRegistry {
             return missed(slot, n, inode, offset);
         }
         Uprobe u = (Uprobe) n;
+        int found = u.generationAcquire(); // where the node was found, before anything can recycle it
         hooks.afterFind(slot, u);
         int index = u.slabIndex();
         if (!refs.tryGetLive(s, index)) {
             rcu.readUnlock(s);
             return missed(slot, null, inode, offset); // dying: as good as gone
         }
-        int gen = invariants.beginUse(slot, u, inode, offset);
+        int gen = invariants.beginUse(slot, u, found, inode, offset);
         rcu.readUnlock(s);
         hooks.afterReadUnlock(slot, u);
         long result = runHandlers(u);

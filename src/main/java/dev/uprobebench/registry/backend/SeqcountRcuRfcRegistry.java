@@ -40,8 +40,9 @@ public final class SeqcountRcuRfcRegistry extends RcuTreeRegistry {
             return missed(slot, n, inode, offset);
         }
         Uprobe u = (Uprobe) n;
+        int found = u.generationAcquire(); // where the node was found, before anything can recycle it
         hooks.afterFind(slot, u);
-        int gen = invariants.beginUse(slot, u, inode, offset);
+        int gen = invariants.beginUse(slot, u, found, inode, offset);
         int oldRef = u.getAndIncrementRef(); // get_uprobe(): 0 -> 1 allowed, the bug
         invariants.onGet(slot, oldRef);
         rcu.readUnlock(s);

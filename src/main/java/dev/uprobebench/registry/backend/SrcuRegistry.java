@@ -35,8 +35,9 @@ public final class SrcuRegistry extends SeqcountTreeRegistry {
             return missed(slot, n, inode, offset);
         }
         Uprobe u = (Uprobe) n;
+        int found = u.generationAcquire(); // where the node was found, before anything can recycle it
         hooks.afterFind(slot, u);
-        int gen = invariants.beginUse(slot, u, inode, offset);
+        int gen = invariants.beginUse(slot, u, found, inode, offset);
         long result = runHandlers(u);
         invariants.endUse(slot, u, gen);
         srcu.readUnlock(s, idx);
