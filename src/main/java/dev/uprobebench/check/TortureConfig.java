@@ -14,9 +14,12 @@ package dev.uprobebench.check;
  * @param handlerWork consumer handler work per hit ({@code Blackhole.consumeCPU} tokens)
  * @param syncEvery writers call {@code synchronize()} after this many unregistrations (0: never)
  * @param seed seed of every thread's key choice
+ * @param interleaved churn keys sit between stable keys (stable at even offsets, churn at odd ones,
+ *     one inode), so that the writers' rotations move the nodes the readers look for; otherwise
+ *     they have an inode of their own, which sorts after every stable key
  */
 public record TortureConfig(int readers, int writers, long millis, int stableSize, int churnKeys,
-        double churnReadFraction, long handlerWork, int syncEvery, long seed) {
+        double churnReadFraction, long handlerWork, int syncEvery, long seed, boolean interleaved) {
 
     public TortureConfig {
         if (readers < 0 || writers < 0 || readers + writers == 0) {
@@ -39,31 +42,67 @@ public record TortureConfig(int readers, int writers, long millis, int stableSiz
 
     /** A few seconds of 2 readers and 1 writer over 1k stable and 64 churn keys. */
     public static TortureConfig defaults() {
-        return new TortureConfig(2, 1, 2000, 1024, 64, 0.2, 0, 64, 42);
+        return new TortureConfig(2, 1, 2000, 1024, 64, 0.2, 0, 64, 42, false);
     }
 
     public TortureConfig withThreads(int r, int w) {
-        return new TortureConfig(r, w, millis, stableSize, churnKeys, churnReadFraction, handlerWork, syncEvery, seed);
+        return new TortureConfig(r, w, millis, stableSize, churnKeys, churnReadFraction, handlerWork, syncEvery, seed,
+                interleaved);
     }
 
     public TortureConfig withMillis(long ms) {
         return new TortureConfig(readers, writers, ms, stableSize, churnKeys, churnReadFraction, handlerWork,
-                syncEvery, seed);
+                syncEvery, seed, interleaved);
     }
 
     public TortureConfig withChurn(int keys, double readFraction) {
         return new TortureConfig(readers, writers, millis, stableSize, keys, readFraction, handlerWork, syncEvery,
-                seed);
+                seed, interleaved);
+    }
+
+    public TortureConfig withStable(int keys) {
+        return new TortureConfig(readers, writers, millis, keys, churnKeys, churnReadFraction, handlerWork, syncEvery,
+                seed, interleaved);
     }
 
     public TortureConfig withSyncEvery(int n) {
         return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, handlerWork, n,
-                seed);
+                seed, interleaved);
     }
 
     public TortureConfig withHandlerWork(long work) {
         return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, work, syncEvery,
-                seed);
+                seed, interleaved);
+    }
+
+    /** The same shape with churn keys between the stable ones ({@code interleaved}). */
+    public TortureConfig withInterleavedKeys() {
+        if (churnKeys > stableSize) {
+            throw new IllegalArgumentException("interleaving needs no more churn keys (" + churnKeys
+                    + ") than stable ones (" + stableSize + ")");
+        }
+        return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, handlerWork,
+                syncEvery, seed, true);
+    }
+
+    /** The inode of the stable keys. */
+    public long stableInode() {
+        return TortureDriver.STABLE_INODE;
+    }
+
+    /** The offset of stable key {@code k}: {@code k}, or {@code 2k} when interleaved. */
+    public long stableOffset(int k) {
+        return interleaved ? 2L * k : k;
+    }
+
+    /** The inode of the churn keys: their own, or the stable one when interleaved. */
+    public long churnInode() {
+        return interleaved ? TortureDriver.STABLE_INODE : TortureDriver.CHURN_INODE;
+    }
+
+    /** The offset of churn key {@code k}: {@code k}, or {@code 2k + 1} (between two stable keys) when interleaved. */
+    public long churnOffset(int k) {
+        return interleaved ? 2L * k + 1 : k;
     }
 
     /** Slab capacity for this shape: every key live at once, plus room for deferred frees. */

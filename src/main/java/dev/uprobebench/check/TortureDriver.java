@@ -80,9 +80,10 @@ public final class TortureDriver {
 
         TortureResult execute() {
             for (int k = 0; k < config.stableSize(); k++) {
-                registry.register(STABLE_INODE, k, stableConsumer);
+                registry.register(config.stableInode(), config.stableOffset(k), stableConsumer);
             }
-            registry.invariants().declareStable(STABLE_INODE, 0, config.stableSize());
+            registry.invariants().declareStable(config.stableInode(), 0, config.stableOffset(config.stableSize()),
+                    config.stableOffset(1));
 
             CountDownLatch start = new CountDownLatch(1);
             List<Thread> threads = new ArrayList<>();
@@ -108,7 +109,7 @@ public final class TortureDriver {
                 throw new IllegalStateException("torture thread failed: " + failure.get(), failure.get());
             }
             for (int k = 0; k < config.stableSize(); k++) {
-                registry.unregister(STABLE_INODE, k, stableConsumer);
+                registry.unregister(config.stableInode(), config.stableOffset(k), stableConsumer);
             }
             registry.synchronize();
             registry.checkLeaks();
@@ -167,8 +168,8 @@ public final class TortureDriver {
                 while (!stop) {
                     for (int i = 0; i < QUIESCENT_EVERY; i++) {
                         long r = rnd.nextDouble() < churn
-                                ? registry.hit(slot, CHURN_INODE, rnd.nextInt(churnKeys))
-                                : registry.hit(slot, STABLE_INODE, rnd.nextInt(stableSize));
+                                ? registry.hit(slot, config.churnInode(), config.churnOffset(rnd.nextInt(churnKeys)))
+                                : registry.hit(slot, config.stableInode(), config.stableOffset(rnd.nextInt(stableSize)));
                         if (r == UprobeRegistry.MISS) {
                             m++;
                         } else {
@@ -199,13 +200,13 @@ public final class TortureDriver {
                 while (!stop) {
                     int k = rnd.nextInt(keys);
                     if (held[k]) {
-                        registry.unregister(CHURN_INODE, k, mine[k]);
+                        registry.unregister(config.churnInode(), config.churnOffset(k), mine[k]);
                         held[k] = false;
                         if (config.syncEvery() > 0 && ++unregistered % config.syncEvery() == 0) {
                             registry.synchronize();
                         }
                     } else {
-                        registry.register(CHURN_INODE, k, mine[k]);
+                        registry.register(config.churnInode(), config.churnOffset(k), mine[k]);
                         held[k] = true;
                     }
                     ops++;
@@ -213,7 +214,7 @@ public final class TortureDriver {
             } finally {
                 for (int k = 0; k < keys; k++) {
                     if (held[k]) {
-                        registry.unregister(CHURN_INODE, k, mine[k]);
+                        registry.unregister(config.churnInode(), config.churnOffset(k), mine[k]);
                     }
                 }
                 writerOps.addAndGet(ops);

@@ -42,17 +42,26 @@ public final class InvariantCounters {
     }
 
     /** The keys registered before the run and never removed: a miss on one is a false negative. */
-    public record StableRange(long inode, long fromOffset, long toOffset) {
-        public static final StableRange NONE = new StableRange(Long.MIN_VALUE, 0, 0);
+    public record StableRange(long inode, long fromOffset, long toOffset, long stride) {
+        public static final StableRange NONE = new StableRange(Long.MIN_VALUE, 0, 0, 1);
 
         public boolean contains(long keyInode, long keyOffset) {
-            return keyInode == inode && keyOffset >= fromOffset && keyOffset < toOffset;
+            return keyInode == inode && keyOffset >= fromOffset && keyOffset < toOffset
+                    && (keyOffset - fromOffset) % stride == 0;
         }
     }
 
     /** Declares the stable set: keys {@code (inode, [from, to))}. */
     public void declareStable(long inode, long fromOffset, long toOffset) {
-        stable = new StableRange(inode, fromOffset, toOffset);
+        declareStable(inode, fromOffset, toOffset, 1);
+    }
+
+    /** As {@link #declareStable(long, long, long)}, every {@code stride}-th offset (others are churn keys). */
+    public void declareStable(long inode, long fromOffset, long toOffset, long stride) {
+        if (stride < 1) {
+            throw new IllegalArgumentException("stride must be >= 1, got " + stride);
+        }
+        stable = new StableRange(inode, fromOffset, toOffset, stride);
     }
 
     public StableRange stable() {

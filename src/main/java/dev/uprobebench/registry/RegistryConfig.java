@@ -12,9 +12,11 @@ import dev.uprobebench.sync.RcuFlavour;
  * @param hooks test-only interleaving points
  * @param brokenGracePeriods test-only mutant: grace periods (RCU, SRCU) end at once, which the
  *     checker must catch; never set by the command line
+ * @param noSeqcountRetry test-only mutant: a lockless lookup's miss is final even when a writer
+ *     ran during it (no {@code read_seqcount_retry}), which the false-negative check must catch
  */
 public record RegistryConfig(int slabCapacity, int slots, int stepBound, RcuFlavour rcuFlavour, RaceHooks hooks,
-        boolean brokenGracePeriods) {
+        boolean brokenGracePeriods, boolean noSeqcountRetry) {
     public static final int DEFAULT_STEP_BOUND = 1024;
 
     public RegistryConfig {
@@ -34,19 +36,25 @@ public record RegistryConfig(int slabCapacity, int slots, int stepBound, RcuFlav
     }
 
     public static RegistryConfig of(int slabCapacity, int slots) {
-        return new RegistryConfig(slabCapacity, slots, DEFAULT_STEP_BOUND, RcuFlavour.QSBR, RaceHooks.NONE, false);
+        return new RegistryConfig(slabCapacity, slots, DEFAULT_STEP_BOUND, RcuFlavour.QSBR, RaceHooks.NONE, false,
+                false);
     }
 
     public RegistryConfig withHooks(RaceHooks h) {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, h, brokenGracePeriods);
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, h, brokenGracePeriods, noSeqcountRetry);
     }
 
     public RegistryConfig withRcuFlavour(RcuFlavour f) {
-        return new RegistryConfig(slabCapacity, slots, stepBound, f, hooks, brokenGracePeriods);
+        return new RegistryConfig(slabCapacity, slots, stepBound, f, hooks, brokenGracePeriods, noSeqcountRetry);
+    }
+
+    /** The no-retry mutant, for tests that must see the false-negative check catch it. */
+    public RegistryConfig withoutSeqcountRetry() {
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, brokenGracePeriods, true);
     }
 
     /** The grace-period mutant, for tests that must see the checker catch it. */
     public RegistryConfig withBrokenGracePeriods() {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, true);
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, true, noSeqcountRetry);
     }
 }

@@ -1,0 +1,51 @@
+package dev.uprobebench.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.Violation;
+import dev.uprobebench.sync.RcuFlavour;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The seqcount retry of the lockless lookups, under churn that moves the very nodes the readers
+ * look for: stable and churn keys interleaved (stable at even offsets, churn at odd ones), every
+ * read aimed at a stable key, where a miss is always a false negative. The fixed designs must
+ * retry (the retry path is exercised) and never miss; without the retry, the misses must show.
+ */
+class FalseNegativeTortureTest {
+    /** 1 reader and 1 writer (2 cores), 64 stable keys with 64 churn keys between them, 2 s. */
+    static final TortureConfig INTERLEAVED = TortureConfig.defaults().withThreads(1, 1).withMillis(2000)
+            .withStable(64).withChurn(64, 0).withSyncEvery(0).withInterleavedKeys();
+
+    /** The back-ends whose readers search the tree without a lock. */
+    enum Lockless {
+        SRCU(Backend.SRCU), SEQCOUNT_RCU(Backend.SEQCOUNT_RCU), PERCPU_REF(Backend.PERCPU_REF);
+
+        final Backend backend;
+
+        Lockless(Backend b) {
+            this.backend = b;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Lockless.class)
+    void theRetryPathIsTakenAndNoStableKeyIsEverMissed(Lockless l) {
+        TortureResult r = TortureDriver.run(l.backend, INTERLEAVED, RcuFlavour.QSBR);
+        System.out.println(r.format());
+        assertEquals(0, r.totalViolations(), r.format());
+        assertTrue(r.retries() > 0, "the writers' rotations sent readers round the retry loop: " + r.format());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Lockless.class)
+    void withoutTheRetryTheMissesAreFalseNegatives(Lockless l) {
+        TortureResult r = TortureDriver.run(c -> l.backend.create(c.withoutSeqcountRetry()), INTERLEAVED,
+                RcuFlavour.QSBR, l.backend);
+        System.out.println("no-retry mutant " + r.format());
+        assertTrue(r.count(Violation.FALSE_NEGATIVE) > 0, r.format());
+    }
+}
