@@ -146,21 +146,24 @@ class GracePeriodTest {
         return Stream.of(rcu("qsbr", true), rcu("memb", true), srcu(true));
     }
 
-    /** A reader thread on slot 1 that enters, says so, and leaves when told. */
+    /** Slots of every domain here; each test puts its reader in each of them in turn. */
+    static final int SLOTS = 4;
+
+    /** A reader thread on a slot that enters, says so, and leaves when told. */
     static final class Reader implements AutoCloseable {
         final CountDownLatch inside = new CountDownLatch(1);
         final CountDownLatch leave = new CountDownLatch(1);
         final AtomicBoolean left = new AtomicBoolean();
         final Thread thread;
 
-        Reader(Domain d) {
+        Reader(Domain d, int slot) {
             thread = new Thread(() -> {
-                d.enter(1);
+                d.enter(slot);
                 inside.countDown();
                 await(leave);
                 left.set(true);
-                d.exit(1);
-            }, "reader");
+                d.exit(slot);
+            }, "reader-" + slot);
             thread.start();
             await(inside);
         }
@@ -202,8 +205,8 @@ class GracePeriodTest {
      * Starts {@code synchronize()} while a reader is inside; returns whether it had returned by the
      * time its grace period was seen waiting (true only for a broken grace period).
      */
-    static boolean synchronizeReturnedWhileReaderInside(Domain d) {
-        try (Reader reader = new Reader(d)) {
+    static boolean synchronizeReturnedWhileReaderInside(Domain d, int slot) {
+        try (Reader reader = new Reader(d, slot)) {
             long before = d.phase();
             CountDownLatch done = new CountDownLatch(1);
             Thread syncer = new Thread(() -> {
@@ -222,8 +225,8 @@ class GracePeriodTest {
     }
 
     /** Queues a callback while a reader is inside; returns whether it ran before the reader left. */
-    static boolean callbackRanWhileReaderInside(Domain d) {
-        try (Reader reader = new Reader(d)) {
+    static boolean callbackRanWhileReaderInside(Domain d, int slot) {
+        try (Reader reader = new Reader(d, slot)) {
             long before = d.phase();
             AtomicBoolean ran = new AtomicBoolean();
             AtomicBoolean ranAfterLeaving = new AtomicBoolean();
@@ -244,7 +247,9 @@ class GracePeriodTest {
     @MethodSource("working")
     void synchronizeWaitsForAReaderThatStartedBeforeItAndReturnsOnceItLeaves(Domain d) {
         try (d) {
-            assertFalse(synchronizeReturnedWhileReaderInside(d));
+            for (int slot = 0; slot < SLOTS; slot++) {
+                assertFalse(synchronizeReturnedWhileReaderInside(d, slot), "a reader in slot " + slot);
+            }
         }
     }
 
@@ -252,7 +257,9 @@ class GracePeriodTest {
     @MethodSource("working")
     void callbackRunsOnlyAfterEveryPreexistingReaderHasLeft(Domain d) {
         try (d) {
-            assertFalse(callbackRanWhileReaderInside(d));
+            for (int slot = 0; slot < SLOTS; slot++) {
+                assertFalse(callbackRanWhileReaderInside(d, slot), "a reader in slot " + slot);
+            }
         }
     }
 
@@ -260,8 +267,10 @@ class GracePeriodTest {
     @MethodSource("broken")
     void theseChecksCatchAGracePeriodThatEndsAtOnce(Domain d) {
         try (d) {
-            assertTrue(synchronizeReturnedWhileReaderInside(d), "broken synchronize() went unnoticed");
-            assertTrue(callbackRanWhileReaderInside(d), "broken call() went unnoticed");
+            for (int slot = 0; slot < SLOTS; slot++) {
+                assertTrue(synchronizeReturnedWhileReaderInside(d, slot), "broken synchronize() went unnoticed");
+                assertTrue(callbackRanWhileReaderInside(d, slot), "broken call() went unnoticed");
+            }
         }
     }
 
