@@ -43,6 +43,14 @@ class RegistryContractTest {
         return registry.hit(slot, inode, offset);
     }
 
+    /** The teardown check as a run does it: after the readers have left (gone offline). */
+    private long leaksOnceReadersLeft() {
+        registry.readerOffline(slot);
+        long leaks = registry.checkLeaks();
+        registry.readerOnline(slot); // for the next steps and @AfterEach
+        return leaks;
+    }
+
     private void unregisterAndSync(long inode, long offset, UprobeConsumer c) {
         registry.unregister(inode, offset, c);
         registry.readerQuiescent(slot);
@@ -125,7 +133,7 @@ class RegistryContractTest {
         unregisterAndSync(5, 10, c);
         assertEquals(UprobeRegistry.MISS, hit(5, 10));
         assertEquals(0, c.calls());
-        assertEquals(0, registry.checkLeaks());
+        assertEquals(0, leaksOnceReadersLeft());
         assertEquals(0, registry.slab().inUse(), "the uprobe went back to the slab");
     }
 
@@ -150,7 +158,7 @@ class RegistryContractTest {
         registry.register(9, 9, c);
         int gen = registry.slab().object(0).generationAcquire();
         unregisterAndSync(9, 9, c);
-        registry.checkLeaks();
+        registry.barrier(); // the deferred free has run
         assertEquals(Uprobe.State.FREED, registry.slab().object(0).state());
         registry.register(9, 9, c);
         assertNotEquals(gen, registry.slab().object(0).generationAcquire());
@@ -187,8 +195,23 @@ class RegistryContractTest {
         open(b, 16);
         registry.register(1, 1, new UprobeConsumer());
         registry.register(1, 2, new UprobeConsumer());
-        assertEquals(2, registry.checkLeaks());
+        assertEquals(2, leaksOnceReadersLeft());
         assertEquals(2, registry.invariants().total(Violation.LEAK));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aReaderStillOnlineAtTeardownIsALeakWhereTheDesignRunsOnRcu(Backend b) {
+        open(b, 16);
+        UprobeConsumer c = new UprobeConsumer();
+        registry.register(1, 1, c);
+        hit(1, 1);
+        unregisterAndSync(1, 1, c);
+        long online = registry.checkLeaks(); // the test's reader never went offline
+        assertEquals(b.usesRcuFlavour() ? 1 : 0, online, "a reader online (QSBR) counts where the design runs on RCU");
+        long before = registry.invariants().total(Violation.LEAK);
+        assertEquals(0, leaksOnceReadersLeft(), "nothing is left once the reader has gone");
+        assertEquals(before, registry.invariants().total(Violation.LEAK));
     }
 
     @ParameterizedTest

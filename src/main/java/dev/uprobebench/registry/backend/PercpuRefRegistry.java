@@ -70,6 +70,18 @@ public final class PercpuRefRegistry extends RcuTreeRegistry {
         refs.kill(u.slabIndex());
     }
 
+    /** Adds every freed uprobe whose percpu_ref count is not back to zero. */
+    @Override
+    protected long internalLeaks() {
+        long held = 0;
+        for (int i = 0; i < slab.capacity(); i++) {
+            if (slab.object(i).isFreedAcquire() && refs.count(i) != 0) {
+                held++;
+            }
+        }
+        return super.internalLeaks() + held;
+    }
+
     @Override
     public void barrier() {
         // A kill queues the mode switch; the release at zero queues the free: two rounds.

@@ -59,7 +59,10 @@ public final class PercpuRwsemRegistry extends LockedTreeRegistry implements Rcu
 
     @Override
     protected long internalLeaks() {
-        return sem.readersActive() != 0 || sem.isWriteLocked() ? 1 : 0;
+        // the semaphore's reader counts and lock, the RCU readers still online or inside, and
+        // rcu_sync, which must be back to idle once the last writer's grace period has passed
+        return (sem.readersActive() != 0 || sem.isWriteLocked() ? 1 : 0) + rcu.readersInside()
+                + (sem.readersOnFastPath() ? 0 : 1);
     }
 
     @Override

@@ -34,6 +34,12 @@ abstract class RcuTreeRegistry extends SeqcountTreeRegistry implements RcuReader
         rcu.synchronize();
     }
 
+    /** Adds the RCU readers still inside a section (or online, for QSBR) at teardown. */
+    @Override
+    protected long internalLeaks() {
+        return super.internalLeaks() + rcu.readersInside();
+    }
+
     @Override
     public final Rcu rcu() {
         return rcu;
