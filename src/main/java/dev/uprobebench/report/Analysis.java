@@ -65,6 +65,21 @@ public final class Analysis {
         return rows;
     }
 
+    /** Every row's outcome, in row order. */
+    public List<ConfigOutcome> outcomes() {
+        List<ConfigOutcome> l = new ArrayList<>();
+        rows.forEach(r -> l.add(r.outcome()));
+        return l;
+    }
+
+    /**
+     * A speed-up from 1 reader above the reader ratio: beyond its interval where it has one, else
+     * on its estimate.
+     */
+    public static boolean exceedsReaderRatio(Estimate speedUp, int readers) {
+        return speedUp.n() > 0 && (speedUp.hasInterval() ? speedUp.low() > readers : speedUp.mean() > readers);
+    }
+
     /** Rows grouped by scenario (the question a table answers), each back-end's rows by readers. */
     public Map<String, List<Row>> byScenario() {
         return byScenario;
@@ -123,7 +138,7 @@ public final class Analysis {
                             100 * hits.relativeHalfWidth(), 100 * Estimate.NOISY_HALF_WIDTH)
                     : NOISY + ": one fork, no interval");
         }
-        if (speedUp.n() > 0 && (speedUp.hasInterval() ? speedUp.low() > o.readers : speedUp.mean() > o.readers)) {
+        if (exceedsReaderRatio(speedUp, o.readers)) {
             f.add(String.format(Locale.ROOT, "%s: speed-up %s from 1 to %d readers exceeds the reader ratio",
                     SUSPECT, speedUp.formatRatio(), o.readers));
         }

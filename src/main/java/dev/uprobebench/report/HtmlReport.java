@@ -35,7 +35,7 @@ public final class HtmlReport {
 
     public static String render(Path dir, Summary.Header h, Analysis analysis,
             Map<String, ReportPages.ScenarioPlots> plots, List<String> plotProblems) {
-        List<ConfigOutcome> outcomes = analysis.rows().stream().map(Analysis.Row::outcome).collect(Collectors.toList());
+        List<ConfigOutcome> outcomes = analysis.outcomes();
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>uprobe-bench: ")
                 .append(esc(h.profile())).append("</title><style>").append(STYLE).append("</style></head><body>\n");
@@ -183,7 +183,7 @@ public final class HtmlReport {
     }
 
     private static void invariants(StringBuilder sb, Analysis analysis) {
-        List<ConfigOutcome> outcomes = analysis.rows().stream().map(Analysis.Row::outcome).collect(Collectors.toList());
+        List<ConfigOutcome> outcomes = analysis.outcomes();
         sb.append("<h2>Invariants</h2><p>Counted on every hit and at teardown; any count makes the result "
                 + "<span class=\"invalid\">INVALID</span>.</p>\n<table><tr><th>configuration</th><th>trials</th>");
         List<String> kinds = new ArrayList<>();

@@ -103,7 +103,7 @@ public final class PublishedFigures {
                 Analysis.Row at = find(scenario, b.getKey(), n);
                 double pub = published(b.getValue(), n) / published(b.getValue(), 1);
                 String ours = at == null ? "-" : at.speedUp().formatRatio()
-                        + (at.flags().stream().anyMatch(f -> f.contains("exceeds the reader ratio")) ? " **SUSPECT**" : "");
+                        + (Analysis.exceedsReaderRatio(at.speedUp(), n) ? " **SUSPECT**" : "");
                 sb.append(' ').append(ours).append(String.format(Locale.ROOT, " (%.2f) |", pub));
             }
             sb.append('\n');

@@ -31,8 +31,7 @@ public final class Summary {
     /** The summary, with links to each scenario's plots ({@code plots/<name>.png|svg}). */
     public static String render(Header h, Analysis analysis, Map<String, List<String>> plots,
             List<String> plotProblems) {
-        List<ConfigOutcome> outcomes = analysis.rows().stream().map(Analysis.Row::outcome)
-                .collect(java.util.stream.Collectors.toList());
+        List<ConfigOutcome> outcomes = analysis.outcomes();
         StringBuilder sb = new StringBuilder();
         sb.append("# uprobe-bench: profile `").append(h.profile()).append("`\n\n");
         if (!h.question().isEmpty()) {

@@ -25,12 +25,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Benchmark's random interleaving; ReBench, asv), so that drift of the machine falls on every
  * back-end alike and ratios can be paired by round.
  *
- * @param rounds        forks per configuration, one per round
- * @param latencyRounds the first rounds that also run the latency benchmark (every hit timed)
- * @param seed          seed of the shuffles; the same seed gives the same order
+ * @param configs the configurations, in the order the plan numbers them
+ * @param notes   what the profile asked for that does not run here, and why
  */
-public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> notes, int rounds,
-        int latencyRounds, long seed) {
+public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> notes) {
     static final String BENCH = "dev.uprobebench.bench.ChurnBenchmark.";
     /**
      * JVM start, JMH's set-up, the benchmark's own set-up and teardown per fork, for the time
@@ -43,15 +41,29 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
 
     public static RunPlan of(Profile p, CpuTopology topology) {
         ConfigPlanner.Expansion e = ConfigPlanner.expand(p, topology);
-        ProfileSettings s = p.settings();
-        return new RunPlan(p, List.copyOf(e.configs()), List.copyOf(e.notes()), s.rounds(), s.latencyRounds(), s.seed());
+        return new RunPlan(p, List.copyOf(e.configs()), List.copyOf(e.notes()));
+    }
+
+    /** Forks per configuration, one per round. */
+    public int rounds() {
+        return profile.settings().rounds();
+    }
+
+    /** The first rounds that also run the latency benchmark (every hit timed). */
+    public int latencyRounds() {
+        return profile.settings().latencyRounds();
+    }
+
+    /** Seed of the shuffles; the same seed gives the same order. */
+    public long seed() {
+        return profile.settings().seed();
     }
 
     /** The configuration indices of each round, in the order they will run. */
     public List<List<Integer>> schedule() {
-        Random r = new Random(seed);
+        Random r = new Random(seed());
         List<List<Integer>> out = new ArrayList<>();
-        for (int i = 0; i < rounds; i++) {
+        for (int i = 0; i < rounds(); i++) {
             out.add(order(configs.size(), r));
         }
         return out;
@@ -114,7 +126,7 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
 
     /** The forks this plan runs: one throughput fork per configuration and round, plus latency forks. */
     public int forks() {
-        return configs.size() * (rounds + latencyRounds);
+        return configs.size() * (rounds() + latencyRounds());
     }
 
     /** Rough wall time of {@code forks} forks. */
@@ -122,7 +134,7 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
         ProfileSettings s = profile.settings();
         long perFork = FORK_OVERHEAD_MILLIS + pretouchMillis() + s.warmupIterations() * s.warmupMillis()
                 + s.measurementIterations() * s.measurementMillis();
-        return forkCount * perFork * (rounds + latencyRounds) / Math.max(1, rounds);
+        return forkCount * perFork * (rounds() + latencyRounds()) / Math.max(1, rounds());
     }
 
     /** What pre-touching the initial heap adds to a fork, from {@code -Xms} when pre-touch is on. */
@@ -153,8 +165,8 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
     public List<String> describe(CpuTopology topology) {
         List<String> l = new ArrayList<>();
         l.add(String.format(Locale.ROOT, "profile %s on %s: %d configurations x %d rounds (+ latency in %d), %d "
-                + "forks, about %s", profile.name(), topology.describe(), configs.size(), rounds, latencyRounds, forks(),
-                BenchRun.duration(estimateMillis(configs.size() * rounds))));
+                + "forks, about %s", profile.name(), topology.describe(), configs.size(), rounds(), latencyRounds(),
+                forks(), BenchRun.duration(estimateMillis(configs.size() * rounds()))));
         ProfileSettings s = profile.settings();
         l.add(String.format(Locale.ROOT, "every fork: -wi %d -w %dms -i %d -r %dms -f 1; jvm %s", s.warmupIterations(),
                 s.warmupMillis(), s.measurementIterations(), s.measurementMillis(), String.join(" ", s.jvmArgs())));
@@ -167,10 +179,10 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
         }
         List<List<Integer>> order = schedule();
         for (int r = 0; r < order.size(); r++) {
-            l.add(String.format(Locale.ROOT, "round %d%s: %s", r + 1, r < latencyRounds ? " (with latency)" : "",
+            l.add(String.format(Locale.ROOT, "round %d%s: %s", r + 1, r < latencyRounds() ? " (with latency)" : "",
                     order.get(r)));
         }
-        l.add("seed " + seed + (profile.get("seed").equals("random") ? " (drawn now; --set seed=" + seed
+        l.add("seed " + seed() + (profile.get("seed").equals("random") ? " (drawn now; --set seed=" + seed()
                 + " repeats this order)" : ""));
         notes.forEach(n -> l.add("note: " + n));
         return l;
