@@ -75,6 +75,11 @@ public record TortureConfig(int readers, int writers, long millis, int stableSiz
                 seed, interleaved);
     }
 
+    public TortureConfig withSeed(long s) {
+        return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, handlerWork,
+                syncEvery, s, interleaved);
+    }
+
     /** The same shape with churn keys between the stable ones ({@code interleaved}). */
     public TortureConfig withInterleavedKeys() {
         if (churnKeys > stableSize) {

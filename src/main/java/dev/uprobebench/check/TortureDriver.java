@@ -31,8 +31,28 @@ public final class TortureDriver {
     /** Reader hits between two quiescent-state announcements. */
     public static final int QUIESCENT_EVERY = 64;
     private static final long JOIN_TIMEOUT_MILLIS = 30_000;
+    /**
+     * Scales every run's length: the mutation profile ({@code -Pmutation}) sets
+     * {@code -Duprobe.torture.scale=0.25} because each covering test runs once per mutant.
+     */
+    static final double SCALE = scale(System.getProperty("uprobe.torture.scale"));
 
     private TortureDriver() {
+    }
+
+    static double scale(String property) {
+        if (property == null || property.isBlank()) {
+            return 1.0;
+        }
+        try {
+            double v = Double.parseDouble(property.trim());
+            if (v > 0 && v <= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("uprobe.torture.scale must be a number in (0, 1], got '" + property + "'");
     }
 
     /** Runs {@code backend} with a registry sized for {@code config} and the given RCU flavour. */
@@ -98,7 +118,7 @@ public final class TortureDriver {
             threads.forEach(Thread::start);
             long t0 = System.nanoTime();
             start.countDown();
-            long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(config.millis());
+            long deadline = t0 + TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.round(config.millis() * SCALE)));
             waitUntil(deadline);
             stop = true;
             long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
