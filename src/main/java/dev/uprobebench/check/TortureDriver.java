@@ -33,7 +33,7 @@ public final class TortureDriver {
     private static final long JOIN_TIMEOUT_MILLIS = 30_000;
     /**
      * Scales every run's length: the mutation profile ({@code -Pmutation}) sets
-     * {@code -Duprobe.torture.scale=0.25} because each covering test runs once per mutant.
+     * {@code -Duprobe.torture.scale=0.5} because each covering test runs once per mutant.
      */
     static final double SCALE = scale(System.getProperty("uprobe.torture.scale"));
 

@@ -14,9 +14,12 @@ import dev.uprobebench.sync.RcuFlavour;
  *     checker must catch; never set by the command line
  * @param noSeqcountRetry test-only mutant: a lockless lookup's miss is final even when a writer
  *     ran during it (no {@code read_seqcount_retry}), which the false-negative check must catch
+ * @param inlineCallbacks test-only: deferred frees wait for their grace period on the thread that
+ *     queues them and run there, with no reclaimer thread (for model checkers, which schedule only
+ *     the scenario's own threads)
  */
 public record RegistryConfig(int slabCapacity, int slots, int stepBound, RcuFlavour rcuFlavour, RaceHooks hooks,
-        boolean brokenGracePeriods, boolean noSeqcountRetry) {
+        boolean brokenGracePeriods, boolean noSeqcountRetry, boolean inlineCallbacks) {
     public static final int DEFAULT_STEP_BOUND = 1024;
 
     public RegistryConfig {
@@ -37,24 +40,30 @@ public record RegistryConfig(int slabCapacity, int slots, int stepBound, RcuFlav
 
     public static RegistryConfig of(int slabCapacity, int slots) {
         return new RegistryConfig(slabCapacity, slots, DEFAULT_STEP_BOUND, RcuFlavour.QSBR, RaceHooks.NONE, false,
-                false);
+                false, false);
     }
 
     public RegistryConfig withHooks(RaceHooks h) {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, h, brokenGracePeriods, noSeqcountRetry);
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, h, brokenGracePeriods, noSeqcountRetry, inlineCallbacks);
     }
 
     public RegistryConfig withRcuFlavour(RcuFlavour f) {
-        return new RegistryConfig(slabCapacity, slots, stepBound, f, hooks, brokenGracePeriods, noSeqcountRetry);
+        return new RegistryConfig(slabCapacity, slots, stepBound, f, hooks, brokenGracePeriods, noSeqcountRetry, inlineCallbacks);
     }
 
     /** The no-retry mutant, for tests that must see the false-negative check catch it. */
     public RegistryConfig withoutSeqcountRetry() {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, brokenGracePeriods, true);
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, brokenGracePeriods, true, inlineCallbacks);
+    }
+
+    /** Deferred frees run inline after their grace period, for model checking. */
+    public RegistryConfig withInlineCallbacks() {
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, brokenGracePeriods,
+                noSeqcountRetry, true);
     }
 
     /** The grace-period mutant, for tests that must see the checker catch it. */
     public RegistryConfig withBrokenGracePeriods() {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, true, noSeqcountRetry);
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, true, noSeqcountRetry, inlineCallbacks);
     }
 }

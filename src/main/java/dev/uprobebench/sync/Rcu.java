@@ -47,6 +47,7 @@ public abstract class Rcu implements AutoCloseable {
     private final ThreadLocal<int[]> onlineSlot = new ThreadLocal<>();
     private final boolean brokenForTests;
     private volatile CallbackReclaimer reclaimer;
+    private volatile boolean inlineCallbacks;
     private long gracePeriods;
 
     protected Rcu(int slots, boolean brokenForTests) {
@@ -134,7 +135,22 @@ public abstract class Rcu implements AutoCloseable {
 
     /** {@code call_rcu()}: runs {@code callback} after a grace period, on the reclaimer thread. */
     public final void call(Runnable callback) {
+        if (inlineCallbacks) {
+            synchronize();
+            callback.run();
+            return;
+        }
         reclaimer().call(callback);
+    }
+
+    /**
+     * Test-only, before first use: {@link #call} waits for the grace period and runs the callback
+     * on the calling thread ({@code synchronize_rcu(); free()}), with no reclaimer thread. Model
+     * checkers explore every thread's steps; a reclaimer that lives across scenarios is not one
+     * they can schedule.
+     */
+    public final void runCallbacksInline() {
+        inlineCallbacks = true;
     }
 
     /** {@code rcu_barrier()}: waits until every callback queued so far has run. */

@@ -44,6 +44,7 @@ public final class Srcu implements AutoCloseable {
     @SuppressWarnings("unused") // accessed through IDX
     private volatile long completed;
     private volatile CallbackReclaimer reclaimer;
+    private volatile boolean inlineCallbacks;
 
     public Srcu(int slots, boolean brokenForTests) {
         this.counts = new SlotLongs(slots, 4);
@@ -100,6 +101,11 @@ public final class Srcu implements AutoCloseable {
 
     /** {@code call_srcu()}. */
     public void call(Runnable callback) {
+        if (inlineCallbacks) {
+            synchronize();
+            callback.run();
+            return;
+        }
         CallbackReclaimer r = reclaimer;
         if (r == null) {
             synchronized (this) {
@@ -111,6 +117,11 @@ public final class Srcu implements AutoCloseable {
             }
         }
         r.call(callback);
+    }
+
+    /** Test-only, before first use: as {@link Rcu#runCallbacksInline()}. */
+    public void runCallbacksInline() {
+        inlineCallbacks = true;
     }
 
     /** {@code srcu_barrier()}. */

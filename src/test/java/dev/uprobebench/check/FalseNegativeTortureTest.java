@@ -54,9 +54,16 @@ class FalseNegativeTortureTest {
     @ParameterizedTest
     @EnumSource(Lockless.class)
     void withoutTheRetryTheMissesAreFalseNegatives(Lockless l) {
-        TortureResult r = TortureDriver.run(c -> l.backend.create(c.withoutSeqcountRetry()), INTERLEAVED,
-                RcuFlavour.QSBR, l.backend);
-        System.out.println("no-retry mutant " + r.format());
-        assertTrue(r.count(Violation.FALSE_NEGATIVE) > 0, r.format());
+        // 17 to 72 false negatives per 2 s run here; shortened runs make up to MAX_RUNS attempts.
+        long falseNegatives = 0;
+        String last = "";
+        for (int run = 0; run < MAX_RUNS && falseNegatives == 0; run++) {
+            TortureResult r = TortureDriver.run(c -> l.backend.create(c.withoutSeqcountRetry()),
+                    INTERLEAVED.withSeed(INTERLEAVED.seed() + run), RcuFlavour.QSBR, l.backend);
+            System.out.println("no-retry mutant " + r.format());
+            falseNegatives += r.count(Violation.FALSE_NEGATIVE);
+            last = r.format();
+        }
+        assertTrue(falseNegatives > 0, last);
     }
 }

@@ -24,6 +24,9 @@ public final class PercpuRwsemRegistry extends LockedTreeRegistry implements Rcu
     public PercpuRwsemRegistry(RegistryConfig config) {
         super(Backend.PERCPU_RWSEM, config);
         this.rcu = Rcu.create(config.rcuFlavour(), config.slots(), config.brokenGracePeriods());
+        if (config.inlineCallbacks()) {
+            this.rcu.runCallbacksInline();
+        }
         this.sem = new PercpuRwSemaphore(rcu, config.slots());
     }
 

@@ -17,6 +17,9 @@ abstract class RcuTreeRegistry extends SeqcountTreeRegistry implements RcuReader
     RcuTreeRegistry(Backend backend, RegistryConfig config) {
         super(backend, config);
         this.rcu = Rcu.create(config.rcuFlavour(), config.slots(), config.brokenGracePeriods());
+        if (config.inlineCallbacks()) {
+            this.rcu.runCallbacksInline();
+        }
     }
 
     @Override

@@ -23,6 +23,9 @@ public final class SrcuRegistry extends SeqcountTreeRegistry {
     public SrcuRegistry(RegistryConfig config) {
         super(Backend.SRCU, config);
         this.srcu = new Srcu(config.slots(), config.brokenGracePeriods());
+        if (config.inlineCallbacks()) {
+            this.srcu.runCallbacksInline();
+        }
     }
 
     @Override
