@@ -15,7 +15,12 @@ public enum Violation {
     /** A lookup did not finish within the step bound. */
     LOST_LOOKUP("lost-lookup"),
     /** A uprobe was freed that was already free (the slab refused it; the lifetime logic is wrong). */
-    DOUBLE_FREE("double-free");
+    DOUBLE_FREE("double-free"),
+    /**
+     * A writer used a uprobe (found it in the tree, changed its consumers, took or dropped a
+     * reference, erased it) after it was freed, or recycled since the writer found it.
+     */
+    WRITER_USE_AFTER_FREE("writer-use-after-free");
 
     private final String label;
 

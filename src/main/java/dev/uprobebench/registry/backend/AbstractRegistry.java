@@ -91,6 +91,9 @@ abstract class AbstractRegistry implements UprobeRegistry {
      */
     protected final void addConsumerLocked(long inode, long offset, UprobeConsumer consumer) {
         Uprobe u = (Uprobe) tree.find(inode, offset);
+        if (u != null) {
+            checkWriterUse(u);
+        }
         if (u == null) {
             u = slab.allocate(inode, offset); // refcount 1: the tree's reference
             u.setConsumersRelease(new UprobeConsumer[] {consumer});
@@ -106,12 +109,36 @@ abstract class AbstractRegistry implements UprobeRegistry {
      */
     protected final Uprobe removeConsumerLocked(long inode, long offset, UprobeConsumer consumer) {
         Uprobe u = (Uprobe) tree.find(inode, offset);
+        if (u != null) {
+            checkWriterUse(u);
+        }
         UprobeConsumer[] rest = u == null ? null : withoutConsumer(u.consumersAcquire(), consumer);
         if (rest == null) {
             throw notRegistered(inode, offset);
         }
         u.setConsumersRelease(rest);
         return u;
+    }
+
+    /**
+     * A writer is about to use {@code u}, which it holds by a pointer from the tree or from its
+     * own registration: a freed {@code u} is a writer-side use after free (the checker's
+     * {@link Violation#WRITER_USE_AFTER_FREE}). Off the hit path; costs one acquire load.
+     */
+    protected final void checkWriterUse(Uprobe u) {
+        if (u.isFreedAcquire()) {
+            invariants.countShared(Violation.WRITER_USE_AFTER_FREE, 1);
+        }
+    }
+
+    /**
+     * As {@link #checkWriterUse(Uprobe)}, for a uprobe the writer found as {@code generation}
+     * under its lock and uses after dropping it: a recycled {@code u} counts too.
+     */
+    protected final void checkWriterUse(Uprobe u, int generation) {
+        if (u.isFreedAcquire() || u.generationAcquire() != generation) {
+            invariants.countShared(Violation.WRITER_USE_AFTER_FREE, 1);
+        }
     }
 
     /**

@@ -72,6 +72,7 @@ abstract class LockedTreeRegistry extends AbstractRegistry {
     @Override
     public final void unregister(long inode, long offset, UprobeConsumer consumer) {
         Uprobe erased = null;
+        int generation = 0;
         writeLock();
         try {
             Uprobe u = removeConsumerLocked(inode, offset, consumer);
@@ -79,12 +80,14 @@ abstract class LockedTreeRegistry extends AbstractRegistry {
                 tree.erase(u);
                 u.markErased();
                 erased = u;
+                generation = u.generationAcquire();
             }
         } finally {
             writeUnlock();
         }
         if (erased != null) {
             hooks.beforePut(erased);
+            checkWriterUse(erased, generation); // the tree's reference still keeps it alive
             put(erased);
         }
     }

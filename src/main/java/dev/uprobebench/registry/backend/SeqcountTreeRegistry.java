@@ -84,6 +84,9 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
             treeLock.lock();
             try {
                 Uprobe u = (Uprobe) tree.find(inode, offset);
+                if (u != null) {
+                    checkWriterUse(u); // linked, so not freed yet: the grace period waits for this lock's holder
+                }
                 if (u != null && u.tryGetRef()) {
                     u.setConsumersRelease(withConsumer(u.consumersAcquire(), consumer));
                     break;
@@ -117,13 +120,16 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
     @Override
     public final void unregister(long inode, long offset, UprobeConsumer consumer) {
         Uprobe u;
+        int generation;
         treeLock.lock();
         try {
             u = removeConsumerLocked(inode, offset, consumer);
+            generation = u.generationAcquire();
         } finally {
             treeLock.unlock();
         }
         hooks.beforePut(u);
+        checkWriterUse(u, generation); // this registration's reference still keeps u alive
         put(u);
     }
 
@@ -146,6 +152,7 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
 
     /** Erases {@code u} under the seqcount if it is still linked, then defers its free. */
     protected final void eraseAndDeferFree(Uprobe u) {
+        checkWriterUse(u); // the last put's caller: nothing has freed u yet
         treeLock.lock();
         try {
             if (u.isLinked()) {
