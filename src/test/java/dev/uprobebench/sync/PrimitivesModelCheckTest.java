@@ -1,0 +1,312 @@
+package dev.uprobebench.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.jetbrains.lincheck.Lincheck;
+import org.jetbrains.lincheck.LincheckAssertionError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The primitives under Lincheck's model checker: every scenario is two threads and a few steps,
+ * explored schedule by schedule (sequentially consistent: the fences are the litmus tests' job).
+ * Each protocol has a passing scenario and a broken twin that the exploration must catch, so that
+ * a pass is known to have explored the window that matters.
+ *
+ * <p>Grace periods run inline on the waiting thread ({@link Rcu#runCallbacksInline()}), not on a
+ * reclaimer thread that outlives the scenario.
+ */
+class PrimitivesModelCheckTest {
+    static final int INVOCATIONS = 1000;
+
+    /** An RCU-protected object: the reader must never see it freed. */
+    static final class Box {
+        boolean freed;
+    }
+
+    static final class Holder {
+        Box ptr = new Box();
+        boolean readerSawFreed;
+    }
+
+    static void run(Runnable scenario) {
+        Lincheck.runConcurrentTest(INVOCATIONS, scenario);
+    }
+
+    static void mustBeFound(Runnable scenario, String what) {
+        LincheckAssertionError e = assertThrows(LincheckAssertionError.class, () -> run(scenario));
+        assertTrue(e.getMessage().contains(what), e.getMessage());
+    }
+
+    static void join(Thread a, Thread b) {
+        a.start();
+        b.start();
+        try {
+            a.join();
+            b.join();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    // ---- RCU: a reader inside its section against unpublish, synchronize, free ----------------
+
+    static void rcuScenario(RcuFlavour flavour, boolean broken) {
+        try (Rcu rcu = Rcu.create(flavour, 2, broken)) {
+            Holder h = new Holder();
+            Thread reader = new Thread(() -> {
+                rcu.online(0);
+                rcu.readLock(0);
+                Box b = h.ptr;
+                h.readerSawFreed = b != null && b.freed;
+                rcu.readUnlock(0);
+                rcu.quiescent(0);
+                rcu.offline(0);
+            });
+            Thread writer = new Thread(() -> {
+                Box old = h.ptr;
+                h.ptr = null;
+                rcu.synchronize();
+                old.freed = true;
+            });
+            join(reader, writer);
+            assertFalse(h.readerSawFreed, "reader saw a freed object inside its section");
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"qsbr", "memb"})
+    void rcuSynchronizeWaitsForTheReader(String flavour) {
+        run(() -> rcuScenario(RcuFlavour.byName(flavour), false));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"qsbr", "memb"})
+    void rcuWithBrokenGracePeriodsIsFound(String flavour) {
+        mustBeFound(() -> rcuScenario(RcuFlavour.byName(flavour), true), "reader saw a freed object");
+    }
+
+    // ---- SRCU: the same, with the index handed from lock to unlock ----------------------------
+
+    static void srcuScenario(boolean broken) {
+        try (Srcu srcu = new Srcu(2, broken)) {
+            Holder h = new Holder();
+            Thread reader = new Thread(() -> {
+                int idx = srcu.readLock(0);
+                Box b = h.ptr;
+                h.readerSawFreed = b != null && b.freed;
+                srcu.readUnlock(0, idx);
+            });
+            Thread writer = new Thread(() -> {
+                Box old = h.ptr;
+                h.ptr = null;
+                srcu.synchronize();
+                old.freed = true;
+            });
+            join(reader, writer);
+            assertFalse(h.readerSawFreed, "reader saw a freed object inside its section");
+            assertEquals(0, srcu.readersInside());
+        }
+    }
+
+    @Test
+    void srcuSynchronizeWaitsForTheReader() {
+        run(() -> srcuScenario(false));
+    }
+
+    @Test
+    void srcuWithBrokenGracePeriodsIsFound() {
+        mustBeFound(() -> srcuScenario(true), "reader saw a freed object");
+    }
+
+    // ---- seqcount: a reader that does not retry may use a torn read --------------------------
+
+    static final class Pair {
+        long a;
+        long b;
+    }
+
+    static void seqcountScenario(boolean readerChecksRetry) {
+        SeqCount seq = new SeqCount();
+        Pair p = new Pair();
+        long[] seen = new long[3];
+        Thread writer = new Thread(() -> {
+            seq.writeBegin();
+            p.a = 1;
+            p.b = 1;
+            seq.writeEnd();
+        });
+        Thread reader = new Thread(() -> {
+            long s = seq.begin();
+            seen[0] = p.a;
+            seen[1] = p.b;
+            seen[2] = readerChecksRetry && seq.retry(s) ? 1 : 0;
+        });
+        join(writer, reader);
+        if (seen[2] == 0) {
+            assertEquals(seen[0], seen[1], "torn read accepted");
+        }
+    }
+
+    @Test
+    void seqcountRetryRejectsEveryTornRead() {
+        run(() -> seqcountScenario(true));
+    }
+
+    @Test
+    void aReaderThatSkipsTheRetryIsFound() {
+        mustBeFound(() -> seqcountScenario(false), "torn read accepted");
+    }
+
+    // ---- percpu_ref: tryget_live against kill; release runs once, never under a holder ---------
+
+    static final class RefState {
+        int released;
+        boolean releasedWhileHeld;
+        boolean held;
+    }
+
+    static void percpuRefScenario(boolean switchBeforeGracePeriod) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.MEMB, 2, false)) {
+            rcu.runCallbacksInline();
+            RefState st = new RefState();
+            PercpuRefs refs = new PercpuRefs(rcu, 2, 1, i -> {
+                st.released++;
+                st.releasedWhileHeld |= st.held;
+            }, switchBeforeGracePeriod, PercpuRefs.Hooks.NONE);
+            refs.init(0);
+            Thread reader = new Thread(() -> {
+                rcu.online(0);
+                if (refs.tryGetLive(0, 0)) {
+                    st.held = true;
+                    st.held = false;
+                    refs.put(0, 0);
+                }
+                rcu.offline(0);
+            });
+            Thread killer = new Thread(() -> refs.kill(0));
+            join(reader, killer);
+            assertFalse(st.releasedWhileHeld, "released while a live get held it");
+            assertEquals(1, st.released, "released exactly once");
+        }
+    }
+
+    @Test
+    void percpuRefReleasesOnceAndNeverUnderAHolder() {
+        run(() -> percpuRefScenario(false));
+    }
+
+    @Test
+    void percpuRefSwitchingBeforeTheGracePeriodIsFound() {
+        mustBeFound(() -> percpuRefScenario(true), "release");
+    }
+
+    // ---- percpu-rwsem: readers and the writer never inside together ---------------------------
+
+    static final class Section {
+        int readers;
+        boolean writer;
+        boolean overlap;
+    }
+
+    static void rwsemScenario(boolean brokenGracePeriods) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.MEMB, 2, brokenGracePeriods)) {
+            rcu.runCallbacksInline(); // rcu_sync's exit queues its return to idle
+            PercpuRwSemaphore sem = new PercpuRwSemaphore(rcu, 2);
+            Section s = new Section();
+            Thread reader = new Thread(() -> {
+                rcu.online(0);
+                sem.readLock(0);
+                s.readers++;
+                s.overlap |= s.writer;
+                s.readers--;
+                sem.readUnlock(0);
+                rcu.offline(0);
+            });
+            Thread writer = new Thread(() -> {
+                sem.writeLock();
+                s.writer = true;
+                s.overlap |= s.readers != 0;
+                s.writer = false;
+                sem.writeUnlock();
+            });
+            join(reader, writer);
+            assertFalse(s.overlap, "reader and writer inside together");
+            assertEquals(0, sem.readersActive());
+        }
+    }
+
+    @Test
+    void percpuRwsemExcludesReadersAndWriter() {
+        run(() -> rwsemScenario(false));
+    }
+
+    @Test
+    void percpuRwsemWithBrokenGracePeriodsIsFound() {
+        mustBeFound(() -> rwsemScenario(true), "inside together");
+    }
+
+    // ---- the RCU-safe tree: lockless lookup against insert and erase --------------------------
+
+    static void treeScenario(boolean retry) {
+        RcuRbTree tree = new RcuRbTree();
+        SeqCount seq = new SeqCount();
+        KeyNode[] nodes = new KeyNode[8];
+        for (int k = 1; k <= 5; k++) {
+            nodes[k] = new KeyNode(k);
+            tree.insertOrFind(nodes[k], 0, k);
+        }
+        long[] found = new long[1];
+        Thread writer = new Thread(() -> {
+            // Erasing 1 and 2 and inserting 6 and 7 rotates the paths to 3, 4 and 5.
+            for (int k : new int[] {1, 2}) {
+                seq.writeBegin();
+                tree.erase(nodes[k]);
+                seq.writeEnd();
+            }
+            for (int k : new int[] {6, 7}) {
+                nodes[k] = new KeyNode(k);
+                seq.writeBegin();
+                tree.insertOrFind(nodes[k], 0, k);
+                seq.writeEnd();
+            }
+        });
+        Thread reader = new Thread(() -> {
+            long missed = 0;
+            for (long k = 3; k <= 5; k++) {
+                RbNode n;
+                while (true) {
+                    long s = seq.begin();
+                    n = tree.findBounded(0, k, 64);
+                    if (n != null || !retry || !seq.retry(s)) {
+                        break;
+                    }
+                }
+                assertTrue(n != RcuRbTree.LOST, "lookup lost");
+                if (n == null) {
+                    missed++;
+                } else {
+                    assertEquals(k, n.keyLo(), "wrong node");
+                }
+            }
+            found[0] = missed;
+        });
+        join(writer, reader);
+        assertEquals(0, found[0], "stable key missed");
+        tree.verify(); // throws naming the broken property
+    }
+
+    @Test
+    void treeLookupWithTheRetryNeverMissesAStableKey() {
+        run(() -> treeScenario(true));
+    }
+
+    @Test
+    void treeLookupWithoutTheRetryMissesAndIsFound() {
+        mustBeFound(() -> treeScenario(false), "stable key missed");
+    }
+}
