@@ -1,5 +1,6 @@
 package dev.uprobebench.report;
 
+import dev.uprobebench.registry.Backend;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -48,12 +50,49 @@ public final class Plots {
         return c;
     }
 
+    /**
+     * One colour per back-end (Okabe and Ito's colour-blind-safe palette, in {@link Backend}
+     * order), so that a back-end looks the same on every plot of a report and of a comparison,
+     * whatever else is drawn beside it. A name this build does not know is grey.
+     */
+    private static final Color[] PALETTE = {new Color(0x000000), new Color(0xE69F00), new Color(0x56B4E9),
+        new Color(0x009E73), new Color(0x0072B2), new Color(0xD55E00), new Color(0xCC79A7)};
+    private static final Marker[] MARKERS = {SeriesMarkers.SQUARE, SeriesMarkers.CIRCLE, SeriesMarkers.DIAMOND,
+        SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.OVAL, SeriesMarkers.CROSS};
+    private static final Color UNKNOWN = new Color(0x888888);
+
+    static Color colour(String backend) {
+        int i = backendIndex(backend);
+        return i < 0 ? UNKNOWN : PALETTE[i % PALETTE.length];
+    }
+
+    static Marker marker(String backend) {
+        int i = backendIndex(backend);
+        return i < 0 ? SeriesMarkers.PLUS : MARKERS[i % MARKERS.length];
+    }
+
+    private static int backendIndex(String backend) {
+        for (Backend b : Backend.values()) {
+            if (b.cliName().equals(backend)) {
+                return b.ordinal();
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The back-end's colour and marker; a run with a non-default RCU flavour (its label is more
+     * than the back-end's name) is dotted, an invalid one dashed and named so.
+     */
     private static void mark(XYSeries s, ConfigOutcome o) {
-        s.setMarker(SeriesMarkers.CIRCLE);
+        Color c = colour(o.backend);
+        s.setMarker(marker(o.backend));
+        s.setLineColor(c);
+        s.setMarkerColor(c);
         if (!o.valid()) {
-            s.setLineColor(Color.RED);
-            s.setMarkerColor(Color.RED);
             s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        } else if (o.label != null && !o.label.equals(o.backend)) {
+            s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {2f, 3f}, 0f));
         }
     }
 

@@ -38,4 +38,29 @@ class PlotsTest {
         assertEquals(List.of("unsync", "rwlock", "srcu", "seqcount-rcu-rfc (INVALID)"), names);
         assertTrue(Plots.hasData(c));
     }
+
+    @Test
+    void aBackEndHasTheSameColourAndMarkerOnEveryPlotWhateverIsBesideIt() {
+        List<ConfigOutcome> all = Outcomes.sample().subList(0, 8);
+        XYChart full = Plots.throughput("s", Analysis.of(all).rows());
+        XYChart withoutUnsync = Plots.throughput("s",
+                Analysis.of(all.stream().filter(o -> !o.backend.equals("unsync")).toList()).rows());
+        org.knowm.xchart.XYSeries a = full.getSeriesMap().get("srcu");
+        org.knowm.xchart.XYSeries b = withoutUnsync.getSeriesMap().get("srcu");
+        assertEquals(a.getLineColor(), b.getLineColor());
+        assertEquals(a.getMarker(), b.getMarker());
+        assertEquals(Plots.colour("srcu"), a.getLineColor());
+    }
+
+    @Test
+    void everyBackEndHasItsOwnColourAndMarker() {
+        java.util.Set<java.awt.Color> colours = new java.util.HashSet<>();
+        java.util.Set<Object> markers = new java.util.HashSet<>();
+        for (dev.uprobebench.registry.Backend b : dev.uprobebench.registry.Backend.values()) {
+            colours.add(Plots.colour(b.cliName()));
+            markers.add(Plots.marker(b.cliName()));
+        }
+        assertEquals(dev.uprobebench.registry.Backend.values().length, colours.size());
+        assertEquals(dev.uprobebench.registry.Backend.values().length, markers.size());
+    }
 }
