@@ -117,6 +117,11 @@ public final class Plots {
                 byLabel.computeIfAbsent(r.outcome().label, k -> new ArrayList<>()).add(r);
             }
         }
+        long readerCounts = byLabel.values().stream().flatMap(List::stream).mapToInt(r -> r.outcome().readers)
+                .distinct().count();
+        if (readerCounts == 1) {
+            return pointsPerBackEnd(c, byLabel);
+        }
         for (Map.Entry<String, List<Analysis.Row>> e : byLabel.entrySet()) {
             List<Analysis.Row> pts = e.getValue();
             pts.sort((a, b) -> Integer.compare(a.outcome().readers, b.outcome().readers));
@@ -134,6 +139,30 @@ public final class Plots {
             String name = seriesName(e.getKey(), outcomes) + flagsOf(pts);
             XYSeries s = c.addSeries(name, x, y, err);
             mark(s, outcomes.get(outcomes.size() - 1));
+        }
+        return c;
+    }
+
+    /**
+     * A scenario with one reader count: each back-end is a point with its interval at its own
+     * place on the x axis (in legend order; the legend names it), not a one-point line.
+     */
+    private static XYChart pointsPerBackEnd(XYChart c, Map<String, List<Analysis.Row>> byLabel) {
+        List<String> labels = new ArrayList<>(byLabel.keySet());
+        int readers = byLabel.values().iterator().next().get(0).outcome().readers;
+        c.setXAxisTitle("back-ends in legend order (" + readers + " reader" + (readers == 1 ? "" : "s") + ", one per core)");
+        c.getStyler().setXAxisMin(0.0);
+        c.getStyler().setXAxisMax(labels.size() + 1.0);
+        c.getStyler().setXAxisTicksVisible(false); // the legend names each point
+        for (int i = 0; i < labels.size(); i++) {
+            Analysis.Row r = byLabel.get(labels.get(i)).get(0);
+            Estimate h = r.hits();
+            double[] x = {i + 1};
+            double[] y = {h.mean() / 1e6};
+            double[] err = {h.hasInterval() ? (h.high() - h.mean()) / 1e6 : 0};
+            XYSeries s = c.addSeries(seriesName(labels.get(i), List.of(r.outcome())) + flagsOf(List.of(r)), x, y, err);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            mark(s, r.outcome());
         }
         return c;
     }

@@ -63,4 +63,20 @@ class PlotsTest {
         assertEquals(dev.uprobebench.registry.Backend.values().length, colours.size());
         assertEquals(dev.uprobebench.registry.Backend.values().length, markers.size());
     }
+
+    @Test
+    void aScenarioWithOneReaderCountIsDrawnAsPointsPerBackEnd() {
+        List<ConfigOutcome> one = List.of(Outcomes.of("rwlock", 2, "0", 5e6, 0), Outcomes.of("srcu", 2, "0", 9e6, 0),
+                Outcomes.of("seqcount-rcu", 2, "0", 12e6, 0));
+        XYChart c = Plots.throughput("s", Analysis.of(one).rows());
+        assertEquals(List.of("rwlock", "srcu", "seqcount-rcu"), List.copyOf(c.getSeriesMap().keySet()));
+        double x = 1;
+        for (org.knowm.xchart.XYSeries s : c.getSeriesMap().values()) {
+            assertEquals(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter, s.getXYSeriesRenderStyle());
+            assertEquals(x++, s.getXData()[0], 1e-9, "each back-end at its own place");
+            assertTrue(s.getExtraValues()[0] > 0, "with its interval");
+        }
+        assertTrue(Plots.hasData(c));
+        assertTrue(c.getXAxisTitle().contains("2 readers"), c.getXAxisTitle());
+    }
 }
