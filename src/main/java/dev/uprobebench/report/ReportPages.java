@@ -42,6 +42,14 @@ public final class ReportPages {
                 }
             }
         }
+        try {
+            for (Exports.Excluded x : Exports.write(dir, analysis)) {
+                plotProblems.add("left out of the exports (" + Exports.BENCHER + ", " + Exports.ACTION_BIGGER + "): `"
+                        + x.id() + "`: " + x.reason());
+            }
+        } catch (java.io.UncheckedIOException ex) {
+            plotProblems.add("exports could not be written: " + ex.getMessage());
+        }
         Map<String, List<String>> links = new LinkedHashMap<>();
         plots.forEach((k, v) -> links.put(k, v.saved().stream().map(Plots.Saved::name).collect(Collectors.toList())));
         writeAtomically(dir.resolve("summary.md"), Summary.render(header, analysis, links, plotProblems));

@@ -153,6 +153,9 @@ public final class Summary {
         sb.append("- `latency/<configuration>-{hit,register,unregister}.hgrm`: percentile distributions "
                 + "(HdrHistogram plotter; values in µs), `latency/<configuration>*.hlog`: interval logs (ns)\n");
         sb.append("- `invariants.json`, `environment.json`, `profile.properties`, `jmh/*.log` (JMH's output)\n");
+        sb.append("- `bencher.json` (Bencher Metric Format), `github-action-benchmark.json` and "
+                + "`github-action-benchmark-latency.json` (github-action-benchmark's customBiggerIsBetter and "
+                + "customSmallerIsBetter): valid configurations only\n");
         boolean flames = outcomes.stream().anyMatch(o -> !o.flamegraphs.isEmpty());
         if (flames) {
             sb.append("\n## Flame graphs\n\n");
