@@ -6,6 +6,7 @@ import dev.uprobebench.check.TortureResult;
 import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.report.Comparison;
+import dev.uprobebench.report.ComparisonPage;
 import dev.uprobebench.report.ReportComparison;
 import dev.uprobebench.run.BenchRun;
 import dev.uprobebench.run.Doctor;
@@ -37,11 +38,12 @@ import picocli.CommandLine;
  *   run-bench.sh [PROFILE] [--set key=value]... [--out DIR] [--dry-run]   run a profile (default: quick)
  *   run-bench.sh list | doctor | keys | help
  *   run-bench.sh torture BACKEND [--seconds N] [--readers R] [--writers W] [--rcu-flavour F]
- *   run-bench.sh compare REPORT_A REPORT_B [--noise-threshold PERCENT]
+ *   run-bench.sh compare REPORT_A REPORT_B [--noise-threshold PERCENT] [--fail-on-slower PERCENT]
  * </pre>
  *
  * Exit codes: 0 success; 1 internal failure (what finished is kept); 2 usage error (one line
- * naming the problem and the valid choices); 3 invariant violations found.
+ * naming the problem and the valid choices); 3 invariant violations found; 4 {@code compare
+ * --fail-on-slower}: a configuration got a "slower" verdict beyond the given slowdown.
  */
 @Command(name = "run-bench.sh", description = "Runs a profile (default: quick), or one of the commands below.",
         subcommands = {Main.ListCommand.class, Main.DoctorCommand.class, Main.KeysCommand.class,
@@ -51,6 +53,7 @@ public final class Main implements Callable<Integer> {
     public static final int FAILURE = 1;
     public static final int USAGE = 2;
     public static final int VIOLATIONS = 3;
+    public static final int SLOWER = 4;
     static final String DEFAULT_PROFILE = "quick";
 
     /** The streams a command writes to (the tests pass their own). */
@@ -299,17 +302,44 @@ public final class Main implements Callable<Integer> {
                 description = "a change smaller than this is never a verdict (default 5)")
         String threshold;
 
+        @Option(names = "--fail-on-slower", paramLabel = "PERCENT",
+                description = "exit 4 when a valid configuration got a \"slower\" verdict and lost at least this "
+                        + "much hit throughput (for CI gates)")
+        String failOnSlower;
+
         @Override
         public Integer call() {
             double t = Comparison.DEFAULT_NOISE_THRESHOLD;
             if (threshold != null) {
-                t = percent(threshold);
+                t = percent(threshold, "--noise-threshold");
             }
-            ReportComparison.compare(reports.get(0), reports.get(1), home().resolve("reports"), t, out);
-            return OK;
+            double gate = failOnSlower == null ? Double.NaN : percent(failOnSlower, "--fail-on-slower");
+            List<ComparisonPage.Row> rows = ReportComparison.compare(reports.get(0), reports.get(1),
+                    home().resolve("reports"), t, out);
+            if (Double.isNaN(gate)) {
+                return OK;
+            }
+            List<String> slower = regressions(rows, gate);
+            if (slower.isEmpty()) {
+                out.println("gate: no configuration slower by " + failOnSlower + "% or more");
+                return OK;
+            }
+            out.println("gate: FAILED, slower by " + failOnSlower + "% or more: " + String.join(", ", slower));
+            return SLOWER;
         }
 
-        private static double percent(String v) {
+        /** Valid rows whose verdict is "slower" with a hit-throughput ratio at or below {@code 1 - gate}. */
+        static List<String> regressions(List<ComparisonPage.Row> rows, double gate) {
+            List<String> slower = new java.util.ArrayList<>();
+            for (ComparisonPage.Row r : rows) {
+                if (r.valid() && Comparison.SLOWER.equals(r.hits().verdict()) && r.hits().ratio() <= 1 - gate) {
+                    slower.add(String.format(java.util.Locale.ROOT, "%s (x%.3f)", r.id(), r.hits().ratio()));
+                }
+            }
+            return slower;
+        }
+
+        private static double percent(String v, String option) {
             try {
                 double p = Double.parseDouble(v.endsWith("%") ? v.substring(0, v.length() - 1) : v);
                 if (p >= 0 && p < 100) {
@@ -318,7 +348,7 @@ public final class Main implements Callable<Integer> {
             } catch (NumberFormatException e) {
                 // below
             }
-            throw new UsageException("bad value '" + v + "' for --noise-threshold; valid: a percentage in [0, 100), "
+            throw new UsageException("bad value '" + v + "' for " + option + "; valid: a percentage in [0, 100), "
                     + "e.g. 5");
         }
     }

@@ -138,4 +138,32 @@ class CompareCommandTest {
         assertEquals(Main.USAGE, Main.run(new String[] {"compare", a.toString()}, new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(new ByteArrayOutputStream())));
     }
+
+    private int gate(Path a, Path b, String percent, ByteArrayOutputStream out) {
+        return Main.run(new String[] {"compare", a.toString(), b.toString(), "--fail-on-slower", percent},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+    }
+
+    @Test
+    void theGateFailsOnASlowdownBeyondItsThresholdOnly() throws Exception {
+        // srcu 20% slower, tightly measured; rwlock unchanged
+        Path a = report("a", "k", new double[] {100, 100.5, 99.5}, new double[] {50, 50.1, 49.9});
+        Path b = report("b", "k", new double[] {80, 80.4, 79.6}, new double[] {50, 50.1, 49.9});
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(Main.SLOWER, gate(a, b, "10", out));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("gate: FAILED") && text.contains("srcu_r1") && !text.contains("rwlock_r1_w0_churn-0_s1024_uniform_h0 (x"),
+                text);
+        assertEquals(Main.OK, gate(a, b, "25", new ByteArrayOutputStream()), "a 20% slowdown passes a 25% gate");
+        assertEquals(Main.OK, gate(b, a, "10", new ByteArrayOutputStream()), "faster never fails the gate");
+        assertEquals(Main.USAGE, gate(a, b, "ten", new ByteArrayOutputStream()));
+    }
+
+    @Test
+    void aSlowdownThatIsNotSignificantDoesNotFailTheGate() throws Exception {
+        // 20% lower on average but the forks overlap widely: no "slower" verdict, no failure
+        Path a = report("a", "k", new double[] {100, 60, 140}, new double[] {50, 50.1, 49.9});
+        Path b = report("b", "k", new double[] {80, 130, 30}, new double[] {50, 50.1, 49.9});
+        assertEquals(Main.OK, gate(a, b, "10", new ByteArrayOutputStream()));
+    }
 }
