@@ -281,7 +281,7 @@ public class ChurnBenchmark {
             if (workload.latency != null) {
                 interval = recorder.getIntervalHistogram(interval);
                 if (ip.getType() == IterationType.MEASUREMENT) {
-                    workload.latency.report("hit", interval, workload.readers);
+                    workload.latency.report(LatencyLog.HIT, interval, workload.readers);
                 }
             }
         }

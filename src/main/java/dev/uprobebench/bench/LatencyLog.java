@@ -20,6 +20,8 @@ final class LatencyLog implements AutoCloseable {
     /** Highest value recorded, in ns (larger values are clamped to it). */
     static final long MAX_NANOS = 60_000_000_000L;
     static final int DIGITS = 3;
+    /** The tag the hit path reports under; written untagged. */
+    static final String HIT = "hit";
 
     private final HistogramLogWriter writer;
     private final PrintStream stream;
@@ -36,7 +38,8 @@ final class LatencyLog implements AutoCloseable {
         }
         this.writer = new HistogramLogWriter(stream);
         writer.outputLogFormatVersion();
-        writer.outputComment("uprobe-bench interval histograms, values in nanoseconds; tags: hit, register, unregister");
+        writer.outputComment("uprobe-bench interval histograms, values in nanoseconds; hit intervals untagged "
+                + "(the default series), writer intervals tagged register and unregister");
         writer.outputStartTime(startMillis);
         writer.setBaseTime(startMillis);
         writer.outputLegend();
@@ -60,7 +63,9 @@ final class LatencyLog implements AutoCloseable {
         merged.setEndTimeStamp(Math.max(merged.getEndTimeStamp(), interval.getEndTimeStamp()));
         int n = reported.merge(tag, 1, Integer::sum);
         if (n >= expected) {
-            merged.setTag(tag);
+            // The hit series is the log's default (untagged) one, so that HistogramLogProcessor
+            // reads it without -tag; the writer series are tagged.
+            merged.setTag(HIT.equals(tag) ? null : tag);
             writer.outputIntervalHistogram(merged);
             total.computeIfAbsent(tag, t -> newHistogram()).add(merged);
             iteration.remove(tag);

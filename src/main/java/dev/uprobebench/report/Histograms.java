@@ -21,7 +21,7 @@ public final class Histograms {
     private Histograms() {
     }
 
-    /** Sums every interval of every log, per tag. */
+    /** Sums every interval of every log, per tag; untagged intervals are the hit series. */
     public static Map<String, Histogram> sumByTag(List<Path> logs) throws IOException {
         Map<String, Histogram> out = new TreeMap<>();
         for (Path log : logs) {
@@ -32,7 +32,7 @@ public final class Histograms {
                     continue;
                 }
                 Histogram hist = (Histogram) h;
-                String tag = hist.getTag() == null ? "untagged" : hist.getTag();
+                String tag = hist.getTag() == null ? "hit" : hist.getTag();
                 out.computeIfAbsent(tag, t -> new Histogram(hist.getLowestDiscernibleValue(),
                         hist.getHighestTrackableValue(), hist.getNumberOfSignificantValueDigits())).add(hist);
             }
