@@ -376,9 +376,23 @@ public final class BenchRun {
         if (profiled) {
             flames.attach(b, dir, c);
         }
-        Collection<RunResult> results = new Runner(b.build()).run();
+        Collection<RunResult> results;
+        try {
+            results = new Runner(b.build()).run();
+        } catch (RunnerException e) {
+            // JMH says "Benchmark error"; the fork's own output says why.
+            String why = ForkLog.failure(dir.resolve("jmh").resolve(file + ".log"));
+            if (why == null) {
+                throw e;
+            }
+            RunnerException named = new RunnerException(why);
+            named.addSuppressed(e);
+            throw named;
+        }
         if (results.size() != 1) {
-            throw new IllegalStateException("JMH returned " + results.size() + " results for one fork of " + file);
+            String why = ForkLog.failure(dir.resolve("jmh").resolve(file + ".log"));
+            throw new IllegalStateException(why != null ? why
+                    : "JMH returned " + results.size() + " results for one fork of " + file);
         }
         RunResult r = results.iterator().next();
         if (mode.equals("latency")) {
