@@ -68,6 +68,15 @@ import org.openjdk.jmh.runner.IterationType;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class ChurnBenchmark {
+    /**
+     * The slab a trial allocates: the stable set, every writer's churn keys and the harness's, and
+     * room for objects waiting out a grace period. The run checks this against the forked JVM's
+     * heap before it starts ({@code run.HeapBudget}).
+     */
+    public static long slabCapacity(long stable, long churnKeys, long writers) {
+        return stable + churnKeys * (writers + 1) + 65_536;
+    }
+
     static final long STABLE_INODE = 1;
     static final long CHURN_INODE = 2;
     /** Hits between two quiescent-state announcements (QSBR back-ends). */
@@ -139,7 +148,7 @@ public class ChurnBenchmark {
             topology = CpuTopology.read();
             String planText = System.getProperty(TrialFiles.PIN_PROPERTY);
             plan = planText != null ? PinningPlan.decode(planText) : PinningPlan.plan(topology, PinPolicy.NONE, 0, 0);
-            int slab = stable + churnKeys * (writers + 1) + 65_536;
+            int slab = Math.toIntExact(slabCapacity(stable, churnKeys, writers));
             registry = b.create(RegistryConfig.of(slab, readers + writers + 1).withRcuFlavour(RcuFlavour.byName(rcuFlavour)));
             stableConsumer = new UprobeConsumer(handlerWork);
             for (int k = 0; k < stable; k++) {

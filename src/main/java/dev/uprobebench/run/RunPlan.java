@@ -41,6 +41,7 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
 
     public static RunPlan of(Profile p, CpuTopology topology) {
         ConfigPlanner.Expansion e = ConfigPlanner.expand(p, topology);
+        HeapBudget.check(e.configs(), p.settings(), HeapBudget.physicalMemory());
         return new RunPlan(p, List.copyOf(e.configs()), List.copyOf(e.notes()));
     }
 
