@@ -35,20 +35,20 @@ public final class Profile {
         key("readers", "1..max", "comma-separated counts (a count may be 'max': every core left after writers), "
                 + "or '1..max' / '1..N' (powers of two up to the cores left after writers, capped at N, plus that maximum)");
         key("writers", "1", "writer threads in configurations with churn (>= 1)");
-        key("churn", "0,max", "comma-separated per-writer register+unregister rates: 0 (no writers), N per second, max");
+        key("churn", "0,max", "comma-separated per-writer register+unregister rates: 0 (no writers), N per second (<= 1000000000), max");
         key("churn-keys", "64", "number of keys the writers register and unregister (>= 1)");
         key("churn-read-fraction", "0", "share of reads aimed at churn keys, in [0, 1]");
         key("sync-every", "1", "unregistrations per synchronize() (1: uprobe_unregister; N: batched; 0: never)");
         key("stable", "1024", "comma-separated stable-set sizes (>= 1)");
         key("distribution", "uniform", "comma-separated key distributions: uniform, zipf");
-        key("zipf-exponent", "0.99", "Zipf exponent (> 0)");
+        key("zipf-exponent", "0.99", "Zipf exponent (> 0, <= 100)");
         key("handler-work", "0", "comma-separated handler work per hit, in Blackhole.consumeCPU tokens (>= 0)");
         key("rcu-flavour", "qsbr", "comma-separated RCU read sides for RCU-based back-ends: " + RcuFlavour.names());
         key("pinning", "physical", "thread placement: " + PinPolicy.names());
         key("warmup-iterations", "2", "JMH warm-up iterations (>= 0)");
-        key("warmup-time", "1s", "JMH warm-up iteration time (e.g. 500ms, 1s, 2m)");
+        key("warmup-time", "1s", "JMH warm-up iteration time (e.g. 500ms, 1s, 2m; at most 60m)");
         key("measurement-iterations", "3", "JMH measurement iterations (>= 1)");
-        key("measurement-time", "1s", "JMH measurement iteration time (e.g. 500ms, 1s, 2m)");
+        key("measurement-time", "1s", "JMH measurement iteration time (e.g. 500ms, 1s, 2m; at most 60m)");
         key("rounds", "3", "rounds (>= 1): each runs one fork of every configuration in a freshly shuffled order; "
                 + "a configuration's figure and interval come from its forks (3 or more for an interval a comparison "
                 + "can use)");
@@ -232,7 +232,7 @@ public final class Profile {
                 break;
             }
             case "zipf-exponent":
-                if (!(doubleValue(key) > 0)) {
+                if (!(doubleValue(key) > 0 && doubleValue(key) <= MAX_ZIPF_EXPONENT)) {
                     throw bad(key, "");
                 }
                 break;
@@ -380,20 +380,28 @@ public final class Profile {
                 return check(key, Long.parseLong(v.substring(0, v.length() - 2)));
             }
             if (v.endsWith("s")) {
-                return check(key, Long.parseLong(v.substring(0, v.length() - 1)) * 1000);
+                return check(key, Math.multiplyExact(Long.parseLong(v.substring(0, v.length() - 1)), 1000L));
             }
             if (v.endsWith("m")) {
-                return check(key, Long.parseLong(v.substring(0, v.length() - 1)) * 60_000);
+                return check(key, Math.multiplyExact(Long.parseLong(v.substring(0, v.length() - 1)), 60_000L));
             }
         } catch (NumberFormatException e) {
             // below
+        } catch (ArithmeticException e) {
+            throw bad(key, "more than " + MAX_ITERATION_MILLIS / 60_000 + " minutes");
         }
         throw bad(key, "needs a unit: ms, s or m");
     }
 
+    /** Longest JMH iteration a profile may ask for: an hour (a typo of a few zeros is refused, not run). */
+    static final long MAX_ITERATION_MILLIS = 3_600_000;
+
     private long check(String key, long ms) {
         if (ms < 1) {
             throw bad(key, "");
+        }
+        if (ms > MAX_ITERATION_MILLIS) {
+            throw bad(key, "more than " + MAX_ITERATION_MILLIS / 60_000 + " minutes");
         }
         return ms;
     }
@@ -500,6 +508,10 @@ public final class Profile {
         }
     }
 
+    /** Highest paced rate per writer: one operation per nanosecond. */
+    static final long MAX_CHURN_RATE = 1_000_000_000L;
+    static final double MAX_ZIPF_EXPONENT = 100;
+
     public List<String> churnRates() {
         List<String> out = new ArrayList<>();
         for (String r : list("churn")) {
@@ -508,8 +520,12 @@ public final class Profile {
                 continue;
             }
             try {
-                if (Long.parseLong(r) >= 0) {
-                    out.add(Long.toString(Long.parseLong(r)));
+                long n = Long.parseLong(r);
+                if (n > MAX_CHURN_RATE) {
+                    throw bad("churn", "'" + r + "' is above " + MAX_CHURN_RATE + " per second, a pace under 1 ns; use max");
+                }
+                if (n >= 0) {
+                    out.add(Long.toString(n));
                     continue;
                 }
             } catch (NumberFormatException e) {

@@ -136,4 +136,22 @@ class ProfileTest {
                 () -> Profile.load("nosuch", Path.of(".").toAbsolutePath(), List.of())).getMessage();
         assertTrue(m.contains("quick") && m.contains("scaling"), m);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"measurement-time=99999999999s", "warmup-time=999999999999999999m", "warmup-time=61m",
+        "zipf-exponent=1e400", "zipf-exponent=NaN", "churn=99999999999999", "rounds=99999999999",
+        "stable=100000000000", "handler-work=99999999999999999999"})
+    void outOfRangeNumbersAreRefusedNamingTheKey(String kv) {
+        String key = kv.substring(0, kv.indexOf('='));
+        String msg = error("", kv);
+        assertTrue(msg.startsWith("bad value '" + kv.substring(key.length() + 1) + "' for " + key), msg);
+        assertTrue(msg.contains("valid:"), msg);
+    }
+
+    @Test
+    void theLimitsThemselvesAreAccepted() {
+        ProfileSettings s = parse("measurement-time=60m\nchurn=1000000000,max\nzipf-exponent=100\n").settings();
+        assertEquals(3_600_000, s.measurementMillis());
+        assertEquals(List.of("1000000000", "max"), s.churn());
+    }
 }
