@@ -73,6 +73,13 @@ public class ChurnBenchmark {
      * room for objects waiting out a grace period. The run checks this against the forked JVM's
      * heap before it starts ({@code run.HeapBudget}).
      */
+    static void recordWriterLatency(SingleWriterRecorder corrected, SingleWriterRecorder service, long nanos,
+            long pacingIntervalNanos) {
+        long v = LatencyLog.clamp(nanos);
+        service.recordValue(v);
+        corrected.recordValueWithExpectedInterval(v, pacingIntervalNanos);
+    }
+
     public static long slabCapacity(long stable, long churnKeys, long writers) {
         return stable + churnKeys * (writers + 1) + 65_536;
     }
@@ -362,12 +369,23 @@ public class ChurnBenchmark {
         int unregistered;
         long registers;
         long unregisters;
-        final SingleWriterRecorder registerRecorder =
-                new SingleWriterRecorder(1, LatencyLog.MAX_NANOS, LatencyLog.DIGITS);
-        final SingleWriterRecorder unregisterRecorder =
-                new SingleWriterRecorder(1, LatencyLog.MAX_NANOS, LatencyLog.DIGITS);
-        private Histogram regInterval;
-        private Histogram unregInterval;
+        /**
+         * Writer latency, two ways. The {@code register} and {@code unregister} series are
+         * corrected for coordinated omission: a paced writer whose operation took k pacing
+         * intervals also records the k - 1 operations its schedule held back behind it, as
+         * HdrHistogram's {@code recordValueWithExpectedInterval} does (latency from the intended
+         * start). The {@code -service} series are the raw service times. Unpaced writers
+         * ({@code churn=max}) have no schedule: both series are the service time.
+         */
+        final SingleWriterRecorder registerRecorder = recorder();
+        final SingleWriterRecorder unregisterRecorder = recorder();
+        final SingleWriterRecorder registerServiceRecorder = recorder();
+        final SingleWriterRecorder unregisterServiceRecorder = recorder();
+        /** Each {@code synchronize()} the writer calls (a grace-period wait), for reading unregister against. */
+        final SingleWriterRecorder synchronizeRecorder = recorder();
+        private final Histogram[] intervals = new Histogram[5];
+        private static final String[] TAGS = {"register", "unregister", "register-service", "unregister-service",
+            "synchronize"};
         private Workload workload;
 
         @Setup(Level.Trial)
@@ -388,21 +406,32 @@ public class ChurnBenchmark {
             syncEvery = w.syncEvery;
         }
 
+        private static SingleWriterRecorder recorder() {
+            return new SingleWriterRecorder(1, LatencyLog.MAX_NANOS, LatencyLog.DIGITS);
+        }
+
+        private SingleWriterRecorder[] recorders() {
+            return new SingleWriterRecorder[] {registerRecorder, unregisterRecorder, registerServiceRecorder,
+                unregisterServiceRecorder, synchronizeRecorder};
+        }
+
         @Setup(Level.Iteration)
         public void startPacing() {
             deadline = System.nanoTime();
-            registerRecorder.reset();
-            unregisterRecorder.reset();
+            for (SingleWriterRecorder r : recorders()) {
+                r.reset();
+            }
         }
 
         @TearDown(Level.Iteration)
         public void report(IterationParams ip) {
             if (workload.latency != null) {
-                regInterval = registerRecorder.getIntervalHistogram(regInterval);
-                unregInterval = unregisterRecorder.getIntervalHistogram(unregInterval);
-                if (ip.getType() == IterationType.MEASUREMENT) {
-                    workload.latency.report("register", regInterval, workload.writers);
-                    workload.latency.report("unregister", unregInterval, workload.writers);
+                SingleWriterRecorder[] rs = recorders();
+                for (int i = 0; i < rs.length; i++) {
+                    intervals[i] = rs[i].getIntervalHistogram(intervals[i]);
+                    if (ip.getType() == IterationType.MEASUREMENT) {
+                        workload.latency.report(TAGS[i], intervals[i], workload.writers);
+                    }
                 }
             }
         }
@@ -424,6 +453,11 @@ public class ChurnBenchmark {
             deadline = Math.max(deadline + interval, now - interval);
         }
 
+        /** The service time, raw and corrected for the operations the schedule held back behind it. */
+        private void record(SingleWriterRecorder corrected, SingleWriterRecorder service, long nanos) {
+            recordWriterLatency(corrected, service, nanos, interval);
+        }
+
         void churn(boolean timed) {
             pace();
             int k = rnd.nextInt(mine.length);
@@ -432,18 +466,22 @@ public class ChurnBenchmark {
                 registry.unregister(CHURN_INODE, k, mine[k]);
                 held[k] = false;
                 if (syncEvery > 0 && ++unregistered % syncEvery == 0) {
+                    long s0 = timed ? System.nanoTime() : 0;
                     registry.synchronize();
+                    if (timed) {
+                        synchronizeRecorder.recordValue(LatencyLog.clamp(System.nanoTime() - s0));
+                    }
                 }
                 unregisters++;
                 if (timed) {
-                    unregisterRecorder.recordValue(LatencyLog.clamp(System.nanoTime() - t0));
+                    record(unregisterRecorder, unregisterServiceRecorder, System.nanoTime() - t0);
                 }
             } else {
                 registry.register(CHURN_INODE, k, mine[k]);
                 held[k] = true;
                 registers++;
                 if (timed) {
-                    registerRecorder.recordValue(LatencyLog.clamp(System.nanoTime() - t0));
+                    record(registerRecorder, registerServiceRecorder, System.nanoTime() - t0);
                 }
             }
         }

@@ -39,7 +39,9 @@ final class LatencyLog implements AutoCloseable {
         this.writer = new HistogramLogWriter(stream);
         writer.outputLogFormatVersion();
         writer.outputComment("uprobe-bench interval histograms, values in nanoseconds; hit intervals untagged "
-                + "(the default series), writer intervals tagged register and unregister");
+                + "(the default series); writer intervals tagged register and unregister (from the intended start, "
+                + "corrected for coordinated omission), register-service and unregister-service (service time), "
+                + "synchronize (each grace-period wait)");
         writer.outputStartTime(startMillis);
         writer.setBaseTime(startMillis);
         writer.outputLegend();

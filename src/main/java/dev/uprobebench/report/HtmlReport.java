@@ -96,7 +96,8 @@ public final class HtmlReport {
         sb.append("<table><tr><th>back-end</th><th>readers</th><th>forks</th><th>hits/s</th><th>95% CI</th>"
                 + "<th>CV</th><th>per reader</th><th>× unsync</th><th>× rwlock</th><th>rank</th><th>writer ops/s</th>"
                 + "<th>hit p50 ns</th><th>hit p99 ns</th><th>hit p99.9 ns</th><th>hit max ns</th>"
-                + "<th>register p99 µs</th><th>unregister p99 µs</th><th>verdict</th><th>flame graphs</th></tr>\n");
+                + "<th>register p99 µs</th><th>unregister p99 µs</th><th>unregister service p99 µs</th><th>verdict</th>"
+                + "<th>flame graphs</th></tr>\n");
         for (Analysis.Row r : list) {
             ConfigOutcome o = r.outcome();
             Estimate h = r.hits();
@@ -118,6 +119,7 @@ public final class HtmlReport {
             }
             td(sb, Summary.us(o.latency.get("register"), "p99"), true);
             td(sb, Summary.us(o.latency.get("unregister"), "p99"), true);
+            td(sb, Summary.us(o.latency.get("unregister-service"), "p99"), true);
             sb.append(r.flags().isEmpty() ? "<td>" : "<td class=\"flag\">").append(esc(r.verdict())).append("</td>");
             td(sb, links(o.flamegraphs.stream().filter(f -> f.endsWith(".html")).collect(Collectors.toList())), false);
             sb.append("</tr>\n");

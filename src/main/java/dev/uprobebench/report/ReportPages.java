@@ -26,6 +26,17 @@ public final class ReportPages {
     private ReportPages() {
     }
 
+    /** The writer's latency series and what each plot is titled: which is which, on the page. */
+    static final Map<String, String> WRITER_PLOTS = new java.util.LinkedHashMap<>();
+
+    static {
+        WRITER_PLOTS.put("unregister", "unregister latency from the intended start (corrected for coordinated omission)");
+        WRITER_PLOTS.put("unregister-service", "unregister service time (uncorrected)");
+        WRITER_PLOTS.put("register", "register latency from the intended start (corrected for coordinated omission)");
+        WRITER_PLOTS.put("register-service", "register service time (uncorrected)");
+        WRITER_PLOTS.put("synchronize", "synchronize() (each grace-period wait of the writer)");
+    }
+
     /** Writes summary.md, and when {@code withPlots}, the plots and index.html. */
     public static void write(Path dir, Summary.Header header, List<ConfigOutcome> outcomes, boolean withPlots) {
         Analysis analysis = Analysis.of(outcomes);
@@ -76,8 +87,9 @@ public final class ReportPages {
                 saved.add(Plots.save(h, dir, "s" + n + "-hit-latency-r" + r));
                 series.add(new ArrayList<>(h.getSeriesMap().keySet()));
             }
-            for (String tag : List.of("unregister", "register")) {
-                XYChart w = Plots.latency(tag + " latency (writer), " + r + " reader" + (r == 1 ? "" : "s"), at, tag,
+            for (Map.Entry<String, String> wt : WRITER_PLOTS.entrySet()) {
+                String tag = wt.getKey();
+                XYChart w = Plots.latency(wt.getValue() + ", " + r + " reader" + (r == 1 ? "" : "s"), at, tag,
                         "µs", 1000);
                 if (Plots.hasData(w)) {
                     saved.add(Plots.save(w, dir, "s" + n + "-" + tag + "-latency-r" + r));
