@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # uprobe-bench's entry point. Builds target/benchmarks.jar when it is missing or older than the
 # sources (Maven), then runs the command line: a profile (default: quick), list, torture, doctor,
-# compare.
+# compare, fleet.
 #   ./run-bench.sh                 run profiles/quick.properties
 #   ./run-bench.sh PROFILE [--set key=value]... [--dry-run]
 #   ./run-bench.sh list | doctor | keys | help | torture BACKEND [--seconds N] [--readers R] [--writers W]
-#   ./run-bench.sh compare REPORT_A REPORT_B [--noise-threshold PERCENT]
+#   ./run-bench.sh compare REPORT_A REPORT_B [--noise-threshold PERCENT] [--fail-on-slower PERCENT]
+#   ./run-bench.sh fleet REPORT REPORT...
 set -euo pipefail
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 JAR="$HOME_DIR/target/benchmarks.jar"

@@ -7,6 +7,7 @@ import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.report.Comparison;
 import dev.uprobebench.report.ComparisonPage;
+import dev.uprobebench.report.Fleet;
 import dev.uprobebench.report.ReportComparison;
 import dev.uprobebench.run.BenchRun;
 import dev.uprobebench.run.Doctor;
@@ -39,6 +40,7 @@ import picocli.CommandLine;
  *   run-bench.sh list | doctor | keys | help
  *   run-bench.sh torture BACKEND [--seconds N] [--readers R] [--writers W] [--rcu-flavour F]
  *   run-bench.sh compare REPORT_A REPORT_B [--noise-threshold PERCENT] [--fail-on-slower PERCENT]
+ *   run-bench.sh fleet REPORT REPORT...   one profile's reports from several machines on one page
  * </pre>
  *
  * Exit codes: 0 success; 1 internal failure (what finished is kept); 2 usage error (one line
@@ -47,7 +49,7 @@ import picocli.CommandLine;
  */
 @Command(name = "run-bench.sh", description = "Runs a profile (default: quick), or one of the commands below.",
         subcommands = {Main.ListCommand.class, Main.DoctorCommand.class, Main.KeysCommand.class,
-                Main.TortureCommand.class, Main.CompareCommand.class, Main.RunCommand.class, Main.HelpCommand.class})
+                Main.TortureCommand.class, Main.CompareCommand.class, Main.FleetCommand.class, Main.RunCommand.class, Main.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILURE = 1;
@@ -289,6 +291,19 @@ public final class Main implements Callable<Integer> {
             if (v < min) {
                 throw new UsageException("bad value '" + v + "' for " + option + "; valid: a whole number >= " + min);
             }
+        }
+    }
+
+    @Command(name = "fleet", description = "one profile's reports from several machines on one page: each "
+            + "machine's result with its interval, per-core throughput, speed-up curves, the machines side by side")
+    static final class FleetCommand extends Output implements Callable<Integer> {
+        @Parameters(arity = "2..*", paramLabel = "REPORT", description = "two or more report directories of one profile")
+        List<String> reports;
+
+        @Override
+        public Integer call() {
+            Fleet.write(reports, home().resolve("reports"), out);
+            return OK;
         }
     }
 

@@ -96,7 +96,7 @@ public final class ReportComparison {
         return rows;
     }
 
-    private static Path report(String arg) {
+    static Path report(String arg) {
         Path p = Path.of(arg).toAbsolutePath().normalize();
         if (!Files.isDirectory(p)) {
             throw new BadReportException("no report directory '" + arg + "'; give two directories under reports/ "
@@ -117,7 +117,7 @@ public final class ReportComparison {
         return p;
     }
 
-    private static List<ConfigOutcome> outcomes(Path report) {
+    static List<ConfigOutcome> outcomes(Path report) {
         try {
             return List.of(new Gson().fromJson(Files.readString(report.resolve("invariants.json")), ConfigOutcome[].class));
         } catch (IOException | RuntimeException e) {
@@ -141,7 +141,7 @@ public final class ReportComparison {
         }
     }
 
-    private static JsonObject env(Path report) {
+    static JsonObject env(Path report) {
         try {
             return JsonParser.parseString(Files.readString(report.resolve("environment.json"))).getAsJsonObject();
         } catch (IOException | RuntimeException e) {
