@@ -81,8 +81,8 @@ public final class Plots {
     }
 
     /**
-     * The back-end's colour and marker; a run with a non-default RCU flavour (its label is more
-     * than the back-end's name) is dotted, an invalid one dashed and named so.
+     * The back-end's colour and marker; a run with a non-default RCU flavour ({@code memb}) is
+     * dotted, an invalid one dashed and named so.
      */
     private static void mark(XYSeries s, ConfigOutcome o) {
         Color c = colour(o.backend);
@@ -91,7 +91,7 @@ public final class Plots {
         s.setMarkerColor(c);
         if (!o.valid()) {
             s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-        } else if (o.label != null && !o.label.equals(o.backend)) {
+        } else if (!o.defaultRcuFlavour()) {
             s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {2f, 3f}, 0f));
         }
     }
