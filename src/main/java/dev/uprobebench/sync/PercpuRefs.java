@@ -127,18 +127,9 @@ public final class PercpuRefs {
                 addPercpu(slot, index, 1);
                 return true;
             }
-            if ((f & DEAD) != 0) {
-                return false;
-            }
-            long c = (long) LONGS.getVolatile(atomic, index);
-            while (c > 0) {
-                long w = (long) LONGS.compareAndExchange(atomic, index, c, c + 1);
-                if (w == c) {
-                    countShared();
-                    return true;
-                }
-                c = w;
-            }
+            // Not per-CPU means killed here (ATOMIC | DEAD): kill() is the only switch to atomic
+            // mode this model makes, so the kernel's atomic-but-live tryget (an inc-not-zero on
+            // the atomic count) has no caller and is not modelled.
             return false;
         } finally {
             rcu.readUnlock(slot);

@@ -125,4 +125,41 @@ class PercpuRefsTest {
         assertNotEquals(1, releasesAfterAKillRacingAnInFlightPut(true),
                 "a switch that does not wait for in-flight per-CPU operations went unnoticed");
     }
+
+    @Test
+    void theCountIsExactInBothModesAndAtomicModeWritesTheSharedWord() {
+        try (Rcu rcu = Rcu.create(RcuFlavour.MEMB, 4, false)) {
+            PercpuRefs refs = new PercpuRefs(rcu, 4, 8, released::add);
+            refs.init(4);
+            assertEquals(8, refs.capacity());
+            refs.get(0, 4);
+            refs.get(2, 4);
+            refs.get(2, 4);
+            assertEquals(4, refs.count(4), "base + 3, summed over the slots in per-CPU mode");
+            refs.kill(4);
+            rcu.barrier();
+            long before = refs.sharedWrites();
+            assertEquals(3, refs.count(4), "the base reference dropped, the three gets summed into the atomic count");
+            refs.get(1, 4); // a plain get after the switch goes to the shared word
+            assertEquals(4, refs.count(4));
+            assertTrue(refs.sharedWrites() > before, "atomic mode writes the shared count");
+            for (int i = 0; i < 4; i++) {
+                refs.put(i == 3 ? 2 : i, 4);
+            }
+            assertEquals(0, refs.count(4));
+            assertEquals(List.of(4), released);
+        }
+    }
+
+    @Test
+    void aSecondKillIsRefused() {
+        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4, false)) {
+            PercpuRefs refs = new PercpuRefs(rcu, 4, 8, released::add);
+            refs.init(6);
+            refs.kill(6);
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> refs.kill(6));
+            assertTrue(e.getMessage().contains("killed twice"), e.getMessage());
+        }
+    }
 }

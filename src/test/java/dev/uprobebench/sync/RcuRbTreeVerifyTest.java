@@ -1,0 +1,123 @@
+package dev.uprobebench.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tree's own checker, which every tree test relies on: each property it claims to check must
+ * fail it when broken (a checker that never fires proves nothing), and the black height it returns
+ * must be the real one.
+ */
+class RcuRbTreeVerifyTest {
+    static RcuRbTree tree(int n) {
+        RcuRbTree t = new RcuRbTree();
+        for (long k = 1; k <= n; k++) {
+            t.insertOrFind(new KeyNode(k), 0, k);
+        }
+        return t;
+    }
+
+    static void broken(RcuRbTree t, String what) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, t::verify);
+        assertTrue(e.getMessage().contains(what), e.getMessage());
+    }
+
+    static RbNode leftmost(RcuRbTree t) {
+        RbNode n = t.rootAcquire();
+        while (n.leftPlain() != null) {
+            n = n.leftPlain();
+        }
+        return n;
+    }
+
+    @Test
+    void blackHeightOfKnownTrees() {
+        assertEquals(1, new RcuRbTree().verify(), "an empty tree: the nil leaves");
+        assertEquals(2, tree(1).verify());
+        assertEquals(2, tree(3).verify(), "a black root with two red children");
+        assertEquals(3, tree(7).verify());
+        assertEquals(7, tree(7).size());
+    }
+
+    @Test
+    void aRedRootFails() {
+        RcuRbTree t = tree(3);
+        t.rootAcquire().red = true;
+        broken(t, "root is red");
+    }
+
+    @Test
+    void aRootWithAParentFails() {
+        RcuRbTree t = tree(3);
+        t.rootAcquire().parent = new KeyNode(99);
+        broken(t, "root has a parent");
+    }
+
+    @Test
+    void aWrongParentLinkFails() {
+        RcuRbTree t = tree(7);
+        leftmost(t).parent = new KeyNode(123);
+        broken(t, "parent link broken");
+    }
+
+    @Test
+    void aRedNodeWithARedChildFails() {
+        RcuRbTree t = tree(3); // black 2, red 1 and 3
+        RbNode one = leftmost(t);
+        KeyNode zero = new KeyNode(0);
+        zero.red = true;
+        zero.parent = one;
+        one.setLeftRelease(zero);
+        broken(t, "red node with red child");
+    }
+
+    @Test
+    void unequalBlackHeightsFail() {
+        RcuRbTree t = tree(3);
+        RbNode one = leftmost(t);
+        KeyNode zero = new KeyNode(0);
+        zero.red = false; // a black leaf under 1 only
+        zero.parent = one;
+        one.setLeftRelease(zero);
+        broken(t, "black heights differ");
+    }
+
+    @Test
+    void keysOutOfOrderOnEitherSideFail() {
+        RcuRbTree t = tree(3);
+        RbNode one = leftmost(t);
+        KeyNode big = new KeyNode(50); // larger than its ancestor 2, on 2's left
+        big.red = true;
+        one.red = false;
+        RbNode three = t.rootAcquire().rightPlain();
+        three.red = false;
+        big.parent = one;
+        one.setRightRelease(big);
+        RcuRbTree u = tree(3);
+        RbNode threeU = u.rootAcquire().rightPlain();
+        KeyNode small = new KeyNode(-5); // smaller than its ancestor 2, on 2's right
+        small.red = true;
+        threeU.red = false;
+        leftmost(u).red = false;
+        small.parent = threeU;
+        threeU.setLeftRelease(small);
+        broken(t, "order broken at 0:50");
+        broken(u, "order broken at 0:-5");
+    }
+
+    @Test
+    void aNodeEqualToItsBoundFails() {
+        RcuRbTree t = tree(3);
+        RbNode one = leftmost(t);
+        KeyNode dup = new KeyNode(2); // equal to the root, on its left
+        dup.red = true;
+        one.red = false;
+        t.rootAcquire().rightPlain().red = false;
+        dup.parent = one;
+        one.setRightRelease(dup);
+        broken(t, "order broken at 0:2");
+    }
+}
