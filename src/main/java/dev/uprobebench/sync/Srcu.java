@@ -67,11 +67,22 @@ public final class Srcu implements AutoCloseable {
 
     /** {@code synchronize_srcu()}. */
     public void synchronize() {
+        synchronize(true);
+    }
+
+    /** Test-only mutant: the grace period without its first wait (on the inactive index). */
+    void synchronizeWithoutInactiveWaitForTests() {
+        synchronize(false);
+    }
+
+    private void synchronize(boolean waitInactive) {
         if (!brokenForTests) {
             synchronized (gpLock) {
                 long c = (long) IDX.get(this);
                 int active = (int) (c & 1);
-                waitDrained(active ^ 1);
+                if (waitInactive) {
+                    waitDrained(active ^ 1);
+                }
                 IDX.setVolatile(this, c + 1);
                 VarHandle.fullFence();
                 waitDrained(active);

@@ -123,6 +123,55 @@ class PrimitivesModelCheckTest {
         mustBeFound(() -> srcuScenario(true), "reader saw a freed object");
     }
 
+    /**
+     * SRCU's first wait, the one on the inactive index: a reader that read the index just before a
+     * flip and incremented the old one after it is caught only there. Two grace periods in a row:
+     * the reader may take its snapshot of the index during the first and use B, which the second
+     * must protect. PIT found this wait untested (removing it survived every other test).
+     */
+    static void srcuTwoGracePeriods(boolean skipFirstWait) {
+        try (Srcu srcu = new Srcu(2, false)) {
+            Box a = new Box();
+            Box b = new Box();
+            Holder h = new Holder();
+            h.ptr = a;
+            Thread reader = new Thread(() -> {
+                int idx = srcu.readLock(0);
+                Box seen = h.ptr;
+                h.readerSawFreed = seen != null && seen.freed;
+                srcu.readUnlock(0, idx);
+            });
+            Thread writer = new Thread(() -> {
+                h.ptr = b;
+                synchronizeMaybeSkippingFirstWait(srcu, skipFirstWait);
+                a.freed = true;
+                h.ptr = null;
+                synchronizeMaybeSkippingFirstWait(srcu, skipFirstWait);
+                b.freed = true;
+            });
+            join(reader, writer);
+            assertFalse(h.readerSawFreed, "reader saw a freed object inside its section");
+        }
+    }
+
+    static void synchronizeMaybeSkippingFirstWait(Srcu srcu, boolean skip) {
+        if (skip) {
+            srcu.synchronizeWithoutInactiveWaitForTests();
+        } else {
+            srcu.synchronize();
+        }
+    }
+
+    @Test
+    void srcuProtectsAReaderThatSampledTheIndexBeforeAFlip() {
+        run(() -> srcuTwoGracePeriods(false));
+    }
+
+    @Test
+    void srcuWithoutTheWaitOnTheInactiveIndexIsFound() {
+        mustBeFound(() -> srcuTwoGracePeriods(true), "reader saw a freed object");
+    }
+
     // ---- seqcount: a reader that does not retry may use a torn read --------------------------
 
     static final class Pair {
