@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -99,6 +100,30 @@ class PercpuRwSemaphoreTest {
             assertTrue(sem.readersOnFastPath());
             assertEquals(0, sem.slowPathWaits());
             assertEquals(0, sem.writerGracePeriods());
+        }
+    }
+
+    @Test
+    void theWriterStateTheLeakCheckReads() {
+        try (Rcu rcu = Rcu.create(RcuFlavour.MEMB, 4, false)) {
+            rcu.runCallbacksInline();
+            PercpuRwSemaphore sem = new PercpuRwSemaphore(rcu, 4);
+            assertFalse(sem.isWriteLocked());
+            assertFalse(sem.writerBlocking());
+            sem.writeLock();
+            assertTrue(sem.isWriteLocked(), "the leak check counts a writer still inside");
+            assertTrue(sem.writerBlocking());
+            assertFalse(sem.readersOnFastPath());
+            assertEquals(1, sem.writerGracePeriods(), "the first writer waits one grace period");
+            sem.writeUnlock();
+            assertFalse(sem.isWriteLocked());
+            assertFalse(sem.writerBlocking());
+            sem.readLock(3); // slow path until rcu_sync is idle again; counted in slot 3
+            sem.readLock(1);
+            assertEquals(2, sem.readersActive(), "every slot is summed, the last one too");
+            sem.readUnlock(1);
+            sem.readUnlock(3);
+            assertEquals(0, sem.readersActive());
         }
     }
 }
