@@ -33,6 +33,19 @@ class RcuRbTreeVerifyTest {
         return n;
     }
 
+    /** Links a new node of {@code key} and colour under {@code parent}, on the given side. */
+    static KeyNode attach(RbNode parent, long key, boolean red, boolean left) {
+        KeyNode n = new KeyNode(key);
+        n.red = red;
+        n.parent = parent;
+        if (left) {
+            parent.setLeftRelease(n);
+        } else {
+            parent.setRightRelease(n);
+        }
+        return n;
+    }
+
     @Test
     void blackHeightOfKnownTrees() {
         assertEquals(1, new RcuRbTree().verify(), "an empty tree: the nil leaves");
@@ -66,22 +79,14 @@ class RcuRbTreeVerifyTest {
     @Test
     void aRedNodeWithARedChildFails() {
         RcuRbTree t = tree(3); // black 2, red 1 and 3
-        RbNode one = leftmost(t);
-        KeyNode zero = new KeyNode(0);
-        zero.red = true;
-        zero.parent = one;
-        one.setLeftRelease(zero);
+        attach(leftmost(t), 0, true, true);
         broken(t, "red node with red child");
     }
 
     @Test
     void unequalBlackHeightsFail() {
         RcuRbTree t = tree(3);
-        RbNode one = leftmost(t);
-        KeyNode zero = new KeyNode(0);
-        zero.red = false; // a black leaf under 1 only
-        zero.parent = one;
-        one.setLeftRelease(zero);
+        attach(leftmost(t), 0, false, true); // a black leaf under 1 only
         broken(t, "black heights differ");
     }
 
@@ -89,21 +94,14 @@ class RcuRbTreeVerifyTest {
     void keysOutOfOrderOnEitherSideFail() {
         RcuRbTree t = tree(3);
         RbNode one = leftmost(t);
-        KeyNode big = new KeyNode(50); // larger than its ancestor 2, on 2's left
-        big.red = true;
         one.red = false;
-        RbNode three = t.rootAcquire().rightPlain();
-        three.red = false;
-        big.parent = one;
-        one.setRightRelease(big);
+        t.rootAcquire().rightPlain().red = false;
+        attach(one, 50, true, false); // larger than its ancestor 2, on 2's left
         RcuRbTree u = tree(3);
         RbNode threeU = u.rootAcquire().rightPlain();
-        KeyNode small = new KeyNode(-5); // smaller than its ancestor 2, on 2's right
-        small.red = true;
         threeU.red = false;
         leftmost(u).red = false;
-        small.parent = threeU;
-        threeU.setLeftRelease(small);
+        attach(threeU, -5, true, true); // smaller than its ancestor 2, on 2's right
         broken(t, "order broken at 0:50");
         broken(u, "order broken at 0:-5");
     }
@@ -112,12 +110,9 @@ class RcuRbTreeVerifyTest {
     void aNodeEqualToItsBoundFails() {
         RcuRbTree t = tree(3);
         RbNode one = leftmost(t);
-        KeyNode dup = new KeyNode(2); // equal to the root, on its left
-        dup.red = true;
         one.red = false;
         t.rootAcquire().rightPlain().red = false;
-        dup.parent = one;
-        one.setRightRelease(dup);
+        attach(one, 2, true, false); // equal to the root, on its left
         broken(t, "order broken at 0:2");
     }
 }
