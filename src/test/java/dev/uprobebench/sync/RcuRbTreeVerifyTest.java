@@ -115,4 +115,38 @@ class RcuRbTreeVerifyTest {
         attach(one, 2, true, false); // equal to the root, on its left
         broken(t, "order broken at 0:2");
     }
+
+    @Test
+    void aNodeEqualToItsLowerBoundFails() {
+        RcuRbTree t = tree(3);
+        RbNode three = t.rootAcquire().rightPlain();
+        three.red = false;
+        leftmost(t).red = false;
+        attach(three, 2, true, true); // equal to the root, on its right
+        broken(t, "order broken at 0:2");
+    }
+
+    @Test
+    void aWrongSizeFails() throws ReflectiveOperationException {
+        RcuRbTree t = tree(3);
+        java.lang.reflect.Field size = RcuRbTree.class.getDeclaredField("size");
+        size.setAccessible(true);
+        size.setInt(t, 4);
+        broken(t, "size 4 but 3 nodes reachable");
+    }
+
+    @Test
+    void aNodeErasedAndInsertedAgainComesBackWithoutItsOldLinks() {
+        RcuRbTree t = new RcuRbTree();
+        KeyNode[] nodes = new KeyNode[8];
+        for (int k = 1; k <= 7; k++) {
+            nodes[k] = new KeyNode(k);
+            t.insertOrFind(nodes[k], 0, k);
+        }
+        RbNode root = t.rootAcquire();
+        t.erase(root); // an inner node: it had two children
+        t.insertOrFind(root, 0, root.keyLo()); // as the slab does with a recycled uprobe
+        t.verify();
+        assertEquals(7, t.size());
+    }
 }
