@@ -7,7 +7,11 @@ import dev.uprobebench.registry.Backend;
 import dev.uprobebench.registry.Violation;
 import dev.uprobebench.sync.RcuFlavour;
 import org.junit.jupiter.params.ParameterizedTest;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Torture in stress mode ({@link PerturbingHooks}): schedules perturbed at the race points. The
@@ -29,9 +33,15 @@ class StressTortureTest {
         assertTrue(r.count(Violation.USE_AFTER_FREE) > 0, r.format());
     }
 
+    /** Every safe back-end that allows churn, with each RCU flavour where it has the axis (from the table). */
+    static Stream<Arguments> designs() {
+        return Arrays.stream(Backend.values()).filter(b -> b.safe() && b.allowsChurn())
+                .flatMap(b -> (b.usesRcuFlavour() ? Arrays.stream(RcuFlavour.values()) : Stream.of(RcuFlavour.QSBR))
+                        .map(f -> Arguments.of(b.cliName(), f.cliName())));
+    }
+
     @ParameterizedTest(name = "{0} ({1})")
-    @CsvSource({"seqcount-rcu, qsbr", "seqcount-rcu, memb", "srcu, qsbr", "percpu-ref, memb", "percpu-rwsem, memb",
-            "rwlock, qsbr"})
+    @MethodSource("designs")
     void theDesignsStayCleanUnderPerturbation(String name, String flavour) {
         Backend b = Backend.byName(name);
         PerturbingHooks hooks = new PerturbingHooks(42, ONE_IN);
