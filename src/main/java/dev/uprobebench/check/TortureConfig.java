@@ -1,5 +1,7 @@
 package dev.uprobebench.check;
 
+import dev.uprobebench.mm.VmaLookup;
+
 /**
  * One torture run's shape.
  *
@@ -17,9 +19,16 @@ package dev.uprobebench.check;
  * @param interleaved churn keys sit between stable keys (stable at even offsets, churn at odd ones,
  *     one inode), so that the writers' rotations move the nodes the readers look for; otherwise
  *     they have an inode of their own, which sorts after every stable key
+ * @param vmaLookup how readers get from an address to (inode, offset); with anything but
+ *     {@code none} the run has an address space ({@link dev.uprobebench.mm.AddressSpace}) that maps
+ *     the probed files, and readers hit addresses
+ * @param mmWriters address-space writer threads: they map and unmap regions that hold no uprobe
+ *     and, when the churn keys have a file of their own, now and then remap that file's mapping
+ *     (so a reader's translation goes stale under it); 0 unless {@code vmaLookup} is set
  */
 public record TortureConfig(int readers, int writers, long millis, int stableSize, int churnKeys,
-        double churnReadFraction, long handlerWork, int syncEvery, long seed, boolean interleaved) {
+        double churnReadFraction, long handlerWork, int syncEvery, long seed, boolean interleaved,
+        VmaLookup vmaLookup, int mmWriters) {
 
     public TortureConfig {
         if (readers < 0 || writers < 0 || readers + writers == 0) {
@@ -35,6 +44,13 @@ public record TortureConfig(int readers, int writers, long millis, int stableSiz
         if (!(churnReadFraction >= 0 && churnReadFraction <= 1)) {
             throw new IllegalArgumentException("churn read fraction must be in [0, 1], got " + churnReadFraction);
         }
+        if (vmaLookup == null) {
+            throw new IllegalArgumentException("a VMA lookup is required; valid: " + VmaLookup.names());
+        }
+        if (mmWriters < 0 || (mmWriters > 0 && vmaLookup == VmaLookup.NONE)) {
+            throw new IllegalArgumentException("address-space writers need a VMA lookup (mmap-lock or speculative) and "
+                    + "must be >= 0, got " + mmWriters + " with '" + vmaLookup.label() + "'");
+        }
         if (syncEvery < 0) {
             throw new IllegalArgumentException("syncEvery must be >= 0, got " + syncEvery);
         }
@@ -42,42 +58,42 @@ public record TortureConfig(int readers, int writers, long millis, int stableSiz
 
     /** A few seconds of 2 readers and 1 writer over 1k stable and 64 churn keys. */
     public static TortureConfig defaults() {
-        return new TortureConfig(2, 1, 2000, 1024, 64, 0.2, 0, 64, 42, false);
+        return new TortureConfig(2, 1, 2000, 1024, 64, 0.2, 0, 64, 42, false, VmaLookup.NONE, 0);
     }
 
     public TortureConfig withThreads(int r, int w) {
         return new TortureConfig(r, w, millis, stableSize, churnKeys, churnReadFraction, handlerWork, syncEvery, seed,
-                interleaved);
+                interleaved, vmaLookup, mmWriters);
     }
 
     public TortureConfig withMillis(long ms) {
         return new TortureConfig(readers, writers, ms, stableSize, churnKeys, churnReadFraction, handlerWork,
-                syncEvery, seed, interleaved);
+                syncEvery, seed, interleaved, vmaLookup, mmWriters);
     }
 
     public TortureConfig withChurn(int keys, double readFraction) {
         return new TortureConfig(readers, writers, millis, stableSize, keys, readFraction, handlerWork, syncEvery,
-                seed, interleaved);
+                seed, interleaved, vmaLookup, mmWriters);
     }
 
     public TortureConfig withStable(int keys) {
         return new TortureConfig(readers, writers, millis, keys, churnKeys, churnReadFraction, handlerWork, syncEvery,
-                seed, interleaved);
+                seed, interleaved, vmaLookup, mmWriters);
     }
 
     public TortureConfig withSyncEvery(int n) {
         return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, handlerWork, n,
-                seed, interleaved);
+                seed, interleaved, vmaLookup, mmWriters);
     }
 
     public TortureConfig withHandlerWork(long work) {
         return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, work, syncEvery,
-                seed, interleaved);
+                seed, interleaved, vmaLookup, mmWriters);
     }
 
     public TortureConfig withSeed(long s) {
         return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, handlerWork,
-                syncEvery, s, interleaved);
+                syncEvery, s, interleaved, vmaLookup, mmWriters);
     }
 
     /** The same shape with churn keys between the stable ones ({@code interleaved}). */
@@ -87,7 +103,13 @@ public record TortureConfig(int readers, int writers, long millis, int stableSiz
                     + ") than stable ones (" + stableSize + ")");
         }
         return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, handlerWork,
-                syncEvery, seed, true);
+                syncEvery, seed, true, vmaLookup, mmWriters);
+    }
+
+    /** The same shape with an address space looked up as {@code lookup}, changed by {@code writers} threads. */
+    public TortureConfig withVma(VmaLookup lookup, int writers) {
+        return new TortureConfig(readers, this.writers, millis, stableSize, churnKeys, churnReadFraction, handlerWork,
+                syncEvery, seed, interleaved, lookup, writers);
     }
 
     /** The inode of the stable keys. */
@@ -117,6 +139,6 @@ public record TortureConfig(int readers, int writers, long millis, int stableSiz
 
     /** Slots: one per thread plus one for the driver itself. */
     public int slots() {
-        return readers + writers + 1;
+        return readers + writers + mmWriters + 1;
     }
 }

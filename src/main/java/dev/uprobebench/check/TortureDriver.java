@@ -1,5 +1,10 @@
 package dev.uprobebench.check;
 
+import dev.uprobebench.mm.AddressSpace;
+import dev.uprobebench.mm.Layout;
+import dev.uprobebench.mm.VmaLookup;
+import dev.uprobebench.mm.VmaWalker;
+
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.registry.RegistryConfig;
 import dev.uprobebench.registry.UprobeConsumer;
@@ -73,14 +78,31 @@ public final class TortureDriver {
         }
         RegistryConfig rc = RegistryConfig.of(config.slabCapacity(), config.slots()).withRcuFlavour(rcuFlavour);
         try (UprobeRegistry registry = factory.apply(rc)) {
-            return new Run(registry, config).execute();
+            return new Run(registry, config, AddressSpace.Options.NONE).execute();
         }
     }
 
     /** Runs against an existing registry; it must be empty and sized for {@code config}. */
     public static TortureResult run(UprobeRegistry registry, TortureConfig config) {
-        return new Run(registry, config).execute();
+        return run(registry, config, AddressSpace.Options.NONE);
     }
+
+    /**
+     * As {@link #run(UprobeRegistry, TortureConfig)}, with test-only options for the address space
+     * (used when {@code config} has a VMA lookup).
+     */
+    public static TortureResult run(UprobeRegistry registry, TortureConfig config, AddressSpace.Options mmOptions) {
+        return new Run(registry, config, mmOptions).execute();
+    }
+
+    /** VMAs that may exist at once: the mappings plus those waiting out a grace period. */
+    static final int VMA_CAPACITY = 16_384;
+    /** Churn regions the address-space writers map and unmap. */
+    static final int MM_REGIONS = 64;
+    /** Every this many address-space operations, the churn file's mapping is remapped. */
+    static final int REMAP_EVERY = 16;
+    /** The file the churn file's range maps while it is remapped away (no uprobe on it). */
+    static final long DECOY_INODE = 3;
 
     private static final class Run {
         private final UprobeRegistry registry;
@@ -91,14 +113,39 @@ public final class TortureDriver {
         private final AtomicLong hits = new AtomicLong();
         private final AtomicLong misses = new AtomicLong();
         private final AtomicLong writerOps = new AtomicLong();
+        private final AtomicLong speculations = new AtomicLong();
+        private final AtomicLong fallbacks = new AtomicLong();
+        private final AtomicLong mmOps = new AtomicLong();
+        /** The address space, or null for the registry-only hit. */
+        private final AddressSpace mm;
 
-        Run(UprobeRegistry registry, TortureConfig config) {
+        Run(UprobeRegistry registry, TortureConfig config, AddressSpace.Options mmOptions) {
             this.registry = registry;
             this.config = config;
             this.stableConsumer = new UprobeConsumer(config.handlerWork());
+            this.mm = config.vmaLookup() == VmaLookup.NONE ? null
+                    : new AddressSpace(config.vmaLookup(), registry.slots().capacity(), VMA_CAPACITY,
+                            RcuFlavour.QSBR, RegistryConfig.DEFAULT_STEP_BOUND, registry.invariants(), mmOptions);
+            // QSBR for the address space's RCU: every reader here announces quiescent states.
         }
 
         TortureResult execute() {
+            try {
+                return executeInner();
+            } finally {
+                if (mm != null) {
+                    mm.close();
+                }
+            }
+        }
+
+        private TortureResult executeInner() {
+            if (mm != null) {
+                Layout.mapProbed(mm, config.stableInode(), config.stableOffset(config.stableSize()));
+                if (!config.interleaved()) {
+                    Layout.mapProbed(mm, config.churnInode(), config.churnOffset(config.churnKeys()));
+                }
+            }
             for (int k = 0; k < config.stableSize(); k++) {
                 registry.register(config.stableInode(), config.stableOffset(k), stableConsumer);
             }
@@ -114,6 +161,11 @@ public final class TortureDriver {
             for (int w = 0; w < config.writers(); w++) {
                 long seed = config.seed() * 1_000_033L + 7919L * (w + 1);
                 threads.add(thread("torture-writer-" + w, start, () -> writer(seed)));
+            }
+            for (int w = 0; w < config.mmWriters(); w++) {
+                long seed = config.seed() * 1_000_037L + 104_729L * (w + 1);
+                int index = w;
+                threads.add(thread("torture-mm-writer-" + w, start, () -> mmWriter(seed, index)));
             }
             threads.forEach(Thread::start);
             long t0 = System.nanoTime();
@@ -133,8 +185,13 @@ public final class TortureDriver {
             }
             registry.synchronize();
             registry.checkLeaks();
+            if (mm != null) {
+                mm.unmapAll();
+                mm.checkLeaks();
+            }
             return new TortureResult(registry.backend().cliName(), config, elapsed, hits.get(), misses.get(),
-                    registry.invariants().retries(), writerOps.get(), registry.invariants().snapshot());
+                    registry.invariants().retries(), writerOps.get(), registry.invariants().snapshot(),
+                    speculations.get(), fallbacks.get(), mmOps.get());
         }
 
         private void waitUntil(long deadline) {
@@ -183,13 +240,20 @@ public final class TortureDriver {
             double churn = config.churnReadFraction();
             long h = 0;
             long m = 0;
+            VmaWalker walker = mm == null ? null : mm.newWalker();
             registry.readerOnline(slot);
+            if (mm != null) {
+                mm.online(slot);
+            }
             try {
                 while (!stop) {
                     for (int i = 0; i < QUIESCENT_EVERY; i++) {
-                        long r = rnd.nextDouble() < churn
-                                ? registry.hit(slot, config.churnInode(), config.churnOffset(rnd.nextInt(churnKeys)))
-                                : registry.hit(slot, config.stableInode(), config.stableOffset(rnd.nextInt(stableSize)));
+                        boolean toChurn = rnd.nextDouble() < churn;
+                        long inode = toChurn ? config.churnInode() : config.stableInode();
+                        long offset = toChurn ? config.churnOffset(rnd.nextInt(churnKeys))
+                                : config.stableOffset(rnd.nextInt(stableSize));
+                        long r = walker == null ? registry.hit(slot, inode, offset)
+                                : walker.hit(slot, Layout.vaddr(inode, offset), registry);
                         if (r == UprobeRegistry.MISS) {
                             m++;
                         } else {
@@ -197,12 +261,58 @@ public final class TortureDriver {
                         }
                     }
                     registry.readerQuiescent(slot);
+                    if (mm != null) {
+                        mm.quiescent(slot);
+                    }
                 }
             } finally {
+                if (mm != null) {
+                    mm.offline(slot);
+                    speculations.addAndGet(walker.speculations());
+                    fallbacks.addAndGet(walker.fallbacks());
+                }
                 registry.readerOffline(slot);
                 registry.slots().release(slot);
                 hits.addAndGet(h);
                 misses.addAndGet(m);
+            }
+        }
+
+        /**
+         * Address-space churn: toggles churn regions (each writer its own share of them), and every
+         * {@link #REMAP_EVERY} operations, when the churn keys have a file of their own, maps the
+         * decoy file over that file's range and then the file again, so readers' translations of
+         * churn keys go stale under them. Leaves its regions mapped or not; teardown unmaps all.
+         */
+        private void mmWriter(long seed, int index) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int writers = config.mmWriters();
+            boolean remaps = !config.interleaved() && index == 0;
+            long churnBase = Layout.probedBase(config.churnInode());
+            long churnSize = config.churnOffset(config.churnKeys());
+            boolean[] mapped = new boolean[MM_REGIONS];
+            long ops = 0;
+            try {
+                while (!stop) {
+                    if (remaps && ops % REMAP_EVERY == REMAP_EVERY - 1) {
+                        mm.munmap(churnBase);
+                        Layout.mapFileAt(mm, config.churnInode(), DECOY_INODE, churnSize);
+                        mm.munmap(churnBase);
+                        Layout.mapProbed(mm, config.churnInode(), churnSize);
+                        ops += 4;
+                        continue;
+                    }
+                    int j = index + writers * rnd.nextInt(MM_REGIONS / writers);
+                    if (mapped[j]) {
+                        mm.munmap(Layout.regionStart(j));
+                    } else {
+                        Layout.mapRegion(mm, j);
+                    }
+                    mapped[j] = !mapped[j];
+                    ops++;
+                }
+            } finally {
+                mmOps.addAndGet(ops);
             }
         }
 

@@ -1,5 +1,7 @@
 package dev.uprobebench.check;
 
+import dev.uprobebench.mm.VmaLookup;
+
 import dev.uprobebench.registry.Violation;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -15,9 +17,13 @@ import java.util.stream.Collectors;
  * @param retries seqcount retries on the read side
  * @param writerOps register plus unregister calls
  * @param violations every invariant count, leaks included
+ * @param speculations speculative VMA lookups tried ({@code speculative} mode)
+ * @param fallbacks of those, the ones that failed and went through {@code mmap_read_lock}
+ * @param mmOps address-space writer operations (mmap plus munmap)
  */
 public record TortureResult(String backend, TortureConfig config, long elapsedMillis, long hits, long misses,
-        long retries, long writerOps, Map<Violation, Long> violations) {
+        long retries, long writerOps, Map<Violation, Long> violations, long speculations, long fallbacks,
+        long mmOps) {
 
     public long totalViolations() {
         return violations.values().stream().mapToLong(Long::longValue).sum();
@@ -39,6 +45,10 @@ public record TortureResult(String backend, TortureConfig config, long elapsedMi
         sb.append(String.format("  lookups     %,d (hits %,d, misses %,d, seqcount retries %,d)%n", hits + misses, hits,
                 misses, retries));
         sb.append(String.format("  writer ops  %,d%n", writerOps));
+        if (config.vmaLookup() != VmaLookup.NONE) {
+            sb.append(String.format("  VMA lookup  %s: speculations %,d, fallbacks %,d; mm writer ops %,d%n",
+                    config.vmaLookup().label(), speculations, fallbacks, mmOps));
+        }
         sb.append(violations.entrySet().stream()
                 .map(e -> String.format("  %-15s %d", e.getKey().label(), e.getValue()))
                 .collect(Collectors.joining(System.lineSeparator())));

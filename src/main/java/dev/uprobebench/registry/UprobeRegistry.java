@@ -20,6 +20,12 @@ public interface UprobeRegistry extends AutoCloseable {
     /** What {@link #hit} returns when no uprobe is registered at the key. */
     long MISS = Long.MIN_VALUE;
 
+    /**
+     * What {@link #hit(CpuSlot, long, long, HitCheck)} returns when its {@link HitCheck} voided
+     * the lookup: nothing was used or counted, and the caller repeats the hit another way.
+     */
+    long RETRY = Long.MIN_VALUE + 1;
+
     Backend backend();
 
     /**
@@ -51,7 +57,16 @@ public interface UprobeRegistry extends AutoCloseable {
      * The breakpoint hit: looks the key up, runs the uprobe's consumers and returns the sum of
      * their results, or {@link #MISS}. Allocates nothing.
      */
-    long hit(CpuSlot slot, long inode, long offset);
+    default long hit(CpuSlot slot, long inode, long offset) {
+        return hit(slot, inode, offset, HitCheck.NONE);
+    }
+
+    /**
+     * The breakpoint hit with the layer above the registry in it: as {@link #hit(CpuSlot, long,
+     * long)}, and {@code check} is consulted once between the lookup and the use (see
+     * {@link HitCheck}); returns {@link #RETRY} when it voided the lookup.
+     */
+    long hit(CpuSlot slot, long inode, long offset, HitCheck check);
 
     default void readerOnline(CpuSlot slot) {
     }

@@ -20,7 +20,15 @@ public enum Violation {
      * A writer used a uprobe (found it in the tree, changed its consumers, took or dropped a
      * reference, erased it) after it was freed, or recycled since the writer found it.
      */
-    WRITER_USE_AFTER_FREE("writer-use-after-free");
+    WRITER_USE_AFTER_FREE("writer-use-after-free"),
+    /**
+     * A hit was accepted through a VMA, or the file it maps, that an address-space writer changed
+     * before the hit validated its translation (a speculative lookup whose sequence check passed
+     * anyway, or a change under {@code mmap_read_lock}).
+     */
+    STALE_VMA("stale-vma"),
+    /** A reader inside its RCU read section saw a VMA it had found freed or recycled. */
+    VMA_USE_AFTER_FREE("vma-use-after-free");
 
     private final String label;
 

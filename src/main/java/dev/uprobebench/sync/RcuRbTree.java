@@ -99,6 +99,34 @@ public final class RcuRbTree {
     }
 
     /**
+     * The node with the greatest key not above {@code (hi, lo)} ({@code find_vma}'s walk: the
+     * candidate that may contain an address), {@code null} when every key is above it, or
+     * {@link #LOST} after {@code maxSteps} nodes. Exact under the writer's lock; a lockless reader
+     * racing a writer may get a node that is not the greatest (never one above the key), which a
+     * sequence count must then reject.
+     */
+    public RbNode findFloorBounded(long hi, long lo, int maxSteps) {
+        RbNode n = (RbNode) ROOT.getAcquire(this);
+        RbNode best = null;
+        int steps = 0;
+        while (n != null) {
+            if (++steps > maxSteps) {
+                return LOST;
+            }
+            int c = n.compareKey(hi, lo);
+            if (c < 0) {
+                n = n.leftAcquire();
+            } else if (c > 0) {
+                best = n;
+                n = n.rightAcquire();
+            } else {
+                return n;
+            }
+        }
+        return best;
+    }
+
+    /**
      * Links {@code node} (whose key is {@code (hi, lo)}) into the tree and rebalances, unless a
      * node with that key is already there: then the tree is unchanged and that node is returned
      * ({@code rb_find_add_rcu}). Writer only.

@@ -62,6 +62,15 @@ public final class SeqCount {
         return ((long) SEQ.getAcquire(this)) & ~1L;
     }
 
+    /**
+     * {@code raw_seqcount_try_begin}: the count, or -1 when a writer is inside (odd count); no
+     * wait. Acquire, so the reads it guards come after it.
+     */
+    public long tryBegin() {
+        long s = (long) SEQ.getAcquire(this);
+        return (s & 1) == 0 ? s : -1;
+    }
+
     /** {@code read_seqcount_retry}: true when a writer ran since {@code start}. */
     public boolean retry(long start) {
         VarHandle.loadLoadFence();

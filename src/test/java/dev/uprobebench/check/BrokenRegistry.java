@@ -1,6 +1,7 @@
 package dev.uprobebench.check;
 
 import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.HitCheck;
 import dev.uprobebench.registry.InvariantCounters;
 import dev.uprobebench.registry.Slab;
 import dev.uprobebench.registry.Uprobe;
@@ -91,23 +92,32 @@ final class BrokenRegistry implements UprobeRegistry {
     }
 
     @Override
-    public synchronized long hit(CpuSlot slot, long inode, long offset) {
+    public synchronized long hit(CpuSlot slot, long inode, long offset, HitCheck check) {
         if (fault == Fault.DROP_STABLE_KEYS && inode == TortureDriver.STABLE_INODE && offset % 7 == 0) {
+            if (!check.missed(slot)) {
+                return RETRY;
+            }
             invariants.onMiss(slot, inode, offset);
             return MISS;
         }
         RbNode n = tree.findBounded(inode, offset, fault == Fault.ENDLESS_LOOKUP ? 0 : 1024);
         if (n == RcuRbTree.LOST) {
             invariants.onLost(slot);
-            return MISS;
+            return check.missed(slot) ? MISS : RETRY;
         }
         if (fault == Fault.WRONG_NODE && n != null) {
             RbNode other = tree.find(inode, offset + 1);
             n = other != null ? other : tree.find(inode, offset - 1);
         }
         if (n == null) {
+            if (!check.missed(slot)) {
+                return RETRY;
+            }
             invariants.onMiss(slot, inode, offset);
             return MISS;
+        }
+        if (!check.found(slot)) {
+            return RETRY;
         }
         Uprobe u = (Uprobe) n;
         int gen = invariants.beginUse(slot, u, u.generationAcquire(), inode, offset);

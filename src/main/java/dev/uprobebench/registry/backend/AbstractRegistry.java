@@ -1,5 +1,6 @@
 package dev.uprobebench.registry.backend;
 
+import dev.uprobebench.registry.HitCheck;
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.registry.InvariantCounters;
 import dev.uprobebench.registry.RaceHooks;
@@ -150,6 +151,24 @@ abstract class AbstractRegistry implements UprobeRegistry {
             invariants.onMiss(slot, inode, offset);
         } else {
             invariants.onLost(slot);
+        }
+        return MISS;
+    }
+
+    /**
+     * As {@link #missed(CpuSlot, RbNode, long, long)}, after asking {@code check} whether the miss
+     * is final: a voided miss is not counted and returns {@link #RETRY}. A lost lookup is counted
+     * either way (the tree failed, whatever the key was).
+     */
+    protected final long missed(CpuSlot slot, RbNode n, long inode, long offset, HitCheck check) {
+        if (n != null) {
+            invariants.onLost(slot);
+        }
+        if (!check.missed(slot)) {
+            return RETRY;
+        }
+        if (n == null) {
+            invariants.onMiss(slot, inode, offset);
         }
         return MISS;
     }

@@ -1,5 +1,6 @@
 package dev.uprobebench.registry.backend;
 
+import dev.uprobebench.registry.HitCheck;
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.registry.RegistryConfig;
 import dev.uprobebench.registry.Uprobe;
@@ -33,16 +34,20 @@ abstract class LockedTreeRegistry extends AbstractRegistry {
     protected abstract void writeUnlock();
 
     @Override
-    public final long hit(CpuSlot slot, long inode, long offset) {
+    public final long hit(CpuSlot slot, long inode, long offset, HitCheck check) {
         readLock(slot);
         RbNode n = tree.findBounded(inode, offset, stepBound);
         if (n == null || n == RcuRbTree.LOST) {
             readUnlock(slot);
-            return missed(slot, n, inode, offset);
+            return missed(slot, n, inode, offset, check);
         }
         Uprobe u = (Uprobe) n;
         int found = u.generationAcquire(); // where the node was found, before anything can recycle it
         hooks.afterFind(slot, u);
+        if (!check.found(slot)) {
+            readUnlock(slot);
+            return RETRY;
+        }
         int gen = invariants.beginUse(slot, u, found, inode, offset);
         invariants.onGet(slot, u.getAndIncrementRef());
         readUnlock(slot);

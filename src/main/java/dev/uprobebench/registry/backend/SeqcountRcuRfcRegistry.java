@@ -1,5 +1,6 @@
 package dev.uprobebench.registry.backend;
 
+import dev.uprobebench.registry.HitCheck;
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.registry.RegistryConfig;
 import dev.uprobebench.registry.Uprobe;
@@ -31,17 +32,21 @@ public final class SeqcountRcuRfcRegistry extends RcuTreeRegistry {
     }
 
     @Override
-    public long hit(CpuSlot slot, long inode, long offset) {
+    public long hit(CpuSlot slot, long inode, long offset, HitCheck check) {
         int s = slot.id();
         rcu.readLock(s);
         RbNode n = findRetrying(slot, inode, offset);
         if (n == null || n == RcuRbTree.LOST) {
             rcu.readUnlock(s);
-            return missed(slot, n, inode, offset);
+            return missed(slot, n, inode, offset, check);
         }
         Uprobe u = (Uprobe) n;
         int found = u.generationAcquire(); // where the node was found, before anything can recycle it
         hooks.afterFind(slot, u);
+        if (!check.found(slot)) {
+            rcu.readUnlock(s);
+            return RETRY;
+        }
         int gen = invariants.beginUse(slot, u, found, inode, offset);
         int oldRef = u.getAndIncrementRef(); // get_uprobe(): 0 -> 1 allowed, the bug
         invariants.onGet(slot, oldRef);

@@ -1,5 +1,6 @@
 package dev.uprobebench.registry.backend;
 
+import dev.uprobebench.registry.HitCheck;
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.registry.RegistryConfig;
 import dev.uprobebench.registry.Uprobe;
@@ -29,17 +30,21 @@ public final class SrcuRegistry extends SeqcountTreeRegistry {
     }
 
     @Override
-    public long hit(CpuSlot slot, long inode, long offset) {
+    public long hit(CpuSlot slot, long inode, long offset, HitCheck check) {
         int s = slot.id();
         int idx = srcu.readLock(s);
         RbNode n = findRetrying(slot, inode, offset);
         if (n == null || n == RcuRbTree.LOST) {
             srcu.readUnlock(s, idx);
-            return missed(slot, n, inode, offset);
+            return missed(slot, n, inode, offset, check);
         }
         Uprobe u = (Uprobe) n;
         int found = u.generationAcquire(); // where the node was found, before anything can recycle it
         hooks.afterFind(slot, u);
+        if (!check.found(slot)) {
+            srcu.readUnlock(s, idx);
+            return RETRY;
+        }
         int gen = invariants.beginUse(slot, u, found, inode, offset);
         long result = runHandlers(u);
         invariants.endUse(slot, u, gen);

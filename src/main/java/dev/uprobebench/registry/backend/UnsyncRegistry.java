@@ -1,5 +1,6 @@
 package dev.uprobebench.registry.backend;
 
+import dev.uprobebench.registry.HitCheck;
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.registry.RegistryConfig;
 import dev.uprobebench.registry.Uprobe;
@@ -26,14 +27,17 @@ public final class UnsyncRegistry extends AbstractRegistry {
     }
 
     @Override
-    public long hit(CpuSlot slot, long inode, long offset) {
+    public long hit(CpuSlot slot, long inode, long offset, HitCheck check) {
         RbNode n = tree.findBounded(inode, offset, stepBound);
         if (n == null || n == RcuRbTree.LOST) {
-            return missed(slot, n, inode, offset);
+            return missed(slot, n, inode, offset, check);
         }
         Uprobe u = (Uprobe) n;
         int found = u.generationAcquire(); // where the node was found, before anything can recycle it
         hooks.afterFind(slot, u);
+        if (!check.found(slot)) {
+            return RETRY;
+        }
         int gen = invariants.beginUse(slot, u, found, inode, offset);
         long result = runHandlers(u);
         invariants.endUse(slot, u, gen);

@@ -1,0 +1,166 @@
+package dev.uprobebench.mm;
+
+import dev.uprobebench.registry.HitCheck;
+import dev.uprobebench.registry.UprobeRegistry;
+import dev.uprobebench.registry.Violation;
+import dev.uprobebench.sync.CpuSlot;
+import dev.uprobebench.sync.RbNode;
+import dev.uprobebench.sync.RcuRbTree;
+
+/**
+ * One reader's way from a breakpoint address to the uprobe: {@code find_active_uprobe_rcu()} with
+ * the address space's {@link VmaLookup}. Also the {@link HitCheck} the registry consults between
+ * its lookup and the use, which is where the translation is validated.
+ *
+ * <h2>Protocols</h2>
+ * {@code mmap-lock} (up to 6.13): {@code mmap_read_lock}; {@code vma_lookup}; the file's inode and
+ * the file offset; registry lookup; {@code mmap_read_unlock} (in {@link #found} or
+ * {@link #missed}); handlers.
+ *
+ * <p>{@code speculative} (6.14, {@code find_active_uprobe_speculative}): RCU read lock;
+ * {@code mmap_lock_speculate_try_begin}, failing while a writer holds the lock; {@code vma_lookup}
+ * without the lock; {@code READ_ONCE(vma->vm_file)} and its inode (possibly a recycled file's);
+ * registry lookup; {@code mmap_lock_speculate_retry} in {@link #found}; RCU read unlock. Any
+ * failure, including a miss, falls back to the {@code mmap-lock} path, as the kernel does.
+ *
+ * <h2>Checks</h2>
+ * Before validating, the walker re-reads the VMA's state and generation and the file's
+ * generation. A writer makes the sequence odd before it changes either (see {@link MmapLock}), so
+ * a change seen here and a validation that still passes is a broken speculation: counted as
+ * {@link Violation#STALE_VMA}, with no false positive. Under {@code mmap_read_lock} any change at
+ * all is one. Before leaving its RCU read section a speculative reader checks that the VMA it used
+ * was not freed or recycled ({@link Violation#VMA_USE_AFTER_FREE}).
+ *
+ * <p>Not thread-safe: one per reader thread, allocated there (its fields are written on every
+ * hit and must not share a line with another reader's).
+ */
+public final class VmaWalker implements HitCheck {
+    private final AddressSpace mm;
+    private boolean speculating;
+    private Vma vma;
+    private int vmaGeneration;
+    private MappedFile file;
+    private int fileGeneration;
+    private long sequence;
+    /** Speculative attempts, and those that fell back to {@code mmap_read_lock}. */
+    private long speculations;
+    private long fallbacks;
+
+    VmaWalker(AddressSpace mm) {
+        this.mm = mm;
+    }
+
+    public long speculations() {
+        return speculations;
+    }
+
+    public long fallbacks() {
+        return fallbacks;
+    }
+
+    /**
+     * The hit at {@code vaddr}: the registry's result, {@link UprobeRegistry#MISS} when no uprobe
+     * (or no mapping) is there.
+     */
+    public long hit(CpuSlot slot, long vaddr, UprobeRegistry registry) {
+        if (mm.lookup == VmaLookup.SPECULATIVE) {
+            speculations++;
+            long r = speculate(slot, vaddr, registry);
+            if (r != UprobeRegistry.RETRY) {
+                return r;
+            }
+            fallbacks++;
+        }
+        return locked(slot, vaddr, registry);
+    }
+
+    private long speculate(CpuSlot slot, long vaddr, UprobeRegistry registry) {
+        int s = slot.id();
+        mm.rcu.readLock(s);
+        long r = UprobeRegistry.RETRY;
+        long seq = mm.lock.speculateTryBegin();
+        if (seq >= 0) {
+            RbNode n = mm.tree.findFloorBounded(0, vaddr, mm.stepBound);
+            if (n != null && n != RcuRbTree.LOST) {
+                Vma v = (Vma) n;
+                int vgen = v.generationAcquire();
+                MappedFile f = v.fileAcquire();
+                if (f != null && v.contains(vaddr)) {
+                    arm(true, v, vgen, f, seq);
+                    long inode = f.inodeAcquire();
+                    long offset = v.fileOffset(vaddr);
+                    mm.hooks.afterSpeculativeRead(slot, v);
+                    r = registry.hit(slot, inode, offset, this);
+                }
+                if (v.stateAcquire() == Vma.State.FREED || v.generationAcquire() != vgen) {
+                    mm.invariants.count(slot, Violation.VMA_USE_AFTER_FREE);
+                }
+            }
+        }
+        mm.rcu.readUnlock(s);
+        vma = null;
+        file = null;
+        return r;
+    }
+
+    private long locked(CpuSlot slot, long vaddr, UprobeRegistry registry) {
+        mm.lock.readLock();
+        RbNode n = mm.tree.findFloorBounded(0, vaddr, mm.stepBound);
+        Vma v = n == null || n == RcuRbTree.LOST ? null : (Vma) n;
+        if (n == RcuRbTree.LOST) {
+            mm.invariants.onLost(slot);
+        }
+        MappedFile f = v == null ? null : v.fileAcquire();
+        if (f == null || !v.contains(vaddr)) {
+            mm.lock.readUnlock();
+            mm.invariants.onMiss(slot, MappedFile.POISON, vaddr); // no mapping there: not a uprobe hit
+            return UprobeRegistry.MISS;
+        }
+        arm(false, v, v.generationAcquire(), f, 0);
+        long r = registry.hit(slot, f.inodeAcquire(), v.fileOffset(vaddr), this);
+        vma = null;
+        file = null;
+        return r;
+    }
+
+    private void arm(boolean speculative, Vma v, int vgen, MappedFile f, long seq) {
+        speculating = speculative;
+        vma = v;
+        vmaGeneration = vgen;
+        file = f;
+        fileGeneration = f.generationAcquire();
+        sequence = seq;
+    }
+
+    /** The translation changed since it was read (acquire loads, before the sequence is read again). */
+    private boolean changed() {
+        return vma.stateAcquire() != Vma.State.LINKED || vma.generationAcquire() != vmaGeneration
+                || file.generationAcquire() != fileGeneration;
+    }
+
+    @Override
+    public boolean found(CpuSlot slot) {
+        boolean stale = changed();
+        if (speculating) {
+            boolean valid = mm.noSpeculationRetry || !mm.lock.speculateRetry(sequence);
+            if (valid && stale) {
+                mm.invariants.count(slot, Violation.STALE_VMA);
+            }
+            return valid;
+        }
+        if (stale) {
+            mm.invariants.count(slot, Violation.STALE_VMA);
+        }
+        mm.lock.readUnlock();
+        return true;
+    }
+
+    @Override
+    public boolean missed(CpuSlot slot) {
+        if (speculating) {
+            return false; // a speculative miss is never final: the kernel retries under the lock
+        }
+        mm.lock.readUnlock();
+        return true;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.uprobebench.mm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.CountingConsumer;
+import dev.uprobebench.registry.RegistryConfig;
+import dev.uprobebench.registry.UprobeRegistry;
+import dev.uprobebench.registry.Violation;
+import dev.uprobebench.sync.CpuSlot;
+import dev.uprobebench.sync.RcuFlavour;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The address space's contract, on one thread: mappings, translation, misses, leaks. */
+class AddressSpaceTest {
+    static AddressSpace mm(VmaLookup lookup, UprobeRegistry registry) {
+        return new AddressSpace(lookup, 4, 32, RcuFlavour.MEMB, RegistryConfig.DEFAULT_STEP_BOUND,
+                registry.invariants(), AddressSpace.Options.NONE);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = VmaLookup.class, names = {"MMAP_LOCK", "SPECULATIVE"})
+    void anAddressTranslatesThroughItsMappingsFileOffset(VmaLookup lookup) {
+        try (UprobeRegistry registry = Backend.SRCU.create(RegistryConfig.of(64, 4));
+                AddressSpace mm = mm(lookup, registry)) {
+            CountingConsumer c = new CountingConsumer();
+            registry.register(7, 8192 + 10, c);
+            // File 7 mapped from file offset 8192: address base + 10 is offset 8202.
+            mm.mmap(Layout.probedBase(7), 2 * AddressSpace.PAGE_SIZE, 7, 8192);
+            for (int j = 0; j < 8; j++) {
+                Layout.mapRegion(mm, j); // neighbours in the tree
+            }
+            CpuSlot slot = registry.slots().acquire();
+            VmaWalker w = mm.newWalker();
+            assertEquals(8202, w.hit(slot, Layout.probedBase(7) + 10, registry));
+            assertEquals(1, c.calls());
+            assertEquals(UprobeRegistry.MISS, w.hit(slot, Layout.probedBase(7) + 11, registry), "no uprobe there");
+            assertEquals(UprobeRegistry.MISS, w.hit(slot, Layout.probedBase(7) + 2 * AddressSpace.PAGE_SIZE, registry),
+                    "past the end of the mapping");
+            assertEquals(UprobeRegistry.MISS, w.hit(slot, Layout.regionStart(3) + 1, registry), "a region without uprobes");
+            assertEquals(3, registry.invariants().misses(), "each miss counted once, after any fallback");
+            if (lookup == VmaLookup.SPECULATIVE) {
+                assertEquals(4, w.speculations());
+                assertEquals(3, w.fallbacks(), "a speculative miss is retried under the lock, as in the kernel");
+            } else {
+                assertEquals(0, w.speculations());
+            }
+            registry.slots().release(slot);
+            registry.unregister(7, 8202, c);
+            registry.synchronize();
+            mm.unmapAll();
+            assertEquals(0, mm.mappings());
+            assertEquals(0, mm.checkLeaks());
+            assertEquals(0, registry.invariants().totalViolations());
+        }
+    }
+
+    @Test
+    void overlappingAndMissingMappingsAreRefused() {
+        try (UprobeRegistry registry = Backend.SRCU.create(RegistryConfig.of(64, 4));
+                AddressSpace mm = mm(VmaLookup.SPECULATIVE, registry)) {
+            mm.mmap(0x10000, 0x3000, 1, 0);
+            assertThrows(IllegalArgumentException.class, () -> mm.mmap(0x12000, 0x1000, 2, 0));
+            assertThrows(IllegalArgumentException.class, () -> mm.mmap(0xf000, 0x2000, 2, 0));
+            assertThrows(IllegalArgumentException.class, () -> mm.mmap(0x20000, 0, 2, 0));
+            assertThrows(IllegalArgumentException.class, () -> mm.munmap(0x11000), "not the start of a mapping");
+            mm.mmap(0x13000, 0x1000, 2, 0); // adjacent is fine
+            mm.munmap(0x10000);
+            assertThrows(IllegalArgumentException.class, () -> mm.munmap(0x10000), "already unmapped");
+            assertEquals(1, mm.mappings());
+            mm.unmapAll();
+            assertEquals(0, mm.checkLeaks());
+        }
+    }
+
+    @Test
+    void aMappingLeftAtTeardownIsALeak() {
+        try (UprobeRegistry registry = Backend.SRCU.create(RegistryConfig.of(64, 4));
+                AddressSpace mm = mm(VmaLookup.MMAP_LOCK, registry)) {
+            mm.mmap(0x10000, 0x1000, 1, 0);
+            assertEquals(2, mm.checkLeaks(), "its VMA and its file");
+            assertEquals(2, registry.invariants().total(Violation.LEAK));
+        }
+    }
+
+    @Test
+    void aReaderLeftInsideIsALeak() {
+        try (UprobeRegistry registry = Backend.SRCU.create(RegistryConfig.of(64, 4));
+                AddressSpace mm = mm(VmaLookup.SPECULATIVE, registry)) {
+            mm.rcu.readLock(1);
+            assertTrue(mm.checkLeaks() >= 1);
+            mm.rcu.readUnlock(1);
+        }
+    }
+
+    @Test
+    void theRegistryOnlyModeHasNoAddressSpace() {
+        try (UprobeRegistry registry = Backend.SRCU.create(RegistryConfig.of(64, 4))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mm(VmaLookup.NONE, registry));
+            assertTrue(e.getMessage().contains("mmap-lock, speculative"), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VmaLookup.byName("maple"));
+        assertEquals("unknown VMA lookup 'maple'; valid: none, mmap-lock, speculative", e.getMessage());
+    }
+}
