@@ -1,5 +1,9 @@
 package dev.uprobebench.bench;
 
+import dev.uprobebench.mm.AddressSpace;
+import dev.uprobebench.mm.Layout;
+import dev.uprobebench.mm.VmaLookup;
+import dev.uprobebench.mm.VmaWalker;
 import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.pin.PinPolicy;
 import dev.uprobebench.pin.PinningPlan;
@@ -84,6 +88,17 @@ public class ChurnBenchmark {
         return stable + churnKeys * (writers + 1) + 65_536;
     }
 
+    /** Default number of churn regions in the address space ({@code mmRegions}). */
+    public static final int MM_REGIONS = 64;
+
+    /** VMAs: the probed files', the regions, and room for those waiting out a grace period. */
+    public static int vmaCapacity(int regions) {
+        return 2 + regions + 65_536;
+    }
+
+    static final String ROLE_READER = PinningPlan.READER;
+    static final String ROLE_WRITER = PinningPlan.WRITER;
+    static final String ROLE_MM_WRITER = PinningPlan.MM_WRITER;
     static final long STABLE_INODE = 1;
     static final long CHURN_INODE = 2;
     /** Hits between two quiescent-state announcements (QSBR back-ends). */
@@ -118,8 +133,21 @@ public class ChurnBenchmark {
         public int syncEvery;
         @Param({"qsbr"})
         public String rcuFlavour;
+        /** How a hit finds its VMA: {@code none}, {@code mmap-lock}, {@code speculative}. */
+        @Param({"none"})
+        public String vmaLookup;
+        /** mmap+munmap operations per second per address-space writer: a number, or {@code max}. */
+        @Param({"0"})
+        public String mmChurnRate;
+        /** Regions that hold no uprobe, mapped at setup; the address-space writers toggle them. */
+        @Param({"" + MM_REGIONS})
+        public int mmRegions;
 
         UprobeRegistry registry;
+        /** The address space hits go through, or null for the registry-only hit. */
+        AddressSpace mm;
+        int mmWriters;
+        long mmIntervalNanos;
         UprobeConsumer stableConsumer;
         CpuTopology topology;
         PinningPlan plan;
@@ -136,8 +164,24 @@ public class ChurnBenchmark {
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
             Backend b = Backend.byName(backend);
-            readers = threadsOf(params, "hit");
-            writers = threadsOf(params, "write");
+            readers = threadsOf(params, ROLE_READER);
+            writers = threadsOf(params, ROLE_WRITER);
+            mmWriters = threadsOf(params, ROLE_MM_WRITER);
+            VmaLookup lookup = VmaLookup.byName(vmaLookup);
+            if (mmWriters > 0 && lookup == VmaLookup.NONE) {
+                throw new IllegalArgumentException("vmaLookup=none has no address space for " + mmWriters
+                        + " address-space writer(s); use -p vmaLookup=mmap-lock or speculative, or -tg " + readers + ","
+                        + writers + ",0");
+            }
+            if (mmWriters > 0 && "0".equals(mmChurnRate)) {
+                throw new IllegalArgumentException("mmChurnRate=0 with " + mmWriters + " address-space writer(s); use -tg "
+                        + readers + "," + writers + ",0");
+            }
+            if (mmRegions < 1) {
+                throw new IllegalArgumentException("mmRegions must be >= 1, got " + mmRegions);
+            }
+            long perMmWriter = parseRate(mmChurnRate);
+            mmIntervalNanos = perMmWriter == 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / perMmWriter;
             if (writers > 0 && !b.allowsChurn()) {
                 throw new IllegalArgumentException("back-end '" + backend
                         + "' does not allow writers while readers run (it is the unsynchronized ceiling); use -tg "
@@ -156,7 +200,18 @@ public class ChurnBenchmark {
             String planText = System.getProperty(TrialFiles.PIN_PROPERTY);
             plan = planText != null ? PinningPlan.decode(planText) : PinningPlan.plan(topology, PinPolicy.NONE, 0, 0);
             int slab = Math.toIntExact(slabCapacity(stable, churnKeys, writers));
-            registry = b.create(RegistryConfig.of(slab, readers + writers + 1).withRcuFlavour(RcuFlavour.byName(rcuFlavour)));
+            int slots = readers + writers + mmWriters + 1;
+            registry = b.create(RegistryConfig.of(slab, slots).withRcuFlavour(RcuFlavour.byName(rcuFlavour)));
+            if (lookup != VmaLookup.NONE) {
+                // QSBR: readers announce quiescent states for the address space as for the registry.
+                mm = new AddressSpace(lookup, slots, vmaCapacity(mmRegions), RcuFlavour.QSBR,
+                        RegistryConfig.DEFAULT_STEP_BOUND, registry.invariants(), AddressSpace.Options.NONE);
+                Layout.mapProbed(mm, STABLE_INODE, stable);
+                Layout.mapProbed(mm, CHURN_INODE, churnKeys);
+                for (int j = 0; j < mmRegions; j++) {
+                    Layout.mapRegion(mm, j);
+                }
+            }
             stableConsumer = new UprobeConsumer(handlerWork);
             for (int k = 0; k < stable; k++) {
                 registry.register(STABLE_INODE, k, stableConsumer);
@@ -169,6 +224,8 @@ public class ChurnBenchmark {
             record.pid = ProcessHandle.current().pid();
             record.readers = readers;
             record.writers = writers;
+            record.vmaLookup = lookup.label();
+            record.mmWriters = mmWriters;
             record.pinPlan = plan.encode();
             out = TrialFiles.outDir();
             if (params.getBenchmark().endsWith(".latency")) {
@@ -180,17 +237,27 @@ public class ChurnBenchmark {
             }
         }
 
-        /** Threads of the group method whose name starts with {@code prefix}. */
-        static int threadsOf(BenchmarkParams params, String prefix) {
+        /** Threads of the group method that plays {@code role}. */
+        static int threadsOf(BenchmarkParams params, String role) {
             int[] counts = params.getThreadGroups();
             String[] labels = params.getThreadGroupLabels().toArray(new String[0]);
-            for (int i = 0; i < labels.length; i++) {
-                if (labels[i].startsWith(prefix)) {
+            for (int i = 0; i < labels.length && i < counts.length; i++) {
+                if (roleOf(labels[i]).equals(role)) {
                     return counts[i];
                 }
             }
             return 0;
         }
+
+        /** The role of a group method: {@code hit*} read, {@code write*Mm} change the address space, {@code write*} churn. */
+        static String roleOf(String method) {
+            if (method.startsWith("hit")) {
+                return ROLE_READER;
+            }
+            return method.endsWith("Mm") ? ROLE_MM_WRITER : ROLE_WRITER;
+        }
+
+
 
         static long parseRate(String rate) {
             if ("max".equals(rate)) {
@@ -219,6 +286,12 @@ public class ChurnBenchmark {
             record.unregisters += unregisters;
         }
 
+        synchronized void addVmaCounts(long speculations, long fallbacks, long mmOps) {
+            record.speculations += speculations;
+            record.fallbacks += fallbacks;
+            record.mmOps += mmOps;
+        }
+
         @TearDown(Level.Trial)
         public void tearDown() {
             try {
@@ -237,6 +310,10 @@ public class ChurnBenchmark {
                 }
                 registry.synchronize();
                 registry.checkLeaks();
+                if (mm != null) {
+                    mm.unmapAll();
+                    mm.checkLeaks();
+                }
             } catch (RuntimeException e) {
                 record.problems.add("teardown: " + e);
             } finally {
@@ -253,6 +330,9 @@ public class ChurnBenchmark {
                 if (out != null) {
                     TrialFiles.write(out, record);
                 }
+                if (mm != null) {
+                    mm.close();
+                }
                 registry.close();
             }
         }
@@ -262,6 +342,11 @@ public class ChurnBenchmark {
     @State(Scope.Thread)
     public static class Reader {
         UprobeRegistry registry;
+        /** The reader's way through the address space, or null for the registry-only hit. */
+        VmaWalker walker;
+        AddressSpace mm;
+        long stableBase;
+        long churnBase;
         CpuSlot slot;
         KeySequence keys;
         int untilQuiescent = QUIESCENT_EVERY;
@@ -277,8 +362,15 @@ public class ChurnBenchmark {
             workload = w;
             registry = w.registry;
             int index = t.getSubgroupThreadIndex();
-            w.recordPin(ThreadPinner.pinCurrentThread("reader", index, w.plan.cpuFor("reader", index), w.topology));
+            w.recordPin(ThreadPinner.pinCurrentThread(PinningPlan.READER, index, w.plan.cpuFor(PinningPlan.READER, index),
+                    w.topology));
             slot = registry.slots().acquire();
+            mm = w.mm;
+            if (mm != null) {
+                walker = mm.newWalker(); // on this thread: its fields are written on every hit
+                stableBase = Layout.probedBase(STABLE_INODE);
+                churnBase = Layout.probedBase(CHURN_INODE);
+            }
             keys = KeySequence.draw(KeySequence.lengthFor(w.stable), w.stable, w.churnKeys, w.churnReadFraction,
                     KeySequence.Distribution.byName(w.distribution), w.zipfExponent, 0x9e3779b97f4a7c15L * (index + 1));
         }
@@ -286,6 +378,9 @@ public class ChurnBenchmark {
         @Setup(Level.Iteration)
         public void online() {
             registry.readerOnline(slot);
+            if (mm != null) {
+                mm.online(slot);
+            }
             retryBase = registry.invariants().retries(slot);
             recorder.reset();
         }
@@ -294,6 +389,9 @@ public class ChurnBenchmark {
         @TearDown(Level.Iteration)
         public void offline(IterationParams ip) {
             registry.readerOffline(slot);
+            if (mm != null) {
+                mm.offline(slot);
+            }
             if (workload.latency != null) {
                 interval = recorder.getIntervalHistogram(interval);
                 if (ip.getType() == IterationType.MEASUREMENT) {
@@ -305,6 +403,9 @@ public class ChurnBenchmark {
         @TearDown(Level.Trial)
         public void tearDown() {
             workload.addCounts(hits, misses, 0, 0);
+            if (walker != null) {
+                workload.addVmaCounts(walker.speculations(), walker.fallbacks(), 0);
+            }
             registry.slots().release(slot);
         }
 
@@ -323,8 +424,14 @@ public class ChurnBenchmark {
             return r;
         }
 
-        /** One breakpoint hit on a key code of {@link KeySequence} (stable key, or churn key). */
+        /**
+         * One breakpoint hit on a key code of {@link KeySequence} (stable key, or churn key): from
+         * the key, or from its address when there is an address space.
+         */
         private long lookup(int k) {
+            if (walker != null) {
+                return walker.hit(slot, k >= 0 ? stableBase + k : churnBase - 1 - k, registry);
+            }
             return k >= 0 ? registry.hit(slot, STABLE_INODE, k) : registry.hit(slot, CHURN_INODE, -1 - k);
         }
 
@@ -337,6 +444,9 @@ public class ChurnBenchmark {
             if (--untilQuiescent == 0) {
                 untilQuiescent = QUIESCENT_EVERY;
                 registry.readerQuiescent(slot);
+                if (mm != null) {
+                    mm.quiescent(slot);
+                }
                 c.retries = registry.invariants().retries(slot) - retryBase;
             }
         }
@@ -393,7 +503,8 @@ public class ChurnBenchmark {
             workload = w;
             registry = w.registry;
             int index = t.getSubgroupThreadIndex();
-            w.recordPin(ThreadPinner.pinCurrentThread("writer", index, w.plan.cpuFor("writer", index), w.topology));
+            w.recordPin(ThreadPinner.pinCurrentThread(PinningPlan.WRITER, index, w.plan.cpuFor(PinningPlan.WRITER, index),
+                    w.topology));
             mine = new UprobeConsumer[w.churnKeys];
             for (int k = 0; k < mine.length; k++) {
                 mine[k] = new UprobeConsumer(w.handlerWork);
@@ -406,7 +517,7 @@ public class ChurnBenchmark {
             syncEvery = w.syncEvery;
         }
 
-        private static SingleWriterRecorder recorder() {
+        static SingleWriterRecorder recorder() {
             return new SingleWriterRecorder(1, LatencyLog.MAX_NANOS, LatencyLog.DIGITS);
         }
 
@@ -487,6 +598,100 @@ public class ChurnBenchmark {
         }
     }
 
+    /**
+     * Per-address-space-writer state: the regions it toggles (every {@code mmWriters}-th, from its
+     * index), its pacing and its recorders. {@code mmap} and {@code munmap} latency is recorded
+     * from the intended start when paced, as the registry writers' is.
+     */
+    @State(Scope.Thread)
+    public static class MmWriter {
+        AddressSpace mm;
+        boolean[] mapped;
+        int first;
+        int stride;
+        SplittableRandom rnd;
+        long interval;
+        long deadline;
+        long ops;
+        final SingleWriterRecorder mmapRecorder = Writer.recorder();
+        final SingleWriterRecorder munmapRecorder = Writer.recorder();
+        private final Histogram[] intervals = new Histogram[2];
+        private static final String[] TAGS = {"mmap", "munmap"};
+        private Workload workload;
+
+        @Setup(Level.Trial)
+        public void setUp(Workload w, ThreadParams t) {
+            workload = w;
+            mm = w.mm;
+            int index = t.getSubgroupThreadIndex();
+            w.recordPin(ThreadPinner.pinCurrentThread(PinningPlan.MM_WRITER, index,
+                    w.plan.cpuFor(PinningPlan.MM_WRITER, index), w.topology));
+            mapped = new boolean[w.mmRegions];
+            java.util.Arrays.fill(mapped, true); // every region is mapped at setup
+            first = index;
+            stride = Math.max(1, w.mmWriters);
+            rnd = new SplittableRandom(0x6a09e667f3bcc909L * (index + 1));
+            interval = w.mmIntervalNanos;
+        }
+
+        @Setup(Level.Iteration)
+        public void startPacing() {
+            deadline = System.nanoTime();
+            mmapRecorder.reset();
+            munmapRecorder.reset();
+        }
+
+        @TearDown(Level.Iteration)
+        public void report(IterationParams ip) {
+            if (workload.latency != null) {
+                SingleWriterRecorder[] rs = {mmapRecorder, munmapRecorder};
+                for (int i = 0; i < rs.length; i++) {
+                    intervals[i] = rs[i].getIntervalHistogram(intervals[i]);
+                    if (ip.getType() == IterationType.MEASUREMENT) {
+                        workload.latency.report(TAGS[i], intervals[i], workload.mmWriters);
+                    }
+                }
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            workload.addVmaCounts(0, 0, ops);
+        }
+
+        void churn(boolean timed) {
+            if (interval != 0) {
+                long now;
+                while ((now = System.nanoTime()) < deadline) {
+                    Thread.onSpinWait();
+                }
+                deadline = Math.max(deadline + interval, now - interval);
+            }
+            int slots = (mapped.length - first + stride - 1) / stride;
+            if (slots <= 0) {
+                return; // more address-space writers than regions: this one has none
+            }
+            int j = first + stride * rnd.nextInt(slots);
+            long t0 = timed ? System.nanoTime() : 0;
+            if (mapped[j]) {
+                mm.munmap(Layout.regionStart(j));
+            } else {
+                Layout.mapRegion(mm, j);
+            }
+            mapped[j] = !mapped[j];
+            ops++;
+            if (timed) {
+                long v = LatencyLog.clamp(System.nanoTime() - t0);
+                SingleWriterRecorder r = mapped[j] ? mmapRecorder : munmapRecorder;
+                if (interval != 0) {
+                    r.recordValueWithExpectedInterval(v, interval);
+                } else {
+                    r.recordValue(v);
+                }
+            }
+        }
+    }
+
     @Benchmark
     @Group("throughput")
     @GroupThreads(1)
@@ -503,6 +708,16 @@ public class ChurnBenchmark {
         }
     }
 
+    /** Address-space churn; sorts after {@code write}, so {@code -tg R,W,M}. */
+    @Benchmark
+    @Group("throughput")
+    @GroupThreads(1)
+    public void writeMm(MmWriter m, Control control) {
+        if (!control.stopMeasurement) {
+            m.churn(false);
+        }
+    }
+
     @Benchmark
     @Group("latency")
     @GroupThreads(1)
@@ -516,6 +731,15 @@ public class ChurnBenchmark {
     public void writeTimed(Writer w, Control control) {
         if (!control.stopMeasurement) {
             w.churn(true);
+        }
+    }
+
+    @Benchmark
+    @Group("latency")
+    @GroupThreads(1)
+    public void writeTimedMm(MmWriter m, Control control) {
+        if (!control.stopMeasurement) {
+            m.churn(true);
         }
     }
 }

@@ -26,6 +26,14 @@ public final class TrialRecord {
     public long retries;
     public long registers;
     public long unregisters;
+    /** The VMA lookup ({@code none}, {@code mmap-lock}, {@code speculative}); null in older records. */
+    public String vmaLookup;
+    public int mmWriters;
+    /** Address-space writer operations (mmap plus munmap). */
+    public long mmOps;
+    /** Speculative VMA lookups tried, and those that failed and took {@code mmap_read_lock}. */
+    public long speculations;
+    public long fallbacks;
     /** An empty timed section ({@code nanoTime} twice), in ns: p50, p99, p99.9, max. */
     public Map<String, Long> timerFloorNanos = new LinkedHashMap<>();
     /** File name of the interval-histogram log in the trial's directory, or null. */

@@ -40,6 +40,15 @@ public final class ConfigOutcome {
     public int stable;
     public String distribution;
     public long handlerWork;
+    /** How hits found their VMA: {@code none} (the registry alone), {@code mmap-lock}, {@code speculative}; null in older reports. */
+    public String vmaLookup;
+    public int mmWriters;
+    public String mmChurn;
+    /** Speculative VMA lookups, and those that fell back to {@code mmap_read_lock}, summed over trials. */
+    public long speculations;
+    public long fallbacks;
+    /** Address-space writer operations (mmap plus munmap), summed over trials. */
+    public long mmOps;
     public String pinPolicy;
     /** More benchmark threads than logical CPUs (possible only with pinning=none). */
     public boolean oversubscribed;
@@ -106,6 +115,16 @@ public final class ConfigOutcome {
     /** True for a back-end without an RCU axis, or for the default read side (what the published figures model). */
     public boolean defaultRcuFlavour() {
         return rcuFlavour == null || "-".equals(rcuFlavour) || RcuFlavour.QSBR.cliName().equals(rcuFlavour);
+    }
+
+    /** True when hits went through an address space. */
+    public boolean hasAddressSpace() {
+        return vmaLookup != null && !"none".equals(vmaLookup);
+    }
+
+    /** Share of speculative lookups that failed and took the lock, or null when none was tried. */
+    public Double speculationFailureRate() {
+        return speculations == 0 ? null : (double) fallbacks / speculations;
     }
 
     public boolean valid() {

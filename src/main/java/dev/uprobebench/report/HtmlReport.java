@@ -125,6 +125,10 @@ public final class HtmlReport {
             sb.append("</tr>\n");
         }
         sb.append("</table>\n");
+        String vma = Summary.addressSpaceTable(list);
+        if (!vma.isEmpty()) {
+            sb.append("<h3>The address space</h3>\n").append(markdownToHtml(vma));
+        }
         String published = PublishedFigures.speedUpTable(list);
         if (!published.isEmpty()) {
             sb.append("<h3>Against the published figures</h3>\n").append(markdownToHtml(published));

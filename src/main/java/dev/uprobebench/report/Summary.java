@@ -73,6 +73,10 @@ public final class Summary {
                 sb.append(row(r)).append('\n');
             }
             sb.append('\n');
+            String vma = addressSpaceTable(e.getValue());
+            if (!vma.isEmpty()) {
+                sb.append("### The address space\n\n").append(vma).append('\n');
+            }
             String published = PublishedFigures.speedUpTable(e.getValue());
             if (!published.isEmpty()) {
                 sb.append("### Against the published figures\n\n").append(published).append('\n');
@@ -150,7 +154,8 @@ public final class Summary {
         sb.append("## Files\n\n");
         sb.append("- `index.html`: this report with plots, for a browser (self-contained)\n");
         sb.append("- `jmh-results.json`: JMH's JSON for every run (loads in JMH Visualizer)\n");
-        sb.append("- `latency/<configuration>-{hit,register,unregister,register-service,unregister-service,synchronize}.hgrm`: percentile distributions "
+        sb.append("- `latency/<configuration>-{hit,register,unregister,register-service,unregister-service,synchronize,"
+                + "mmap,munmap}.hgrm`: percentile distributions "
                 + "(HdrHistogram plotter; values in µs), `latency/<configuration>*.hlog`: interval logs (ns)\n");
         sb.append("- `invariants.json`, `environment.json`, `profile.properties`, `jmh/*.log` (JMH's output)\n");
         sb.append("- `bencher.json` (Bencher Metric Format), `github-action-benchmark.json` and "
@@ -213,6 +218,40 @@ public final class Summary {
                 + " | " + bold(r) + " |";
     }
 
+    /**
+     * Per configuration that went through an address space: its VMA lookup, the speed-up from one
+     * reader, how often speculation failed and fell back to {@code mmap_read_lock}, and the
+     * address-space writers' latency. Empty when no row had an address space.
+     */
+    static String addressSpaceTable(List<Analysis.Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        for (Analysis.Row r : rows) {
+            ConfigOutcome o = r.outcome();
+            if (!o.hasAddressSpace()) {
+                continue;
+            }
+            if (sb.length() == 0) {
+                sb.append("Speculative lookups that failed (a writer held or had taken `mmap_lock` during them, or "
+                        + "the lookup missed) and were done again under `mmap_read_lock`; counted over every trial, "
+                        + "not a violation. mmap and munmap p99 in µs, from the intended start when paced.\n\n");
+                sb.append("| back-end | readers | VMA lookup | hits/s | speed-up from 1 reader | speculations | "
+                        + "fell back | failure rate | mm writer ops | mmap p99 µs | munmap p99 µs |\n");
+                sb.append("|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
+            }
+            Double failure = o.speculationFailureRate();
+            sb.append("| ").append(o.label).append(" | ").append(o.readers).append(" | ").append(o.vmaLookup)
+                    .append(" | ").append(rate(r.hits().n() == 0 ? null : r.hits().mean())).append(" | ")
+                    .append(r.speedUp().formatRatio()).append(" | ")
+                    .append(o.speculations == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.speculations)).append(" | ")
+                    .append(o.speculations == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.fallbacks)).append(" | ")
+                    .append(failure == null ? "-" : smallPercent(failure)).append(" | ")
+                    .append(o.mmWriters == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.mmOps)).append(" | ")
+                    .append(us(o.latency.get("mmap"), "p99")).append(" | ").append(us(o.latency.get("munmap"), "p99"))
+                    .append(" |\n");
+        }
+        return sb.toString();
+    }
+
     /** What the throughput tables' columns mean, shown above each. */
     static final String TABLE_LEGEND = "Hits/s are totals over all readers: the mean over forks (one fork per "
             + "round), with a 95% Student-t interval from the spread between forks and its coefficient of variation "
@@ -227,6 +266,15 @@ public final class Summary {
     /** {@code 8.91 M – 9.30 M}, or "-" without an interval. */
     public static String interval(Estimate e) {
         return e.hasInterval() ? rate(e.low()) + " – " + rate(e.high()) : "-";
+    }
+
+    /** A share that may be tiny, as a percentage with three significant digits: 0.0150%, 12.3%. */
+    static String smallPercent(double share) {
+        if (share == 0) {
+            return "0%";
+        }
+        return new java.math.BigDecimal(100 * share).round(new java.math.MathContext(3)).stripTrailingZeros()
+                .toPlainString() + "%";
     }
 
     /** A share as a percentage with one decimal, or "-". */

@@ -1,5 +1,6 @@
 package dev.uprobebench.run;
 
+import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.pin.PinningPlan;
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.sync.RcuFlavour;
@@ -10,9 +11,17 @@ import java.util.Locale;
  * counts, and where its threads go.
  *
  * @param rcuFlavour the RCU read side, or null for back-ends where it is not an axis
+ * @param vma how a hit finds its VMA ({@link VmaLookup#NONE}: the registry alone)
+ * @param mmWriters address-space writer threads (0 without an address space or mm churn)
+ * @param mmChurn their per-thread mmap+munmap rate: {@code 0}, a number per second, or {@code max}
  */
 public record BenchConfig(Backend backend, int readers, int writers, String churn, int stable, String distribution,
-        long handlerWork, RcuFlavour rcuFlavour, PinningPlan pins) {
+        long handlerWork, RcuFlavour rcuFlavour, VmaLookup vma, int mmWriters, String mmChurn, PinningPlan pins) {
+
+    /** Every thread the configuration pins. */
+    public int threads() {
+        return readers + writers + mmWriters;
+    }
 
     /** A file-name-safe identifier, unique within a profile: {@code backendKey_configKey}. */
     public String id() {
@@ -24,10 +33,18 @@ public record BenchConfig(Backend backend, int readers, int writers, String chur
         return rcuFlavour == null ? backend.cliName() : backend.cliName() + "-" + rcuFlavour.cliName();
     }
 
-    /** Everything but the back-end, file-name safe: {@code r1_w1_churn-max_s1024_uniform_h0}. */
+    /**
+     * Everything but the back-end, file-name safe: {@code r1_w1_churn-max_s1024_uniform_h0}, then
+     * {@code _vma-speculative_m1-mmchurn-1000} when there is an address space (so registry-only
+     * configurations keep the ids older reports have).
+     */
     public String configKey() {
         return "r" + readers + "_w" + writers + "_churn-" + churn + "_s" + stable + "_" + distribution + "_h"
-                + handlerWork;
+                + handlerWork + vmaKey();
+    }
+
+    private String vmaKey() {
+        return vma == VmaLookup.NONE ? "" : "_vma-" + vma.label() + "_m" + mmWriters + "-mmchurn-" + mmChurn;
     }
 
     /** The row label in tables: back-end, with its RCU flavour where it has one. */
@@ -40,11 +57,21 @@ public record BenchConfig(Backend backend, int readers, int writers, String chur
         String c = churn.equals("0") ? "no churn" : "churn " + (churn.equals("max") ? "max" : churn + "/s") + " x "
                 + writers + " writer" + (writers == 1 ? "" : "s");
         return String.format(Locale.ROOT, "%s, %d stable uprobes, %s keys, handler work %d", c, stable, distribution,
-                handlerWork);
+                handlerWork) + vmaScenario();
+    }
+
+    private String vmaScenario() {
+        if (vma == VmaLookup.NONE) {
+            return "";
+        }
+        String m = mmWriters == 0 ? "no mm churn" : "mm churn " + (mmChurn.equals("max") ? "max" : mmChurn + "/s") + " x "
+                + mmWriters + " mm writer" + (mmWriters == 1 ? "" : "s");
+        return ", VMA lookup " + vma.label() + ", " + m;
     }
 
     public String describe() {
         return String.format(Locale.ROOT, "%s r=%d w=%d churn=%s stable=%d %s handler=%d", label(), readers, writers,
-                churn, stable, distribution, handlerWork);
+                churn, stable, distribution, handlerWork)
+                + (vma == VmaLookup.NONE ? "" : " vma=" + vma.label() + " m=" + mmWriters + " mm-churn=" + mmChurn);
     }
 }

@@ -97,7 +97,7 @@ public final class BenchRun {
         }
         for (BenchConfig c : configs) {
             ConfigOutcome o = outcomeOf(c);
-            o.oversubscribed = c.readers() + c.writers() > topology.logicalCpus();
+            o.oversubscribed = c.threads() > topology.logicalCpus();
             outcomes.add(o);
         }
         env = Environment.collect(topology, doctor, home);
@@ -277,6 +277,9 @@ public final class BenchRun {
         o.stable = c.stable();
         o.distribution = c.distribution();
         o.handlerWork = c.handlerWork();
+        o.vmaLookup = c.vma().label();
+        o.mmWriters = c.mmWriters();
+        o.mmChurn = c.mmChurn();
         o.pinPolicy = c.pins().policy().cliName();
         o.negativeControl = !c.backend().safe();
         return o;

@@ -1,5 +1,6 @@
 package dev.uprobebench.run;
 
+import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.pin.PinPolicy;
 import dev.uprobebench.pin.PinningPlan;
@@ -22,9 +23,6 @@ public final class ConfigPlanner {
 
     public static Expansion expand(Profile p, CpuTopology topology) {
         ProfileSettings s = p.settings();
-        PinPolicy policy = s.pinning();
-        int capacity = policy.capacity(topology);
-        Profile.ReaderSpec readerSpec = s.readers();
         List<BenchConfig> out = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         for (Backend b : s.backends()) {
@@ -41,28 +39,10 @@ public final class ConfigPlanner {
                     continue;
                 }
                 int writers = churn.equals("0") ? 0 : s.writers();
-                int available = capacity - writers;
-                if (available < 1) {
-                    throw new UsageException(String.format("%d writer(s) leave no core for a reader: pinning=%s allows "
-                            + "%d threads on this machine (%s); lower writers or use pinning=none", writers,
-                            policy.cliName(), capacity, topology.describe()));
-                }
-                for (int readers : readerSpec.expand(available)) {
-                    PinningPlan plan;
-                    try {
-                        plan = PinningPlan.plan(topology, policy, readers, writers);
-                    } catch (IllegalArgumentException e) {
-                        throw new UsageException(e.getMessage());
-                    }
-                    for (int stable : s.stable()) {
-                        for (String dist : s.distributions()) {
-                            for (long work : s.handlerWork()) {
-                                for (RcuFlavour flavour : flavours) {
-                                    out.add(new BenchConfig(b, readers, writers, churn, stable, dist, work, flavour,
-                                            plan));
-                                }
-                            }
-                        }
+                for (VmaLookup vma : s.vmaLookups()) {
+                    for (String mmChurn : vma == VmaLookup.NONE ? List.of("0") : s.mmChurn()) {
+                        int mmWriters = mmChurn.equals("0") ? 0 : s.mmWriters();
+                        expandReaders(out, b, flavours, churn, writers, vma, mmWriters, mmChurn, s, topology);
                     }
                 }
             }
@@ -71,5 +51,37 @@ public final class ConfigPlanner {
             throw new UsageException("profile '" + p.name() + "' expands to no configuration on this machine");
         }
         return new Expansion(out, notes);
+    }
+
+    /** Every reader count (and stable size, distribution, handler work, flavour) for one thread mix. */
+    private static void expandReaders(List<BenchConfig> out, Backend b, List<RcuFlavour> flavours, String churn,
+            int writers, VmaLookup vma, int mmWriters, String mmChurn, ProfileSettings s, CpuTopology topology) {
+        PinPolicy policy = s.pinning();
+        int capacity = policy.capacity(topology);
+        int available = capacity - writers - mmWriters;
+        if (available < 1) {
+            throw new UsageException(String.format("%d writer(s)%s leave no core for a reader: pinning=%s "
+                    + "allows %d threads on this machine (%s); lower writers%s or use pinning=none",
+                    writers, mmWriters == 0 ? "" : " and " + mmWriters + " address-space writer(s)",
+                    policy.cliName(), capacity, topology.describe(), mmWriters == 0 ? "" : ", mm-writers"));
+        }
+        for (int readers : s.readers().expand(available)) {
+            PinningPlan plan;
+            try {
+                plan = PinningPlan.plan(topology, policy, readers, writers, mmWriters);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            for (int stable : s.stable()) {
+                for (String dist : s.distributions()) {
+                    for (long work : s.handlerWork()) {
+                        for (RcuFlavour flavour : flavours) {
+                            out.add(new BenchConfig(b, readers, writers, churn, stable, dist, work, flavour, vma,
+                                    mmWriters, mmChurn, plan));
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.uprobebench.run;
 
+import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.bench.ChurnBenchmark;
 import dev.uprobebench.registry.Backend;
 import java.lang.management.ManagementFactory;
@@ -19,6 +20,8 @@ import java.util.Locale;
  */
 final class HeapBudget {
     static final long UPROBE_BYTES = 160;
+    /** A {@code Vma} with its tree links, fields and header, rounded up. */
+    static final long VMA_BYTES = 96;
     static final long FIXED_BYTES = 128L << 20;
     /** The share of the heap the estimate may take. */
     static final double HEADROOM = 0.75;
@@ -29,8 +32,11 @@ final class HeapBudget {
     /** Bytes a trial of {@code c} needs, by the estimate above. */
     static long needed(BenchConfig c, int churnKeys) {
         long slab = ChurnBenchmark.slabCapacity(c.stable(), churnKeys, c.writers());
-        long slots = c.readers() + c.writers() + 1L;
+        long slots = c.threads() + 1L;
         long bytes = FIXED_BYTES + slab * UPROBE_BYTES;
+        if (c.vma() != VmaLookup.NONE) {
+            bytes += ChurnBenchmark.vmaCapacity(ChurnBenchmark.MM_REGIONS) * VMA_BYTES;
+        }
         if (c.backend() == Backend.PERCPU_REF) {
             bytes += slab * (8L * slots + 8 + 4);
         }

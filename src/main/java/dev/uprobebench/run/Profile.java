@@ -1,6 +1,7 @@
 package dev.uprobebench.run;
 
 import dev.uprobebench.bench.KeySequence;
+import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.pin.PinPolicy;
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.sync.RcuFlavour;
@@ -43,6 +44,12 @@ public final class Profile {
         key("distribution", "uniform", "comma-separated key distributions: uniform, zipf");
         key("zipf-exponent", "0.99", "Zipf exponent (> 0, <= 100)");
         key("handler-work", "0", "comma-separated handler work per hit, in Blackhole.consumeCPU tokens (>= 0)");
+        key("vma", "none", "comma-separated ways a hit finds its VMA: " + VmaLookup.names()
+                + " (none: the registry alone; mmap-lock: up to 6.13; speculative: 6.14)");
+        key("mm-writers", "1", "address-space writer threads (mmap/munmap) in configurations with a VMA lookup, when "
+                + "mm-churn is not 0 (>= 1)");
+        key("mm-churn", "0", "comma-separated per-address-space-writer mmap+munmap rates, for configurations with a VMA "
+                + "lookup: 0 (no address-space writers), N per second (<= 1000000000), max");
         key("rcu-flavour", "qsbr", "comma-separated RCU read sides for RCU-based back-ends: " + RcuFlavour.names());
         key("pinning", "physical", "thread placement: " + PinPolicy.names());
         key("warmup-iterations", "2", "JMH warm-up iterations (>= 0)");
@@ -176,7 +183,8 @@ public final class Profile {
         return new ProfileSettings(List.copyOf(backends()), readerSpec(), intValue("writers"), List.copyOf(churnRates()),
                 intValue("churn-keys"), doubleValue("churn-read-fraction"), intValue("sync-every"), List.copyOf(stable),
                 List.copyOf(list("distribution")), doubleValue("zipf-exponent"), List.copyOf(intList("handler-work", 0)),
-                List.copyOf(rcuFlavours()), PinPolicy.byName(get("pinning")), intValue("warmup-iterations"),
+                List.copyOf(rcuFlavours()), List.copyOf(vmaLookups()), intValue("mm-writers"), List.copyOf(mmChurn()),
+                PinPolicy.byName(get("pinning")), intValue("warmup-iterations"),
                 millis("warmup-time"), intValue("measurement-iterations"), millis("measurement-time"), rounds,
                 bool("latency") ? Math.min(rounds, intValue("latency-rounds")) : 0, seed(), bool("gc-profiler"),
                 bool("profiling"), get("profiler-event"), List.copyOf(jvmArgs));
@@ -209,7 +217,14 @@ public final class Profile {
                 readerSpec();
                 break;
             case "writers":
+            case "mm-writers":
                 positive(key, 1);
+                break;
+            case "vma":
+                vmaLookups();
+                break;
+            case "mm-churn":
+                mmChurn();
                 break;
             case "churn":
                 churnRates();
@@ -513,8 +528,33 @@ public final class Profile {
     static final double MAX_ZIPF_EXPONENT = 100;
 
     public List<String> churnRates() {
+        return rates("churn");
+    }
+
+    /** The address-space writers' rates: {@code 0}, a number per second, or {@code max}. */
+    public List<String> mmChurn() {
+        return rates("mm-churn");
+    }
+
+    /** The VMA lookups to run, without duplicates. */
+    private List<VmaLookup> vmaLookups() {
+        List<VmaLookup> out = new ArrayList<>();
+        for (String v : list("vma")) {
+            try {
+                VmaLookup l = VmaLookup.byName(v);
+                if (!out.contains(l)) {
+                    out.add(l);
+                }
+            } catch (IllegalArgumentException e) {
+                throw bad("vma", "'" + v + "'");
+            }
+        }
+        return out;
+    }
+
+    private List<String> rates(String key) {
         List<String> out = new ArrayList<>();
-        for (String r : list("churn")) {
+        for (String r : list(key)) {
             if (r.equals("max")) {
                 out.add(r);
                 continue;
@@ -522,7 +562,7 @@ public final class Profile {
             try {
                 long n = Long.parseLong(r);
                 if (n > MAX_CHURN_RATE) {
-                    throw bad("churn", "'" + r + "' is above " + MAX_CHURN_RATE + " per second, a pace under 1 ns; use max");
+                    throw bad(key, "'" + r + "' is above " + MAX_CHURN_RATE + " per second, a pace under 1 ns; use max");
                 }
                 if (n >= 0) {
                     out.add(Long.toString(n));
@@ -531,7 +571,7 @@ public final class Profile {
             } catch (NumberFormatException e) {
                 // below
             }
-            throw bad("churn", "'" + r + "'");
+            throw bad(key, "'" + r + "'");
         }
         return out;
     }

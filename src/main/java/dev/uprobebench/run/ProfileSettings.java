@@ -1,5 +1,6 @@
 package dev.uprobebench.run;
 
+import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.pin.PinPolicy;
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.sync.RcuFlavour;
@@ -14,10 +15,14 @@ import java.util.List;
  * @param warmupMillis  JMH warm-up iteration time
  * @param latencyRounds the first rounds that also run the latency benchmark (0 when latency is off)
  * @param seed          the shuffle seed (drawn once when the profile says {@code random})
+ * @param vmaLookups    how hits find their VMA: an axis, as back-ends are
+ * @param mmWriters     address-space writer threads where there is an address space and mm churn
+ * @param mmChurn       per-address-space-writer rates: {@code 0}, a number per second, or {@code max}
  */
 public record ProfileSettings(List<Backend> backends, Profile.ReaderSpec readers, int writers, List<String> churn,
         int churnKeys, double churnReadFraction, int syncEvery, List<Integer> stable, List<String> distributions,
-        double zipfExponent, List<Long> handlerWork, List<RcuFlavour> rcuFlavours, PinPolicy pinning,
+        double zipfExponent, List<Long> handlerWork, List<RcuFlavour> rcuFlavours, List<VmaLookup> vmaLookups,
+        int mmWriters, List<String> mmChurn, PinPolicy pinning,
         int warmupIterations, long warmupMillis, int measurementIterations, long measurementMillis, int rounds,
         int latencyRounds, long seed, boolean gcProfiler, boolean profiling, String profilerEvent,
         List<String> jvmArgs) {

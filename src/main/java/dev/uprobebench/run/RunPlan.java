@@ -94,6 +94,8 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
         m.put("handlerWork", Long.toString(c.handlerWork()));
         m.put("syncEvery", Integer.toString(s.syncEvery()));
         m.put("rcuFlavour", (c.rcuFlavour() == null ? RcuFlavour.QSBR : c.rcuFlavour()).cliName());
+        m.put("vmaLookup", c.vma().label());
+        m.put("mmChurnRate", c.mmChurn());
         return m;
     }
 
@@ -110,7 +112,7 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
         ProfileSettings s = profile.settings();
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include("^" + BENCH.replace(".", "\\.") + mode + "$")
-                .threadGroups(c.readers(), c.writers())
+                .threadGroups(c.readers(), c.writers(), c.mmWriters())
                 .warmupIterations(s.warmupIterations())
                 .warmupTime(TimeValue.milliseconds(s.warmupMillis()))
                 .measurementIterations(s.measurementIterations())
@@ -175,8 +177,8 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
             BenchConfig c = configs.get(i);
             StringBuilder p = new StringBuilder();
             params(c).forEach((k, v) -> p.append(" -p ").append(k).append('=').append(v));
-            l.add(String.format(Locale.ROOT, "  [%d] %s: -tg %d,%d%s -jvmArgsAppend '-D%s=%s'", i, c.id(), c.readers(),
-                    c.writers(), p, TrialFiles.PIN_PROPERTY, c.pins().encode()));
+            l.add(String.format(Locale.ROOT, "  [%d] %s: -tg %d,%d,%d%s -jvmArgsAppend '-D%s=%s'", i, c.id(), c.readers(),
+                    c.writers(), c.mmWriters(), p, TrialFiles.PIN_PROPERTY, c.pins().encode()));
         }
         List<List<Integer>> order = schedule();
         for (int r = 0; r < order.size(); r++) {

@@ -31,6 +31,9 @@ final class TrialCollector {
         o.invariants.clear();
         o.violations = 0;
         o.trials = 0;
+        o.speculations = 0;
+        o.fallbacks = 0;
+        o.mmOps = 0;
         o.pinMap.clear();
         o.pinsVerified = true;
         List<Path> logs = new ArrayList<>();
@@ -50,6 +53,9 @@ final class TrialCollector {
                 r.invariants.forEach((k, v) -> o.invariants.merge(k, v, Long::sum));
                 o.violations += r.violations;
                 o.problems.addAll(r.problems);
+                o.speculations += r.speculations;
+                o.fallbacks += r.fallbacks;
+                o.mmOps += r.mmOps;
                 if (o.pinMap.isEmpty()) {
                     List<PinRecord> pins = new ArrayList<>(r.pins);
                     pins.sort(java.util.Comparator.comparing(PinRecord::role).thenComparingInt(PinRecord::index));

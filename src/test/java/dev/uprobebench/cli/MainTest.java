@@ -55,8 +55,8 @@ class MainTest {
         assertEquals(Main.OK, run("quick", "--dry-run", "--set", "backends=rwlock,srcu"));
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("6 configurations x 5 rounds (+ latency in 1), 36 forks, about"), text);
-        assertTrue(text.contains("rwlock_r1_w0_churn-0_s1024_uniform_h0: -tg 1,0 -p backend=rwlock")
-                && text.contains("srcu_r1_w1_churn-max_s1024_uniform_h0: -tg 1,1 -p backend=srcu"), text);
+        assertTrue(text.contains("rwlock_r1_w0_churn-0_s1024_uniform_h0: -tg 1,0,0 -p backend=rwlock")
+                && text.contains("srcu_r1_w1_churn-max_s1024_uniform_h0: -tg 1,1,0 -p backend=srcu"), text);
         assertTrue(text.contains("\nround 1 (with latency): [") && text.contains("\nround 5: ["), text);
         assertTrue(text.contains("every fork: -wi 2 -w 200ms -i 3 -r 200ms -f 1"), text);
     }

@@ -25,6 +25,59 @@ class ConfigPlannerTest {
         return ConfigPlanner.expand(Profile.parse("t", text, List.of()), cores(cores));
     }
 
+    /** The shipped {@code vma} profile. */
+    private static Profile vmaProfile() {
+        return Profile.load("vma", java.nio.file.Path.of("."), List.of());
+    }
+
+    @Test
+    void theVmaProfileOnSixtyFourCoresPlansEveryThreadOnItsOwnCore() {
+        ConfigPlanner.Expansion e = ConfigPlanner.expand(vmaProfile(), cores(64));
+        int withMm = 0;
+        for (BenchConfig c : e.configs()) {
+            java.util.Set<Integer> cpus = new java.util.HashSet<>();
+            for (int[] role : new int[][] {c.pins().readerCpus(), c.pins().writerCpus(), c.pins().mmWriterCpus()}) {
+                for (int cpu : role) {
+                    assertTrue(cpu >= 0 && cpu < 64, c.id() + " on " + cpu);
+                    assertTrue(cpus.add(cpu), c.id() + ": two threads on cpu " + cpu);
+                }
+            }
+            assertEquals(c.threads(), cpus.size(), c.id());
+            if (c.mmWriters() > 0) {
+                withMm++;
+                assertEquals("1000", c.mmChurn());
+                assertTrue(c.id().endsWith("_vma-" + c.vma().label() + "_m1-mmchurn-1000"), c.id());
+            }
+        }
+        // 4 back-ends; readers 1,2,4,...,32,64 (7 counts) for none, mmap-lock and speculative without mm churn,
+        // and 1,...,32,63 (7 counts) for the two VMA lookups with the address-space writer.
+        assertEquals(4 * 7 * 3 + 4 * 7 * 2, e.configs().size());
+        assertEquals(4 * 7 * 2, withMm);
+        assertTrue(e.configs().stream().anyMatch(c -> c.mmWriters() == 1 && c.readers() == 63));
+        assertTrue(e.configs().stream().anyMatch(c -> c.mmWriters() == 0 && c.readers() == 64));
+    }
+
+    @Test
+    void theVmaProfileOnTwoCoresScalesDownToOneReaderBesideTheAddressSpaceWriter() {
+        ConfigPlanner.Expansion e = ConfigPlanner.expand(vmaProfile(), cores(2));
+        List<String> got = e.configs().stream().filter(c -> c.backend() == Backend.SRCU)
+                .map(c -> c.vma().label() + "/" + c.readers() + "/" + c.mmWriters()).collect(Collectors.toList());
+        assertEquals(List.of("none/1/0", "none/2/0", "mmap-lock/1/0", "mmap-lock/2/0", "mmap-lock/1/1",
+                "speculative/1/0", "speculative/2/0", "speculative/1/1"), got);
+    }
+
+    @Test
+    void aBadVmaLookupOrAddressSpaceRateIsAUsageErrorNamingTheChoices() {
+        UsageException x = assertThrows(UsageException.class, () -> expand("vma=maple\n", 2));
+        assertTrue(x.getMessage().contains("vma") && x.getMessage().contains("none, mmap-lock, speculative"),
+                x.getMessage());
+        x = assertThrows(UsageException.class, () -> expand("vma=speculative\nmm-churn=-5\n", 2));
+        assertTrue(x.getMessage().contains("mm-churn"), x.getMessage());
+        x = assertThrows(UsageException.class, () -> expand("backends=srcu\nreaders=1\nchurn=max\nvma=speculative\n"
+                + "mm-churn=1000\n", 2));
+        assertTrue(x.getMessage().contains("address-space writer"), x.getMessage());
+    }
+
     @Test
     void quickOnTwoCoresRunsTwoReadersOnlyWithoutChurn() {
         ConfigPlanner.Expansion e = expand("backends=rwlock\nreaders=1..2\nchurn=0,max\n", 2);
