@@ -3,6 +3,7 @@ package dev.uprobebench.cli;
 import dev.uprobebench.check.TortureConfig;
 import dev.uprobebench.check.TortureDriver;
 import dev.uprobebench.check.TortureResult;
+import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.report.Comparison;
@@ -38,7 +39,7 @@ import picocli.CommandLine;
  * <pre>
  *   run-bench.sh [PROFILE] [--set key=value]... [--out DIR] [--dry-run]   run a profile (default: quick)
  *   run-bench.sh list | doctor | keys | help
- *   run-bench.sh torture BACKEND [--seconds N] [--readers R] [--writers W] [--rcu-flavour F]
+ *   run-bench.sh torture BACKEND [--seconds N] [--readers R] [--writers W] [--rcu-flavour F] [--vma V] [--mm-writers M]
  *   run-bench.sh compare REPORT_A REPORT_B [--noise-threshold PERCENT] [--fail-on-slower PERCENT]
  *   run-bench.sh fleet REPORT REPORT...   one profile's reports from several machines on one page
  * </pre>
@@ -254,6 +255,14 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--rcu-flavour", paramLabel = "F", description = "qsbr (default) or memb")
         String flavourName = RcuFlavour.QSBR.cliName();
 
+        @Option(names = "--vma", paramLabel = "V", description = "how readers find their VMA: none (default), mmap-lock, "
+                + "speculative")
+        String vmaName = VmaLookup.NONE.label();
+
+        @Option(names = "--mm-writers", paramLabel = "M", description = "address-space writer threads (>= 0; default 1 "
+                + "with a VMA lookup, 0 without)")
+        Integer mmWriters;
+
         @Override
         public Integer call() {
             Backend b;
@@ -268,6 +277,18 @@ public final class Main implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UsageException("bad value '" + flavourName + "' for --rcu-flavour; valid: " + RcuFlavour.names());
             }
+            VmaLookup vma;
+            try {
+                vma = VmaLookup.byName(vmaName);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("bad value '" + vmaName + "' for --vma; valid: " + VmaLookup.names());
+            }
+            int m = mmWriters == null ? (vma == VmaLookup.NONE ? 0 : 1) : mmWriters;
+            atLeast("--mm-writers", m, 0);
+            if (m > 0 && vma == VmaLookup.NONE) {
+                throw new UsageException("--mm-writers " + m + " needs an address space: use --vma mmap-lock or "
+                        + "--vma speculative");
+            }
             int w = writers == null ? (b.allowsChurn() ? 1 : 0) : writers;
             atLeast("--seconds", seconds, 1);
             atLeast("--readers", readers, 0);
@@ -279,9 +300,11 @@ public final class Main implements Callable<Integer> {
             if (readers + w == 0) {
                 throw new UsageException("need at least one reader or writer");
             }
-            TortureConfig cfg = TortureConfig.defaults().withThreads(readers, w).withMillis(seconds * 1000L);
-            out.printf("torture %s (%s): %d readers, %d writers, %d s%n", b.cliName(), flavour.cliName(), readers, w,
-                    seconds);
+            TortureConfig cfg = TortureConfig.defaults().withThreads(readers, w).withMillis(seconds * 1000L)
+                    .withVma(vma, m);
+            out.printf("torture %s (%s): %d readers, %d writers, %d s%s%n", b.cliName(), flavour.cliName(), readers, w,
+                    seconds, vma == VmaLookup.NONE ? "" : ", VMA lookup " + vma.label() + ", " + m + " address-space writer"
+                            + (m == 1 ? "" : "s"));
             TortureResult r = TortureDriver.run(b, cfg, flavour);
             out.println(r.format());
             return r.clean() ? OK : VIOLATIONS;

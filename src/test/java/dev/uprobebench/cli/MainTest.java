@@ -37,6 +37,18 @@ class MainTest {
     }
 
     @Test
+    void tortureThroughTheSpeculativeVmaLookupExitsZeroAndReportsFallbacks() {
+        assertEquals(Main.OK, run("torture", "seqcount-rcu", "--seconds", "1", "--readers", "1", "--vma", "speculative"));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("VMA lookup speculative, 1 address-space writer") && text.contains("fallbacks")
+                && text.contains("stale-vma       0") && text.contains("clean"), text);
+        assertEquals(Main.USAGE, run("torture", "srcu", "--vma", "maple"));
+        assertTrue(err().contains("none, mmap-lock, speculative"), err());
+        assertEquals(Main.USAGE, run("torture", "srcu", "--mm-writers", "1"));
+        assertTrue(err().contains("--vma mmap-lock"), err());
+    }
+
+    @Test
     void usageErrorsExitTwoWithOneLineNamingTheChoices() {
         assertEquals(Main.USAGE, run("torture", "mutex"));
         assertTrue(err().contains(Backend.names()), err());
