@@ -1,7 +1,7 @@
 package dev.uprobebench.run;
 
-import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.bench.ChurnBenchmark;
+import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.registry.Backend;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -11,17 +11,19 @@ import java.util.Locale;
  * Whether each configuration's registry fits in the forked JVM's heap, checked before anything
  * runs: a slab of a billion uprobes would otherwise fail minutes later in the fork, or thrash.
  *
- * <p>Estimate: {@link #UPROBE_BYTES} per slab object (the {@code Uprobe}, about 80 bytes with
- * compressed references, measured with JOL in {@code HeapBudgetTest}; its slot in the slab array;
- * its consumer array), plus for {@code percpu-ref} one per-CPU counter per slot and one atomic
- * counter and flag per object, plus {@link #FIXED_BYTES} for JMH, the histograms and the rest.
+ * <p>Estimate: {@link #UPROBE_BYTES} per slab object (the {@code Uprobe}, about 190 bytes with
+ * compressed references, 128 of them padding that keeps neighbours off each other's lines, as
+ * {@code kmalloc-256} does in the kernel, measured with JOL in {@code HeapBudgetTest}; its slot in
+ * the slab array; its consumer array), plus for {@code percpu-ref} one per-CPU counter per slot
+ * and one atomic counter and flag per object, plus, with an address space, {@link #VMA_BYTES} per
+ * VMA of the pool, plus {@link #FIXED_BYTES} for JMH, the histograms and the rest.
  * The heap is the last {@code -Xmx} or {@code -XX:MaxHeapSize=} of the profile's {@code jvm-args},
  * or the JVM's default, a quarter of physical memory.
  */
 final class HeapBudget {
-    static final long UPROBE_BYTES = 160;
-    /** A {@code Vma} with its tree links, fields and header, rounded up. */
-    static final long VMA_BYTES = 96;
+    static final long UPROBE_BYTES = 240;
+    /** A {@code Vma} with its padding, tree links, fields and header, and its pool slot, rounded up. */
+    static final long VMA_BYTES = 224;
     static final long FIXED_BYTES = 128L << 20;
     /** The share of the heap the estimate may take. */
     static final double HEADROOM = 0.75;

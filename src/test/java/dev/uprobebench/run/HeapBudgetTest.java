@@ -24,6 +24,13 @@ class HeapBudgetTest {
     }
 
     @Test
+    void theEstimatePerVmaCoversWhatThePoolReallyHolds() {
+        long vma = ClassLayout.parseClass(dev.uprobebench.mm.Vma.class).instanceSize();
+        long slot = 8 + 4; // the pool's reference and its free-stack index
+        assertTrue(vma + slot <= HeapBudget.VMA_BYTES, "Vma " + vma + " B + slot: " + HeapBudget.VMA_BYTES);
+    }
+
+    @Test
     void theHeapIsTheLastMaxHeapArgumentOrAQuarterOfMemory() {
         assertEquals(2 * GIB, HeapBudget.maxHeap(List.of("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"), 64 * GIB));
         assertEquals(512L << 20, HeapBudget.maxHeap(List.of("-Xmx2g", "-XX:MaxHeapSize=512m"), 64 * GIB));

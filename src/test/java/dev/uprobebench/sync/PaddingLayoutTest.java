@@ -21,6 +21,38 @@ class PaddingLayoutTest {
         assertTrue(after >= 128, "only " + after + " bytes after the value:\n" + layout.toPrintable());
     }
 
+    /**
+     * Uprobes and VMAs are allocated back to back: each one's own fields start at least 128 bytes
+     * into the object, so they never share a line (or a prefetch pair) with the previous object's.
+     */
+    @Test
+    void treeNodesKeepTheirFieldsTwoLinesFromTheObjectBeforeThem() {
+        for (Class<?> c : java.util.List.of(dev.uprobebench.registry.Uprobe.class, dev.uprobebench.mm.Vma.class,
+                KeyNode.class)) {
+            ClassLayout layout = ClassLayout.parseClass(c);
+            long first = layout.fields().stream().filter(f -> !f.name().matches("n\\d{3}")).mapToLong(FieldLayout::offset)
+                    .min().orElseThrow();
+            assertTrue(first >= 128, c.getSimpleName() + ": a field at " + first + ":\n" + layout.toPrintable());
+        }
+    }
+
+    /** The fields every lookup reads first: the tree's root and the seqcount, each on lines of its own. */
+    @Test
+    void theRootAndTheSequenceCountHaveTwoCacheLinesOnEachSide() {
+        for (Object[] c : new Object[][] {{RcuRbTree.class, "root"}, {SeqCount.class, "sequence"}}) {
+            ClassLayout layout = ClassLayout.parseClass((Class<?>) c[0]);
+            FieldLayout f = layout.fields().stream().filter(x -> x.name().equals(c[1])).findFirst().orElseThrow();
+            long before = f.offset();
+            long after = layout.instanceSize() - (f.offset() + f.size());
+            assertTrue(before >= 128 && after >= 128, c[1] + ": " + before + " bytes before, " + after + " after:\n"
+                    + layout.toPrintable());
+        }
+        ClassLayout tree = ClassLayout.parseClass(RcuRbTree.class);
+        long root = tree.fields().stream().filter(x -> x.name().equals("root")).findFirst().orElseThrow().offset();
+        long size = tree.fields().stream().filter(x -> x.name().equals("size")).findFirst().orElseThrow().offset();
+        assertTrue(size - root >= 128, "the writers' count is " + (size - root) + " bytes from the root");
+    }
+
     @Test
     void slotStrideKeepsNeighbouringSlotsTwoLinesApart() {
         assertTrue(SlotLongs.strideBytes() >= 128);
