@@ -105,6 +105,18 @@ public final class PercpuRefs {
         INTS.setRelease(flags, index, PERCPU);
     }
 
+    /**
+     * {@code percpu_ref_exit()} of a reference that was never published (no one can hold it): its
+     * count goes to zero without a release.
+     */
+    public void exit(int index) {
+        for (long[] counters : perSlot) {
+            counters[at(index)] = 0;
+        }
+        LONGS.setVolatile(atomic, index, 0L);
+        INTS.setRelease(flags, index, ATOMIC | DEAD);
+    }
+
     /** {@code percpu_ref_get()}. */
     public void get(int slot, int index) {
         rcu.readLock(slot);

@@ -71,6 +71,11 @@ public final class PercpuRefRegistry extends RcuTreeRegistry {
     }
 
     @Override
+    protected void discarded(Uprobe fresh) {
+        refs.exit(fresh.slabIndex());
+    }
+
+    @Override
     protected void lastPut(Uprobe u) {
         refs.kill(u.slabIndex());
     }

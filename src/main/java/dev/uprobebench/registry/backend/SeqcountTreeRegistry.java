@@ -73,47 +73,57 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
     }
 
     /**
-     * {@code uprobe_register()}: as in the kernel, a new uprobe is allocated before the tree lock is
-     * taken ({@code alloc_uprobe}), so that waiting for the slab (a grace period's frees) never
-     * happens under the lock a reader's last put may need.
+     * {@code uprobe_register()}, shaped as the kernel's: the new uprobe is allocated before the tree
+     * lock is taken ({@code alloc_uprobe}), so that waiting for the slab (a grace period's frees)
+     * never happens under the lock a reader's last put may need; then {@code insert_uprobe()}: under
+     * the lock and inside one seqcount write section, find or add, and erase a dying uprobe and
+     * retry ({@code __insert_uprobe}), so that the key is never seen absent with an even count. An
+     * existing live uprobe is shared and the new one freed unpublished.
      */
     @Override
     public final void register(long inode, long offset, UprobeConsumer consumer) {
-        Uprobe fresh = null;
-        while (true) {
-            treeLock.lock();
+        Uprobe fresh = allocate(inode, offset); // refcount 1: this registration
+        initialized(fresh);
+        fresh.setConsumersRelease(new UprobeConsumer[] {consumer});
+        Uprobe u;
+        treeLock.lock();
+        try {
+            seqcount.writeBegin();
             try {
-                Uprobe u = (Uprobe) tree.find(inode, offset);
-                if (u != null) {
-                    checkWriterUse(u); // linked, so not freed yet: the grace period waits for this lock's holder
-                }
-                if (u != null && u.tryGetRef()) {
-                    u.setConsumersRelease(withConsumer(u.consumersAcquire(), consumer));
-                    break;
-                }
-                if (u != null) {
-                    // Dying: its last put dropped the count to 0 and waits for this lock.
-                    seqcount.writeBegin();
-                    tree.erase(u);
-                    u.markErased();
-                    seqcount.writeEnd();
-                    continue;
-                }
-                if (fresh != null) {
-                    initialized(fresh);
-                    fresh.setConsumersRelease(new UprobeConsumer[] {consumer});
-                    seqcount.writeBegin();
-                    tree.insertOrFind(fresh, inode, offset);
-                    seqcount.writeEnd();
-                    return;
-                }
+                u = insertLocked(fresh, inode, offset);
             } finally {
-                treeLock.unlock();
+                seqcount.writeEnd();
             }
-            fresh = allocate(inode, offset); // refcount 1: this registration
+            if (u != fresh) {
+                u.setConsumersRelease(withConsumer(u.consumersAcquire(), consumer));
+            }
+        } finally {
+            treeLock.unlock();
         }
-        if (fresh != null) {
-            slab.free(fresh); // never published: another registration created the uprobe first
+        if (u != fresh) {
+            discarded(fresh);
+            slab.free(fresh); // never published
+        }
+    }
+
+    /**
+     * {@code __insert_uprobe()}, under the lock and the seqcount: the uprobe now at the key, with a
+     * reference for the caller ({@code fresh}, or an existing one whose {@code try_get_uprobe()}
+     * succeeded).
+     */
+    private Uprobe insertLocked(Uprobe fresh, long inode, long offset) {
+        while (true) {
+            Uprobe u = (Uprobe) tree.insertOrFind(fresh, inode, offset);
+            if (u == null || u == fresh) {
+                return fresh;
+            }
+            checkWriterUse(u); // linked, so not freed yet: the grace period waits for this lock's holder
+            if (u.tryGetRef()) {
+                return u;
+            }
+            // Dying: its last put dropped the count to 0 and waits for this lock to erase it.
+            tree.erase(u);
+            u.markErased();
         }
     }
 
@@ -148,6 +158,10 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
 
     /** A new uprobe, before it is published in the tree. */
     protected void initialized(Uprobe fresh) {
+    }
+
+    /** An {@link #initialized} uprobe that was never published (the key had a live one): undo. */
+    protected void discarded(Uprobe fresh) {
     }
 
     /** Erases {@code u} under the seqcount if it is still linked, then defers its free. */

@@ -53,4 +53,55 @@ class SeqcountTreeInternalsTest {
             assertEquals(0, r.checkLeaks());
         }
     }
+
+    /**
+     * {@code __insert_uprobe}: a registration that meets a dying uprobe (its count already 0, its
+     * last put waiting for the tree lock) erases it and inserts the new one inside one seqcount
+     * write section, so no lockless reader sees the key absent with an even count. One section is
+     * one step of 2 in the count; two sections (erase, then insert) would be 4.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SEQCOUNT_RCU", "SRCU"})
+    void replacingADyingUprobeIsOneWriteSection(Backend b) {
+        try (SeqcountTreeRegistry r = open(b)) {
+            UprobeConsumer old = new UprobeConsumer();
+            r.register(1, 1, old);
+            Uprobe dying = live(r);
+            assertEquals(0, dying.decrementAndGetRef(), "the last put has run up to the lock");
+            long before = r.seqcount.valueOpaque();
+            UprobeConsumer next = new UprobeConsumer();
+            r.register(1, 1, next);
+            assertEquals(before + 2, r.seqcount.valueOpaque(), "erase and insert in one section");
+            assertEquals(Uprobe.State.ERASED, dying.state());
+            Uprobe fresh = (Uprobe) r.tree.find(1, 1);
+            org.junit.jupiter.api.Assertions.assertNotSame(dying, fresh);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new UprobeConsumer[] {next}, fresh.consumersAcquire());
+            r.eraseAndDeferFree(dying); // the waiting last put goes on: already unlinked, so only the free
+            r.unregister(1, 1, next);
+            r.synchronize();
+            assertEquals(0, r.checkLeaks());
+            assertEquals(0, r.invariants().totalViolations());
+        }
+    }
+
+    /** A registration at a live key shares its uprobe; the one it allocated is freed unpublished. */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SEQCOUNT_RCU", "SRCU", "PERCPU_REF"})
+    void aSecondRegistrationSharesTheUprobeAndFreesItsOwn(Backend b) {
+        try (SeqcountTreeRegistry r = open(b)) {
+            UprobeConsumer a = new UprobeConsumer();
+            UprobeConsumer c = new UprobeConsumer();
+            r.register(1, 1, a);
+            long allocations = r.slab().allocations();
+            r.register(1, 1, c);
+            assertEquals(allocations + 1, r.slab().allocations(), "allocated before the lock, as alloc_uprobe does");
+            assertEquals(1, r.slab().inUse(), "and freed again, never published");
+            assertEquals(2, ((Uprobe) r.tree.find(1, 1)).consumersAcquire().length);
+            r.unregister(1, 1, a);
+            r.unregister(1, 1, c);
+            r.synchronize();
+            assertEquals(0, r.checkLeaks());
+        }
+    }
 }
+
