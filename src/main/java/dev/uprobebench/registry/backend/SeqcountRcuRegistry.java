@@ -9,10 +9,10 @@ import dev.uprobebench.sync.RbNode;
 import dev.uprobebench.sync.RcuRbTree;
 
 /**
- * {@code seqcount-rcu}: mainline since Linux 6.12. Andrii Nakryiko and Peter Zijlstra,
- * "uprobes: travers uprobe's consumer list locklessly under SRCU protection" / "perf/uprobe:
- * split uprobe_unregister()" series, with {@code find_uprobe_rcu()} from commit 50a38035ed5c
- * ("uprobes: perform lockless SRCU-protected uprobes_tree lookup", reworked to RCU Tasks Trace).
+ * {@code seqcount-rcu}: mainline since Linux 6.13, "uprobes: switch to RCU Tasks Trace flavor for
+ * better performance" (Andrii Nakryiko): the lockless {@code find_uprobe_rcu()} that 6.12 shipped
+ * under SRCU ({@code srcu}, commit 50a38035ed5c, "uprobes: perform lockless SRCU-protected
+ * uprobes_tree lookup"), now under {@code rcu_read_lock_trace()}.
  *
  * <p>Hit path: RCU read lock; {@code find_uprobe_rcu()} (seqcount-checked lockless search); the
  * handlers, still inside the read section; RCU unlock. No reference is taken: nothing shared is
