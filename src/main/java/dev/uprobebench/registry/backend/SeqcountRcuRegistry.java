@@ -4,9 +4,11 @@ import dev.uprobebench.registry.HitCheck;
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.registry.RegistryConfig;
 import dev.uprobebench.registry.Uprobe;
+import dev.uprobebench.sync.CallbackReclaimer;
 import dev.uprobebench.sync.CpuSlot;
 import dev.uprobebench.sync.RbNode;
 import dev.uprobebench.sync.RcuRbTree;
+import dev.uprobebench.sync.Srcu;
 
 /**
  * {@code seqcount-rcu}: mainline since Linux 6.13, "uprobes: switch to RCU Tasks Trace flavor for
@@ -16,16 +18,108 @@ import dev.uprobebench.sync.RcuRbTree;
  *
  * <p>Hit path: RCU read lock; {@code find_uprobe_rcu()} (seqcount-checked lockless search); the
  * handlers, still inside the read section; RCU unlock. No reference is taken: nothing shared is
- * written on the hit path. A removed uprobe is erased under the seqcount by its last put and freed
- * by {@code call_rcu} after a grace period, off the unregistering thread.
+ * written on the hit path. The last put of a removed uprobe schedules work that erases it under the
+ * tree lock and the seqcount, then chains its free through two grace periods:
+ * {@code call_srcu(&uretprobes_srcu)}, then {@code call_rcu_tasks_trace()}, then free (6.13's
+ * "uprobes: SRCU-protect uretprobe lifetime" and "uprobes: switch to RCU Tasks Trace"); the
+ * unregistering thread only drops its reference.
  *
  * <p>The kernel protects this path with RCU Tasks Trace; the flavour here is the profile's choice:
  * QSBR (the default, the closest model of non-preemptible RCU) or memb (a fenced read side).
  */
 public final class SeqcountRcuRegistry extends RcuTreeRegistry {
+    /**
+     * {@code uretprobes_srcu}: the return-probe SRCU domain whose grace period a freed uprobe waits
+     * out first (6.13's free chain). No hit takes it yet; its grace period still costs the chain.
+     */
+    private final Srcu uretprobesSrcu;
+    /**
+     * The deferred work of the last put ({@code uprobe->work} on {@code system_wq}): a single worker
+     * thread, run without a grace period of its own.
+     */
+    private final CallbackReclaimer work;
+    private final boolean inline;
 
     public SeqcountRcuRegistry(RegistryConfig config) {
         super(Backend.SEQCOUNT_RCU, config);
+        this.uretprobesSrcu = new Srcu(config.slots(), config.brokenGracePeriods());
+        this.inline = config.inlineCallbacks();
+        if (inline) {
+            uretprobesSrcu.runCallbacksInline();
+        }
+        this.work = inline ? null : new CallbackReclaimer("uprobe-put-work", () -> {
+        });
+    }
+
+    /**
+     * 6.13's {@code put_uprobe()}: the last put does not erase on the putting thread; it schedules
+     * work that takes the tree lock, erases under the seqcount if the uprobe is still linked (a
+     * registration may have erased it first, {@code __insert_uprobe}), and starts the free chain.
+     */
+    @Override
+    protected void lastPut(Uprobe u) {
+        if (inline) {
+            eraseAndDeferFree(u);
+        } else {
+            work.call(() -> eraseAndDeferFree(u));
+        }
+    }
+
+    /**
+     * The free chain: {@code call_srcu(&uretprobes_srcu)}, whose callback does
+     * {@code call_rcu_tasks_trace()}, whose callback frees. A uprobe is freed only after both grace
+     * periods, each started after the one before ended.
+     */
+    @Override
+    protected void deferFree(Uprobe u) {
+        uretprobesSrcu.call(() -> rcu.call(() -> slab.free(u)));
+    }
+
+    /**
+     * {@code uprobe_unregister_sync()} in 6.13: {@code synchronize_rcu_tasks_trace()}, then
+     * {@code synchronize_srcu(&uretprobes_srcu)}. It does not wait for pending put work, as in the
+     * kernel: a key re-registered meanwhile finds its dying uprobe and erases it itself.
+     */
+    @Override
+    public void synchronize() {
+        rcu.synchronize();
+        uretprobesSrcu.synchronize();
+    }
+
+    /** Every deferred step so far: the put work, then the SRCU callbacks, then the RCU frees. */
+    @Override
+    public void barrier() {
+        if (work != null) {
+            work.barrier();
+        }
+        uretprobesSrcu.barrier();
+        rcu.barrier();
+    }
+
+    /** Test-only: waits until every put work scheduled so far has run (not for the grace periods). */
+    void awaitPutWork() {
+        if (work != null) {
+            work.barrier();
+        }
+    }
+
+    /** Test-only: the return-probe SRCU domain. */
+    Srcu uretprobesSrcu() {
+        return uretprobesSrcu;
+    }
+
+    @Override
+    protected long internalLeaks() {
+        return super.internalLeaks() + uretprobesSrcu.readersInside();
+    }
+
+    @Override
+    public void close() {
+        if (work != null) {
+            work.close();
+        }
+        uretprobesSrcu.close();
+        super.close();
     }
 
     @Override

@@ -19,7 +19,7 @@ import dev.uprobebench.sync.Srcu;
  * slot's lock and unlock counts, but pays two full fences.
  */
 public final class SrcuRegistry extends SeqcountTreeRegistry {
-    private final Srcu srcu;
+    final Srcu srcu;
 
     public SrcuRegistry(RegistryConfig config) {
         super(Backend.SRCU, config);

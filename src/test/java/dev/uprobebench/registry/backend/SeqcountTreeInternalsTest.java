@@ -25,20 +25,45 @@ class SeqcountTreeInternalsTest {
         throw new AssertionError("no live uprobe");
     }
 
-    /** An online QSBR reader holds the grace period, so the erased uprobe waits to be freed. */
+    /** {@code srcu} (6.12): the last put erases at once; an SRCU reader holds the free back. */
     @org.junit.jupiter.api.Test
     void theLastPutErasesAtOnceAndFreesAfterTheGracePeriod() {
-        try (SeqcountTreeRegistry r = open(Backend.SEQCOUNT_RCU)) {
+        try (SeqcountTreeRegistry r = open(Backend.SRCU)) {
             CpuSlot reader = r.slots().acquire();
             UprobeConsumer c = new UprobeConsumer();
             r.register(1, 1, c);
             Uprobe u = live(r);
-            r.readerOnline(reader);
+            int idx = ((SrcuRegistry) r).srcu.readLock(reader.id());
             r.unregister(1, 1, c);
             assertEquals(Uprobe.State.ERASED, u.state(), "unlinked at once, not yet freed");
-            r.readerOffline(reader);
+            ((SrcuRegistry) r).srcu.readUnlock(reader.id(), idx);
             r.barrier();
             assertEquals(Uprobe.State.FREED, u.state());
+        }
+    }
+
+    /**
+     * {@code seqcount-rcu} (6.13): the last put only schedules work; the work erases; the free waits
+     * for the uretprobe SRCU grace period and then for an RCU grace period started after it. With
+     * an SRCU reader holding the first, waiting out every RCU callback queued so far frees nothing:
+     * a chain that went straight to {@code call_rcu} would have freed here.
+     */
+    @org.junit.jupiter.api.Test
+    void theLastPutSchedulesWorkAndTheFreeWaitsForBothGracePeriodsInTurn() {
+        try (SeqcountRcuRegistry r = (SeqcountRcuRegistry) open(Backend.SEQCOUNT_RCU)) {
+            UprobeConsumer c = new UprobeConsumer();
+            r.register(1, 1, c);
+            Uprobe u = live(r);
+            int idx = r.uretprobesSrcu().readLock(2);
+            r.unregister(1, 1, c);
+            r.awaitPutWork();
+            assertEquals(Uprobe.State.ERASED, u.state(), "erased by the put work");
+            r.rcu.barrier();
+            assertEquals(Uprobe.State.ERASED, u.state(), "not freed while the uretprobe SRCU reader holds");
+            r.uretprobesSrcu().readUnlock(2, idx);
+            r.barrier();
+            assertEquals(Uprobe.State.FREED, u.state());
+            assertEquals(0, r.checkLeaks());
         }
     }
 
