@@ -1,5 +1,6 @@
 package dev.uprobebench.registry;
 
+import dev.uprobebench.registry.backend.NullRegistry;
 import dev.uprobebench.registry.backend.PercpuRefRegistry;
 import dev.uprobebench.registry.backend.PercpuRwsemRegistry;
 import dev.uprobebench.registry.backend.RwlockRegistry;
@@ -41,7 +42,11 @@ public enum Backend {
             SeqcountRcuRegistry::new),
     SEQCOUNT_RCU_RFC("seqcount-rcu-rfc", Role.NEGATIVE_CONTROL, true, true, null,
             "NEGATIVE CONTROL: Zijlstra's RFC as posted, unconditional get_uprobe() resurrects dying uprobes",
-            SeqcountRcuRfcRegistry::new);
+            SeqcountRcuRfcRegistry::new),
+    NULL("null", Role.FLOOR, false, false, null,
+            "null baseline: the harness's own per-hit work (key choice, checks, handlers), a dense array for the tree, "
+                    + "no synchronization (no churn)",
+            NullRegistry::new);
 
     /** What a back-end is to the report: ratios are taken against the ceiling and the baseline. */
     public enum Role {
@@ -52,7 +57,9 @@ public enum Backend {
         /** A synchronization design under study. */
         DESIGN,
         /** Unsafe by design: the checker must catch it; never ranked, never in a shipped profile. */
-        NEGATIVE_CONTROL
+        NEGATIVE_CONTROL,
+        /** The null baseline: the harness's own per-hit cost, below every design; not ranked. */
+        FLOOR
     }
 
     private final String cliName;

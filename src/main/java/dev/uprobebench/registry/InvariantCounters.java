@@ -90,6 +90,16 @@ public final class InvariantCounters {
         return now; // endUse counts only what happens after this: one event, one count
     }
 
+    /**
+     * For a found uprobe the hit will not use (it has no consumers left): counts a use after free
+     * if it was freed or recycled since it was found, as {@link #beginUse} would, but no hit.
+     */
+    public void checkFound(CpuSlot slot, Uprobe u, int foundGeneration) {
+        if (u.isFreedAcquire() || u.generationAcquire() != foundGeneration) {
+            count(slot, Violation.USE_AFTER_FREE);
+        }
+    }
+
     /** Called after the last use of {@code u}; counts a use after free if it was freed meanwhile. */
     public void endUse(CpuSlot slot, Uprobe u, int generation) {
         if (u.isFreedAcquire() || u.generationAcquire() != generation) {

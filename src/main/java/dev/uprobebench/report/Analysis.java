@@ -92,7 +92,8 @@ public final class Analysis {
             Estimate writer = o.writers == 0 ? Estimate.NONE : Estimate.of(o.forkWriterOpsPerSec);
             ConfigOutcome ceiling = find(outcomes, c -> role(c) == Backend.Role.CEILING && c.readers == o.readers
                     && c.stable == o.stable && Objects.equals(c.distribution, o.distribution)
-                    && c.handlerWork == o.handlerWork);
+                    && c.handlerWork == o.handlerWork && Objects.equals(c.vmaLookup, o.vmaLookup)
+                    && Objects.equals(c.mmChurn, o.mmChurn));
             ConfigOutcome base = find(outcomes, c -> role(c) == Backend.Role.BASELINE && c.readers == o.readers
                     && Objects.equals(c.scenario, o.scenario));
             ConfigOutcome one = o.readers == 1 ? null : find(outcomes, c -> c.readers == 1
@@ -142,7 +143,7 @@ public final class Analysis {
             f.add(String.format(Locale.ROOT, "%s: speed-up %s from 1 to %d readers exceeds the reader ratio",
                     SUSPECT, speedUp.formatRatio(), o.readers));
         }
-        if (role(o) != Backend.Role.CEILING && xUnsync.n() > 0
+        if (role(o) != Backend.Role.CEILING && role(o) != Backend.Role.FLOOR && xUnsync.n() > 0
                 && (xUnsync.hasInterval() ? xUnsync.low() > 1 : xUnsync.mean() > 1)) {
             f.add(String.format(Locale.ROOT, "%s: above the unsync ceiling (x unsync %s)", SUSPECT,
                     xUnsync.formatRatio()));
@@ -157,13 +158,13 @@ public final class Analysis {
 
     private static Integer rank(Row r, List<Row> all) {
         ConfigOutcome o = r.outcome();
-        if (!o.valid() || r.hits().n() == 0) {
-            return null;
+        if (!o.valid() || r.hits().n() == 0 || role(o) == Backend.Role.FLOOR) {
+            return null; // the null baseline is not a design: it is read against, not ranked
         }
         List<Row> peers = new ArrayList<>();
         for (Row p : all) {
             if (p.outcome().readers == o.readers && Objects.equals(p.outcome().scenario, o.scenario)
-                    && p.outcome().valid() && p.hits().n() > 0) {
+                    && p.outcome().valid() && p.hits().n() > 0 && role(p.outcome()) != Backend.Role.FLOOR) {
                 peers.add(p);
             }
         }

@@ -25,6 +25,19 @@ class AnalysisTest {
         assertTrue(srcu.verdict().startsWith(Analysis.NOISY), srcu.verdict());
     }
 
+    /** The null baseline sits above the ceiling by design: it is read against, not flagged or ranked. */
+    @Test
+    void theNullBaselineIsNeitherSuspectNorRanked() {
+        Analysis a = Analysis.of(List.of(Outcomes.withForks("unsync", 1, 50, 51, 49),
+                Outcomes.withForks("null", 1, 90, 91, 89), Outcomes.withForks("srcu", 1, 40, 41, 39)));
+        Analysis.Row nul = row(a, "null", 1);
+        assertEquals(List.of(), nul.flags());
+        assertEquals(null, nul.rank());
+        assertEquals(1.8, nul.xUnsync().mean(), 1e-2);
+        assertEquals(Integer.valueOf(1), row(a, "unsync", 1).rank());
+        assertEquals(Integer.valueOf(2), row(a, "srcu", 1).rank());
+    }
+
     @Test
     void aSpeedUpAboveTheReaderRatioIsSuspect() {
         Analysis a = Analysis.of(List.of(Outcomes.withForks("srcu", 1, 10, 10.1, 9.9),

@@ -49,10 +49,10 @@ class ConfigPlannerTest {
                 assertTrue(c.id().endsWith("_vma-" + c.vma().label() + "_m1-mmchurn-1000"), c.id());
             }
         }
-        // 4 back-ends; readers 1,2,4,...,32,64 (7 counts) for none, mmap-lock and speculative without mm churn,
-        // and 1,...,32,63 (7 counts) for the two VMA lookups with the address-space writer.
-        assertEquals(4 * 7 * 3 + 4 * 7 * 2, e.configs().size());
-        assertEquals(4 * 7 * 2, withMm);
+        // 5 back-ends (the null baseline and 4 designs); readers 1,2,4,...,32,64 (7 counts) for none, mmap-lock and
+        // speculative without mm churn, and 1,...,32,63 (7 counts) for the two VMA lookups with the address-space writer.
+        assertEquals(5 * 7 * 3 + 5 * 7 * 2, e.configs().size());
+        assertEquals(5 * 7 * 2, withMm);
         assertTrue(e.configs().stream().anyMatch(c -> c.mmWriters() == 1 && c.readers() == 63));
         assertTrue(e.configs().stream().anyMatch(c -> c.mmWriters() == 0 && c.readers() == 64));
     }

@@ -138,6 +138,13 @@ public final class SeqcountRcuRegistry extends RcuTreeRegistry {
             rcu.readUnlock(s);
             return RETRY;
         }
+        if (u.consumersAcquire().length == 0) {
+            // Unregistered, its put work not run yet: in the kernel its breakpoints were removed
+            // with its last consumer, so nothing traps here any more. A miss (still checked).
+            invariants.checkFound(slot, u, found);
+            rcu.readUnlock(s);
+            return missed(slot, null, inode, offset);
+        }
         int gen = invariants.beginUse(slot, u, found, inode, offset);
         long result = runHandlers(u);
         invariants.endUse(slot, u, gen);

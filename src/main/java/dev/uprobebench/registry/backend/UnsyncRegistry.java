@@ -19,15 +19,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is inside is refused with an {@link IllegalStateException} instead of corrupting the tree.
  * Unregistering frees at once.
  */
-public final class UnsyncRegistry extends AbstractRegistry {
+public class UnsyncRegistry extends AbstractRegistry {
     private final AtomicBoolean writerInside = new AtomicBoolean();
 
     public UnsyncRegistry(RegistryConfig config) {
-        super(Backend.UNSYNC, config);
+        this(Backend.UNSYNC, config);
+    }
+
+    UnsyncRegistry(Backend backend, RegistryConfig config) {
+        super(backend, config);
     }
 
     @Override
     public long hit(CpuSlot slot, long inode, long offset, HitCheck check) {
+        return treeHit(slot, inode, offset, check);
+    }
+
+    /** The unsynchronized tree search and the use of what it found. */
+    protected final long treeHit(CpuSlot slot, long inode, long offset, HitCheck check) {
         RbNode n = tree.findBounded(inode, offset, stepBound);
         if (n == null || n == RcuRbTree.LOST) {
             return missed(slot, n, inode, offset, check);
@@ -46,8 +55,8 @@ public final class UnsyncRegistry extends AbstractRegistry {
 
     private void enterWriter() {
         if (!writerInside.compareAndSet(false, true)) {
-            throw new IllegalStateException(
-                    "back-end 'unsync' has no synchronization and refuses concurrent writers; run it with churn 0");
+            throw new IllegalStateException("back-end '" + backend.cliName()
+                    + "' has no synchronization and refuses concurrent writers; run it with churn 0");
         }
     }
 
@@ -56,6 +65,7 @@ public final class UnsyncRegistry extends AbstractRegistry {
         enterWriter();
         try {
             addConsumerLocked(inode, offset, consumer);
+            linked((Uprobe) tree.find(inode, offset));
         } finally {
             writerInside.set(false);
         }
@@ -68,6 +78,7 @@ public final class UnsyncRegistry extends AbstractRegistry {
             Uprobe u = removeConsumerLocked(inode, offset, consumer);
             if (u.consumersAcquire().length == 0) {
                 tree.erase(u);
+                unlinked(u);
                 u.markErased();
                 hooks.beforePut(u);
                 u.decrementAndGetRef();
@@ -76,6 +87,14 @@ public final class UnsyncRegistry extends AbstractRegistry {
         } finally {
             writerInside.set(false);
         }
+    }
+
+    /** A uprobe is in the tree at its key (after every registration). */
+    protected void linked(Uprobe u) {
+    }
+
+    /** A uprobe left the tree. */
+    protected void unlinked(Uprobe u) {
     }
 
     @Override
