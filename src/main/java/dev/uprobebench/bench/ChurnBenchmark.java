@@ -35,6 +35,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.Blackhole;
 import org.openjdk.jmh.infra.Control;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.infra.ThreadParams;
@@ -139,6 +140,9 @@ public class ChurnBenchmark {
         /** mmap+munmap operations per second per address-space writer: a number, or {@code max}. */
         @Param({"0"})
         public String mmChurnRate;
+        /** Fixed per-hit work outside the registry for the kernel's trap, in ns (0: none). */
+        @Param({"0"})
+        public long trapNanos;
         /** Regions that hold no uprobe, mapped at setup; the address-space writers toggle them. */
         @Param({"" + MM_REGIONS})
         public int mmRegions;
@@ -149,6 +153,8 @@ public class ChurnBenchmark {
         int mmWriters;
         long mmIntervalNanos;
         UprobeConsumer stableConsumer;
+        /** {@link TrapCost} tokens per hit, calibrated at setup. */
+        long trapTokens;
         CpuTopology topology;
         PinningPlan plan;
         int readers;
@@ -176,6 +182,9 @@ public class ChurnBenchmark {
             if (mmWriters > 0 && "0".equals(mmChurnRate)) {
                 throw new IllegalArgumentException("mmChurnRate=0 with " + mmWriters + " address-space writer(s); use -tg "
                         + readers + "," + writers + ",0");
+            }
+            if (trapNanos < 0) {
+                throw new IllegalArgumentException("trapNanos must be >= 0, got " + trapNanos);
             }
             if (mmRegions < 1) {
                 throw new IllegalArgumentException("mmRegions must be >= 1, got " + mmRegions);
@@ -225,6 +234,12 @@ public class ChurnBenchmark {
             record.readers = readers;
             record.writers = writers;
             record.vmaLookup = lookup.label();
+            if (trapNanos > 0) {
+                trapTokens = TrapCost.tokensFor(trapNanos, TrapCost.nanosPerToken());
+                record.trapNanos = trapNanos;
+                record.trapTokens = trapTokens;
+                record.trapMeasuredNanos = TrapCost.measure(trapTokens);
+            }
             record.mmWriters = mmWriters;
             record.pinPlan = plan.encode();
             out = TrialFiles.outDir();
@@ -348,6 +363,7 @@ public class ChurnBenchmark {
         long stableBase;
         long churnBase;
         CpuSlot slot;
+        long trapTokens;
         KeySequence keys;
         int untilQuiescent = QUIESCENT_EVERY;
         long retryBase;
@@ -365,6 +381,7 @@ public class ChurnBenchmark {
             w.recordPin(ThreadPinner.pinCurrentThread(PinningPlan.READER, index, w.plan.cpuFor(PinningPlan.READER, index),
                     w.topology));
             slot = registry.slots().acquire();
+            trapTokens = w.trapTokens;
             mm = w.mm;
             if (mm != null) {
                 walker = mm.newWalker(); // on this thread: its fields are written on every hit
@@ -429,6 +446,9 @@ public class ChurnBenchmark {
          * the key, or from its address when there is an address space.
          */
         private long lookup(int k) {
+            if (trapTokens > 0) {
+                Blackhole.consumeCPU(trapTokens); // the trap and single-step around the hit
+            }
             if (walker != null) {
                 return walker.hit(slot, k >= 0 ? stableBase + k : churnBase - 1 - k, registry);
             }

@@ -34,6 +34,10 @@ public final class TrialRecord {
     /** Speculative VMA lookups tried, and those that failed and took {@code mmap_read_lock}. */
     public long speculations;
     public long fallbacks;
+    /** The trap cost asked for (ns), the tokens calibrated for it, and what they took per hit (ns). */
+    public long trapNanos;
+    public long trapTokens;
+    public double trapMeasuredNanos;
     /** An empty timed section ({@code nanoTime} twice), in ns: p50, p99, p99.9, max. */
     public Map<String, Long> timerFloorNanos = new LinkedHashMap<>();
     /** File name of the interval-histogram log in the trial's directory, or null. */

@@ -49,6 +49,9 @@ public final class ConfigOutcome {
     public long fallbacks;
     /** Address-space writer operations (mmap plus munmap), summed over trials. */
     public long mmOps;
+    /** The per-hit trap cost asked for (ns, 0: none) and what the calibrated work took (ns). */
+    public long trapNanos;
+    public Double trapMeasuredNanos;
     public String pinPolicy;
     /** More benchmark threads than logical CPUs (possible only with pinning=none). */
     public boolean oversubscribed;

@@ -1,6 +1,7 @@
 package dev.uprobebench.run;
 
 import dev.uprobebench.bench.KeySequence;
+import dev.uprobebench.bench.TrapCost;
 import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.pin.PinPolicy;
 import dev.uprobebench.registry.Backend;
@@ -50,6 +51,8 @@ public final class Profile {
                 + "mm-churn is not 0 (>= 1)");
         key("mm-churn", "0", "comma-separated per-address-space-writer mmap+munmap rates, for configurations with a VMA "
                 + "lookup: 0 (no address-space writers), N per second (<= 1000000000), max");
+        key("trap-cost", "none", "fixed per-hit work outside the registry for the kernel's trap: none, int3 (300 ns: "
+                + "int3 + single-step), nop5 (140 ns: 6.18's optimised path), or N ns (e.g. 250ns, <= 1000000ns)");
         key("rcu-flavour", "qsbr", "comma-separated RCU read sides for RCU-based back-ends: " + RcuFlavour.names());
         key("pinning", "physical", "thread placement: " + PinPolicy.names());
         key("warmup-iterations", "2", "JMH warm-up iterations (>= 0)");
@@ -183,7 +186,7 @@ public final class Profile {
         return new ProfileSettings(List.copyOf(backends()), readerSpec(), intValue("writers"), List.copyOf(churnRates()),
                 intValue("churn-keys"), doubleValue("churn-read-fraction"), intValue("sync-every"), List.copyOf(stable),
                 List.copyOf(list("distribution")), doubleValue("zipf-exponent"), List.copyOf(intList("handler-work", 0)),
-                List.copyOf(rcuFlavours()), List.copyOf(vmaLookups()), intValue("mm-writers"), List.copyOf(mmChurn()),
+                List.copyOf(rcuFlavours()), List.copyOf(vmaLookups()), intValue("mm-writers"), List.copyOf(mmChurn()), TrapCost.parse(get("trap-cost")),
                 PinPolicy.byName(get("pinning")), intValue("warmup-iterations"),
                 millis("warmup-time"), intValue("measurement-iterations"), millis("measurement-time"), rounds,
                 bool("latency") ? Math.min(rounds, intValue("latency-rounds")) : 0, seed(), bool("gc-profiler"),
@@ -222,6 +225,11 @@ public final class Profile {
                 break;
             case "vma":
                 vmaLookups();
+                break;
+            case "trap-cost":
+                if (TrapCost.parse(get(key)) < 0) {
+                    throw bad(key, "");
+                }
                 break;
             case "mm-churn":
                 mmChurn();

@@ -18,11 +18,12 @@ import java.util.List;
  * @param vmaLookups    how hits find their VMA: an axis, as back-ends are
  * @param mmWriters     address-space writer threads where there is an address space and mm churn
  * @param mmChurn       per-address-space-writer rates: {@code 0}, a number per second, or {@code max}
+ * @param trapNanos     fixed per-hit work outside the registry standing for the kernel's trap (0: none)
  */
 public record ProfileSettings(List<Backend> backends, Profile.ReaderSpec readers, int writers, List<String> churn,
         int churnKeys, double churnReadFraction, int syncEvery, List<Integer> stable, List<String> distributions,
         double zipfExponent, List<Long> handlerWork, List<RcuFlavour> rcuFlavours, List<VmaLookup> vmaLookups,
-        int mmWriters, List<String> mmChurn, PinPolicy pinning,
+        int mmWriters, List<String> mmChurn, long trapNanos, PinPolicy pinning,
         int warmupIterations, long warmupMillis, int measurementIterations, long measurementMillis, int rounds,
         int latencyRounds, long seed, boolean gcProfiler, boolean profiling, String profilerEvent,
         List<String> jvmArgs) {

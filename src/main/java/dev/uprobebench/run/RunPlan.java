@@ -96,6 +96,7 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
         m.put("rcuFlavour", (c.rcuFlavour() == null ? RcuFlavour.QSBR : c.rcuFlavour()).cliName());
         m.put("vmaLookup", c.vma().label());
         m.put("mmChurnRate", c.mmChurn());
+        m.put("trapNanos", Long.toString(s.trapNanos()));
         return m;
     }
 

@@ -56,6 +56,10 @@ final class TrialCollector {
                 o.speculations += r.speculations;
                 o.fallbacks += r.fallbacks;
                 o.mmOps += r.mmOps;
+                if (r.trapNanos > 0) {
+                    o.trapNanos = r.trapNanos;
+                    o.trapMeasuredNanos = r.trapMeasuredNanos;
+                }
                 if (o.pinMap.isEmpty()) {
                     List<PinRecord> pins = new ArrayList<>(r.pins);
                     pins.sort(java.util.Comparator.comparing(PinRecord::role).thenComparingInt(PinRecord::index));

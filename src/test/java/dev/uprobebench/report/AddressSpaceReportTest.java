@@ -55,6 +55,23 @@ class AddressSpaceReportTest {
     }
 
     @Test
+    void aTrapCostIsStatedAtTheTopOfBothPages() throws Exception {
+        List<ConfigOutcome> outcomes = new ArrayList<>(Outcomes.sample());
+        outcomes.forEach(o -> {
+            o.trapNanos = 300;
+            o.trapMeasuredNanos = 311.6;
+        });
+        Files.createDirectories(dir.resolve("latency"));
+        Summary.Header h = new Summary.Header("quick", "q", "20261128-000000", "m", "j", "physical", "1 of 1", List.of(),
+                List.of(), "complete");
+        ReportPages.write(dir, h, outcomes, false);
+        String md = Files.readString(dir.resolve("summary.md"));
+        assertTrue(md.contains("- trap cost: 300 ns of fixed work per hit outside the registry") && md.contains(
+                "took 312 ns per hit here"), md);
+        assertEquals("", Summary.trapLine(Outcomes.sample()), "nothing said when no trap cost was asked for");
+    }
+
+    @Test
     void tinyFailureRatesKeepThreeSignificantDigits() {
         assertEquals("0%", Summary.smallPercent(0));
         assertEquals("0.015%", Summary.smallPercent(0.00015));

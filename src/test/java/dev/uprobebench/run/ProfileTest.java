@@ -33,6 +33,22 @@ class ProfileTest {
     }
 
     @Test
+    void theTrapCostAndTheVmaKeysAreTypedAndCheckedAtLoad() {
+        ProfileSettings s = parse("trap-cost=int3\nvma=speculative,mmap-lock,speculative\nmm-churn=0,1000\n").settings();
+        assertEquals(300, s.trapNanos());
+        assertEquals(List.of(dev.uprobebench.mm.VmaLookup.SPECULATIVE, dev.uprobebench.mm.VmaLookup.MMAP_LOCK),
+                s.vmaLookups());
+        assertEquals(List.of("0", "1000"), s.mmChurn());
+        assertEquals(250, parse("trap-cost=250ns\n").settings().trapNanos());
+        String e = error("trap-cost=slow\n");
+        assertTrue(e.contains("trap-cost") && e.contains("int3") && e.contains("nop5"), e);
+        e = error("", "mm-churn=fast");
+        assertTrue(e.contains("mm-churn"), e);
+        e = error("", "mm-writers=0");
+        assertTrue(e.contains("mm-writers"), e);
+    }
+
+    @Test
     void theSettingsAreTypedOnceAtLoad() {
         ProfileSettings s = parse("rounds=4\nlatency-rounds=9\nwarmup-time=250ms\nstable=16,1024\n"
                 + "rcu-flavour=memb,qsbr\njvm-args=-Xmx1g  -Dx=1\nchurn-read-fraction=0.25\n").settings();
