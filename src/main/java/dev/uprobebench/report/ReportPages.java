@@ -34,7 +34,8 @@ public final class ReportPages {
         WRITER_PLOTS.put("unregister-service", "unregister service time (uncorrected)");
         WRITER_PLOTS.put("register", "register latency from the intended start (corrected for coordinated omission)");
         WRITER_PLOTS.put("register-service", "register service time (uncorrected)");
-        WRITER_PLOTS.put("synchronize", "synchronize() (each grace-period wait of the writer)");
+        WRITER_PLOTS.put("synchronize", "synchronize() (each grace-period wait of the writer; its length is the "
+                + "model's wait policy, see the table notes)");
         WRITER_PLOTS.put("mmap", "mmap (address-space writer, from the intended start when paced)");
         WRITER_PLOTS.put("munmap", "munmap (address-space writer, from the intended start when paced)");
     }

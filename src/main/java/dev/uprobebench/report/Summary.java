@@ -270,6 +270,16 @@ public final class Summary {
         return sb.toString();
     }
 
+    /**
+     * What sets the length of a grace period here, so that writer latency is not read as the
+     * kernel's: said under every table and beside the synchronize() plots.
+     */
+    static final String GRACE_PERIODS = "A grace period here ends when every reader slot has passed a quiescent point "
+            + "(QSBR: every 64 hits; memb and SRCU: at each section's end); its waiter spins 128 times, yields up to 1024 "
+            + "times, then sleeps 20 µs at a time between checks (sync.Spin), so synchronize() latency, and with it "
+            + "unregister latency, is this model's wait policy on this machine, not the kernel's (whose RCU Tasks Trace "
+            + "and SRCU grace periods run from tens of microseconds to milliseconds).";
+
     /** What the throughput tables' columns mean, shown above each. */
     static final String TABLE_LEGEND = "Hits/s are totals over all readers: the mean over forks (one fork per "
             + "round), with a 95% Student-t interval from the spread between forks and its coefficient of variation "
@@ -279,7 +289,8 @@ public final class Summary {
             + "a design above the ceiling, either beyond its interval, or forks that disagree (Grubbs' outlier test). Hit "
             + "latency in ns, writer latency in µs. Register and unregister p99 are measured from the intended start of a "
             + "paced writer's operation (corrected for coordinated omission: an operation that overran its pacing interval "
-            + "also counts the operations it held back); the service p99 is the operation alone.";
+            + "also counts the operations it held back); the service p99 is the operation alone. " + GRACE_PERIODS;
+
 
     /** {@code 8.91 M – 9.30 M}, or "-" without an interval. */
     public static String interval(Estimate e) {
