@@ -16,6 +16,7 @@ import dev.uprobebench.registry.Violation;
 import dev.uprobebench.sync.CpuSlot;
 import dev.uprobebench.sync.RcuFlavour;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -647,7 +648,7 @@ public class ChurnBenchmark {
             w.recordPin(ThreadPinner.pinCurrentThread(PinningPlan.MM_WRITER, index,
                     w.plan.cpuFor(PinningPlan.MM_WRITER, index), w.topology));
             mapped = new boolean[w.mmRegions];
-            java.util.Arrays.fill(mapped, true); // every region is mapped at setup
+            Arrays.fill(mapped, true); // every region is mapped at setup
             first = index;
             stride = Math.max(1, w.mmWriters);
             rnd = new SplittableRandom(0x6a09e667f3bcc909L * (index + 1));
@@ -693,12 +694,7 @@ public class ChurnBenchmark {
             }
             int j = first + stride * rnd.nextInt(slots);
             long t0 = timed ? System.nanoTime() : 0;
-            if (mapped[j]) {
-                mm.munmap(Layout.regionStart(j));
-            } else {
-                Layout.mapRegion(mm, j);
-            }
-            mapped[j] = !mapped[j];
+            mapped[j] = Layout.toggleRegion(mm, j, mapped[j]);
             ops++;
             if (timed) {
                 long v = LatencyLog.clamp(System.nanoTime() - t0);

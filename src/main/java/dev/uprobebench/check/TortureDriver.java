@@ -303,12 +303,7 @@ public final class TortureDriver {
                         continue;
                     }
                     int j = index + writers * rnd.nextInt(MM_REGIONS / writers);
-                    if (mapped[j]) {
-                        mm.munmap(Layout.regionStart(j));
-                    } else {
-                        Layout.mapRegion(mm, j);
-                    }
-                    mapped[j] = !mapped[j];
+                    mapped[j] = Layout.toggleRegion(mm, j, mapped[j]);
                     ops++;
                 }
             } finally {

@@ -3,10 +3,10 @@ package dev.uprobebench.mm;
 import dev.uprobebench.registry.InvariantCounters;
 import dev.uprobebench.registry.Violation;
 import dev.uprobebench.sync.CpuSlot;
+import dev.uprobebench.sync.RbNode;
 import dev.uprobebench.sync.Rcu;
 import dev.uprobebench.sync.RcuFlavour;
 import dev.uprobebench.sync.RcuRbTree;
-import dev.uprobebench.sync.RbNode;
 
 /**
  * A process's address space ({@code struct mm_struct}): the VMAs a breakpoint address is resolved

@@ -59,6 +59,19 @@ public final class Layout {
         return REGION_INODE_BASE + j;
     }
 
+    /**
+     * Maps churn region {@code j} if {@code mapped} is false, unmaps it otherwise; returns whether
+     * it is mapped now (one address-space writer operation).
+     */
+    public static boolean toggleRegion(AddressSpace mm, int j, boolean mapped) {
+        if (mapped) {
+            mm.munmap(regionStart(j));
+        } else {
+            mapRegion(mm, j);
+        }
+        return !mapped;
+    }
+
     /** Maps churn region {@code j}. */
     public static void mapRegion(AddressSpace mm, int j) {
         mm.mmap(regionStart(j), AddressSpace.PAGE_SIZE, regionInode(j), 0);

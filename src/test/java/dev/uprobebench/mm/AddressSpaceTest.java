@@ -13,7 +13,6 @@ import dev.uprobebench.sync.CpuSlot;
 import dev.uprobebench.sync.RcuFlavour;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** The address space's contract, on one thread: mappings, translation, misses, leaks. */
 class AddressSpaceTest {
@@ -22,10 +21,16 @@ class AddressSpaceTest {
                 registry.invariants(), AddressSpace.Options.NONE);
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> everyBackendAndLookup() {
+        return java.util.Arrays.stream(Backend.values()).flatMap(b -> java.util.stream.Stream.of(VmaLookup.MMAP_LOCK,
+                VmaLookup.SPECULATIVE).map(l -> org.junit.jupiter.params.provider.Arguments.of(b, l)));
+    }
+
+    /** The registry's contract through the address space: every back-end, every VMA lookup. */
     @ParameterizedTest
-    @EnumSource(value = VmaLookup.class, names = {"MMAP_LOCK", "SPECULATIVE"})
-    void anAddressTranslatesThroughItsMappingsFileOffset(VmaLookup lookup) {
-        try (UprobeRegistry registry = Backend.SRCU.create(RegistryConfig.of(64, 4));
+    @org.junit.jupiter.params.provider.MethodSource("everyBackendAndLookup")
+    void anAddressTranslatesThroughItsMappingsFileOffset(Backend backend, VmaLookup lookup) {
+        try (UprobeRegistry registry = backend.create(RegistryConfig.of(64, 4));
                 AddressSpace mm = mm(lookup, registry)) {
             CountingConsumer c = new CountingConsumer();
             registry.register(7, 8192 + 10, c);
@@ -43,6 +48,7 @@ class AddressSpaceTest {
                     "past the end of the mapping");
             assertEquals(UprobeRegistry.MISS, w.hit(slot, Layout.regionStart(3) + 1, registry), "a region without uprobes");
             assertEquals(3, registry.invariants().misses(), "each miss counted once, after any fallback");
+            assertEquals(1, registry.invariants().hits());
             if (lookup == VmaLookup.SPECULATIVE) {
                 assertEquals(4, w.speculations());
                 assertEquals(3, w.fallbacks(), "a speculative miss is retried under the lock, as in the kernel");
@@ -52,11 +58,35 @@ class AddressSpaceTest {
             registry.slots().release(slot);
             registry.unregister(7, 8202, c);
             registry.synchronize();
+            assertEquals(UprobeRegistry.MISS, w.hit(registry.slots().acquire(), Layout.probedBase(7) + 10, registry),
+                    "unregistered and synchronized: gone");
             mm.unmapAll();
             assertEquals(0, mm.mappings());
             assertEquals(0, mm.checkLeaks());
+            assertEquals(0, registry.checkLeaks());
             assertEquals(0, registry.invariants().totalViolations());
         }
+    }
+
+    /** mmap_lock_speculate_try_begin / _retry around a writer section, on one thread. */
+    @Test
+    void speculationFailsWhileAWriterHoldsTheLockAndIsVoidedByOneThatRan() {
+        MmapLock lock = new MmapLock();
+        long s = lock.speculateTryBegin();
+        assertTrue(s >= 0);
+        assertTrue(!lock.speculateRetry(s), "nothing ran");
+        lock.writeLock();
+        assertEquals(-1, lock.speculateTryBegin(), "a writer holds the lock");
+        assertTrue(lock.isWriteLocked() && lock.sequenceOdd());
+        lock.writeUnlock();
+        assertTrue(lock.speculateRetry(s), "a writer ran since s");
+        long after = lock.speculateTryBegin();
+        assertEquals(s + 2, after, "one write section moves the sequence by 2");
+        lock.readLock();
+        assertEquals(1, lock.readersOpaque());
+        assertTrue(!lock.speculateRetry(after), "readers do not move the sequence");
+        lock.readUnlock();
+        assertEquals(0, lock.readersOpaque());
     }
 
     @Test

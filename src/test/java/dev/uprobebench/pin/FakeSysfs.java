@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Builds fake {@code /sys/devices/system/cpu} trees for topology tests. */
-final class FakeSysfs {
+public final class FakeSysfs {
     private FakeSysfs() {
     }
 
@@ -27,6 +27,19 @@ final class FakeSysfs {
             int first = i % 8;
             int pkg = first / 4;
             cpu(root, i, first % 4, pkg, first + "," + (first + 8));
+        }
+        return root;
+    }
+
+    /**
+     * A 64-core server: two sockets of 32 cores with SMT, 128 CPUs, numbered as Linux numbers
+     * Intel servers (0-63 the first threads, socket 0 first; 64-127 their siblings).
+     */
+    public static Path sixtyFourCoresSmt(Path root) throws IOException {
+        Files.writeString(root.resolve("online"), "0-127\n");
+        for (int i = 0; i < 128; i++) {
+            int first = i % 64;
+            cpu(root, i, first % 32, first / 32, first + "," + (first + 64));
         }
         return root;
     }

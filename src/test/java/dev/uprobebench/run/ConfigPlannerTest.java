@@ -30,19 +30,25 @@ class ConfigPlannerTest {
         return Profile.load("vma", java.nio.file.Path.of("."), List.of());
     }
 
+    /** The dry run's plan on a fake 64-core, 128-CPU sysfs: one thread per physical core, none on a sibling. */
     @Test
-    void theVmaProfileOnSixtyFourCoresPlansEveryThreadOnItsOwnCore() {
-        ConfigPlanner.Expansion e = ConfigPlanner.expand(vmaProfile(), cores(64));
+    void theVmaProfileOnSixtyFourCoresPlansEveryThreadOnItsOwnCore(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path sys) throws Exception {
+        CpuTopology topology = CpuTopology.read(dev.uprobebench.pin.FakeSysfs.sixtyFourCoresSmt(sys));
+        assertEquals(64, topology.physicalCores());
+        assertEquals(128, topology.logicalCpus());
+        ConfigPlanner.Expansion e = ConfigPlanner.expand(vmaProfile(), topology);
         int withMm = 0;
         for (BenchConfig c : e.configs()) {
-            java.util.Set<Integer> cpus = new java.util.HashSet<>();
+            java.util.Set<String> cores = new java.util.HashSet<>();
             for (int[] role : new int[][] {c.pins().readerCpus(), c.pins().writerCpus(), c.pins().mmWriterCpus()}) {
                 for (int cpu : role) {
-                    assertTrue(cpu >= 0 && cpu < 64, c.id() + " on " + cpu);
-                    assertTrue(cpus.add(cpu), c.id() + ": two threads on cpu " + cpu);
+                    LogicalCpu l = topology.cpu(cpu);
+                    assertTrue(l.isPrimaryThread(), c.id() + " on the sibling thread " + cpu);
+                    assertTrue(cores.add(l.pkg() + "/" + l.core()), c.id() + ": two threads on core " + l.core());
                 }
             }
-            assertEquals(c.threads(), cpus.size(), c.id());
+            assertEquals(c.threads(), cores.size(), c.id());
             if (c.mmWriters() > 0) {
                 withMm++;
                 assertEquals("1000", c.mmChurn());

@@ -30,7 +30,7 @@ class PaddingLayoutTest {
         for (Class<?> c : java.util.List.of(dev.uprobebench.registry.Uprobe.class, dev.uprobebench.mm.Vma.class,
                 KeyNode.class)) {
             ClassLayout layout = ClassLayout.parseClass(c);
-            long first = layout.fields().stream().filter(f -> !f.name().matches("n\\d{3}")).mapToLong(FieldLayout::offset)
+            long first = layout.fields().stream().filter(f -> !f.name().matches("p\\d{3}")).mapToLong(FieldLayout::offset)
                     .min().orElseThrow();
             assertTrue(first >= 128, c.getSimpleName() + ": a field at " + first + ":\n" + layout.toPrintable());
         }

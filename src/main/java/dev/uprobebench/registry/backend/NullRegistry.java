@@ -39,15 +39,7 @@ public final class NullRegistry extends UnsyncRegistry {
         if (u == null) {
             return missed(slot, null, inode, offset, check);
         }
-        int found = u.generationAcquire();
-        hooks.afterFind(slot, u);
-        if (!check.found(slot)) {
-            return RETRY;
-        }
-        int gen = invariants.beginUse(slot, u, found, inode, offset);
-        long result = runHandlers(u);
-        invariants.endUse(slot, u, gen);
-        return result;
+        return use(slot, u, inode, offset, check);
     }
 
     @Override

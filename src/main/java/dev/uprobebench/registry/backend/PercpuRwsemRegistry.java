@@ -16,6 +16,14 @@ import dev.uprobebench.sync.Rcu;
  * every register or unregister takes the semaphore for writing, which costs an RCU grace period
  * ({@code rcu_sync_enter}) unless another writer left within the last grace period, and a scan of
  * every slot. That cost is measured on the writer side of the benchmarks.
+ *
+ * <p>Not modelled: the v2 series built this on its refcount rework and batched registrations
+ * ({@code uprobe_register_batch}, one {@code percpu_down_write} for every uprobe of a multi-uprobe
+ * attach). The registry interface here registers one key per call, as a tracing session attaching
+ * one probe at a time does, so each operation pays its own write lock and, when the semaphore was
+ * idle, its own grace period: per-operation writer cost is an upper bound for batched attaches.
+ * Batching unregistration's wait is what {@code sync-every} already models. A batch API would need
+ * a batched writer workload for every back-end to be compared fairly; it is left for later.
  */
 public final class PercpuRwsemRegistry extends LockedTreeRegistry implements RcuReaders {
     private final Rcu rcu;

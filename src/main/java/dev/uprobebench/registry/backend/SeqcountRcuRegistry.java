@@ -1,7 +1,7 @@
 package dev.uprobebench.registry.backend;
 
-import dev.uprobebench.registry.HitCheck;
 import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.HitCheck;
 import dev.uprobebench.registry.RegistryConfig;
 import dev.uprobebench.registry.Uprobe;
 import dev.uprobebench.sync.CallbackReclaimer;

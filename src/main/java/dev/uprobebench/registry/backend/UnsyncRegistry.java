@@ -1,7 +1,7 @@
 package dev.uprobebench.registry.backend;
 
-import dev.uprobebench.registry.HitCheck;
 import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.HitCheck;
 import dev.uprobebench.registry.RegistryConfig;
 import dev.uprobebench.registry.Uprobe;
 import dev.uprobebench.registry.UprobeConsumer;
@@ -41,7 +41,11 @@ public class UnsyncRegistry extends AbstractRegistry {
         if (n == null || n == RcuRbTree.LOST) {
             return missed(slot, n, inode, offset, check);
         }
-        Uprobe u = (Uprobe) n;
+        return use(slot, (Uprobe) n, inode, offset, check);
+    }
+
+    /** The hit on a found uprobe, with nothing to hold it: the checks around the handlers. */
+    protected final long use(CpuSlot slot, Uprobe u, long inode, long offset, HitCheck check) {
         int found = u.generationAcquire(); // where the node was found, before anything can recycle it
         hooks.afterFind(slot, u);
         if (!check.found(slot)) {
