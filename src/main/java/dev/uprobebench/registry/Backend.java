@@ -38,7 +38,8 @@ public enum Backend {
             "mainline 6.12: SRCU read section around a seqcount-checked lockless search, no refcount, call_srcu free",
             SrcuRegistry::new),
     SEQCOUNT_RCU("seqcount-rcu", Role.DESIGN, true, true, "RCU Tasks Trace",
-            "mainline 6.13+: find_uprobe_rcu() under RCU Tasks Trace with seqcount retry, no refcount, call_rcu free",
+            "mainline 6.13+: find_uprobe_rcu() under RCU Tasks Trace with seqcount retry, no refcount; put work erases, "
+                    + "then call_srcu and call_rcu_tasks_trace in turn free",
             SeqcountRcuRegistry::new),
     SEQCOUNT_RCU_RFC("seqcount-rcu-rfc", Role.NEGATIVE_CONTROL, true, true, null,
             "NEGATIVE CONTROL: Zijlstra's RFC as posted, unconditional get_uprobe() resurrects dying uprobes",

@@ -22,8 +22,8 @@ class AddressSpaceTest {
     }
 
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> everyBackendAndLookup() {
-        return java.util.Arrays.stream(Backend.values()).flatMap(b -> java.util.stream.Stream.of(VmaLookup.MMAP_LOCK,
-                VmaLookup.SPECULATIVE).map(l -> org.junit.jupiter.params.provider.Arguments.of(b, l)));
+        return java.util.Arrays.stream(Backend.values()).flatMap(b -> VmaTortureTest.withAddressSpace()
+                .map(l -> org.junit.jupiter.params.provider.Arguments.of(b, l)));
     }
 
     /** The registry's contract through the address space: every back-end, every VMA lookup. */
