@@ -98,9 +98,6 @@ public class ChurnBenchmark {
         return 2 + regions + 65_536;
     }
 
-    static final String ROLE_READER = PinningPlan.READER;
-    static final String ROLE_WRITER = PinningPlan.WRITER;
-    static final String ROLE_MM_WRITER = PinningPlan.MM_WRITER;
     static final long STABLE_INODE = 1;
     static final long CHURN_INODE = 2;
     /** Hits between two quiescent-state announcements (QSBR back-ends). */
@@ -171,9 +168,9 @@ public class ChurnBenchmark {
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
             Backend b = Backend.byName(backend);
-            readers = threadsOf(params, ROLE_READER);
-            writers = threadsOf(params, ROLE_WRITER);
-            mmWriters = threadsOf(params, ROLE_MM_WRITER);
+            readers = threadsOf(params, PinningPlan.READER);
+            writers = threadsOf(params, PinningPlan.WRITER);
+            mmWriters = threadsOf(params, PinningPlan.MM_WRITER);
             VmaLookup lookup = VmaLookup.byName(vmaLookup);
             if (mmWriters > 0 && lookup == VmaLookup.NONE) {
                 throw new IllegalArgumentException("vmaLookup=none has no address space for " + mmWriters
@@ -268,9 +265,9 @@ public class ChurnBenchmark {
         /** The role of a group method: {@code hit*} read, {@code write*Mm} change the address space, {@code write*} churn. */
         static String roleOf(String method) {
             if (method.startsWith("hit")) {
-                return ROLE_READER;
+                return PinningPlan.READER;
             }
-            return method.endsWith("Mm") ? ROLE_MM_WRITER : ROLE_WRITER;
+            return method.endsWith("Mm") ? PinningPlan.MM_WRITER : PinningPlan.WRITER;
         }
 
 
