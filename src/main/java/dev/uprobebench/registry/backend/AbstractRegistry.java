@@ -147,12 +147,7 @@ abstract class AbstractRegistry implements UprobeRegistry {
      * ({@link RcuRbTree#LOST}), and returns {@link #MISS}.
      */
     protected final long missed(CpuSlot slot, RbNode n, long inode, long offset) {
-        if (n == null) {
-            invariants.onMiss(slot, inode, offset);
-        } else {
-            invariants.onLost(slot);
-        }
-        return MISS;
+        return missed(slot, n, inode, offset, HitCheck.NONE); // NONE: every miss is final
     }
 
     /**
