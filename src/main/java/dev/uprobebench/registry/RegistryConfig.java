@@ -17,9 +17,11 @@ import dev.uprobebench.sync.RcuFlavour;
  * @param inlineCallbacks test-only: deferred frees wait for their grace period on the thread that
  *     queues them and run there, with no reclaimer thread (for model checkers, which schedule only
  *     the scenario's own threads)
+ * @param fastUretprobeSrcu {@code uretprobes_srcu} is an SRCU-fast-updown domain (the
+ *     {@code srcu-updown} return-probe lifetime) rather than a fenced SRCU domain
  */
 public record RegistryConfig(int slabCapacity, int slots, int stepBound, RcuFlavour rcuFlavour, RaceHooks hooks,
-        boolean brokenGracePeriods, boolean noSeqcountRetry, boolean inlineCallbacks) {
+        boolean brokenGracePeriods, boolean noSeqcountRetry, boolean inlineCallbacks, boolean fastUretprobeSrcu) {
     public static final int DEFAULT_STEP_BOUND = 1024;
 
     public RegistryConfig {
@@ -40,30 +42,36 @@ public record RegistryConfig(int slabCapacity, int slots, int stepBound, RcuFlav
 
     public static RegistryConfig of(int slabCapacity, int slots) {
         return new RegistryConfig(slabCapacity, slots, DEFAULT_STEP_BOUND, RcuFlavour.QSBR, RaceHooks.NONE, false,
-                false, false);
+                false, false, false);
     }
 
     public RegistryConfig withHooks(RaceHooks h) {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, h, brokenGracePeriods, noSeqcountRetry, inlineCallbacks);
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, h, brokenGracePeriods, noSeqcountRetry, inlineCallbacks, fastUretprobeSrcu);
     }
 
     public RegistryConfig withRcuFlavour(RcuFlavour f) {
-        return new RegistryConfig(slabCapacity, slots, stepBound, f, hooks, brokenGracePeriods, noSeqcountRetry, inlineCallbacks);
+        return new RegistryConfig(slabCapacity, slots, stepBound, f, hooks, brokenGracePeriods, noSeqcountRetry, inlineCallbacks, fastUretprobeSrcu);
     }
 
     /** The no-retry mutant, for tests that must see the false-negative check catch it. */
     public RegistryConfig withoutSeqcountRetry() {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, brokenGracePeriods, true, inlineCallbacks);
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, brokenGracePeriods, true, inlineCallbacks, fastUretprobeSrcu);
     }
 
     /** Deferred frees run inline after their grace period, for model checking. */
     public RegistryConfig withInlineCallbacks() {
         return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, brokenGracePeriods,
-                noSeqcountRetry, true);
+                noSeqcountRetry, true, fastUretprobeSrcu);
     }
 
     /** The grace-period mutant, for tests that must see the checker catch it. */
     public RegistryConfig withBrokenGracePeriods() {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, true, noSeqcountRetry, inlineCallbacks);
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, true, noSeqcountRetry, inlineCallbacks, fastUretprobeSrcu);
+    }
+
+    /** {@code uretprobes_srcu} as an SRCU-fast-updown domain, for the {@code srcu-updown} lifetime. */
+    public RegistryConfig withFastUretprobeSrcu() {
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, brokenGracePeriods,
+                noSeqcountRetry, inlineCallbacks, true);
     }
 }

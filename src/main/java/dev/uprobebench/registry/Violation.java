@@ -28,7 +28,17 @@ public enum Violation {
      */
     STALE_VMA("stale-vma"),
     /** A reader inside its RCU read section saw a VMA it had found freed or recycled. */
-    VMA_USE_AFTER_FREE("vma-use-after-free");
+    VMA_USE_AFTER_FREE("vma-use-after-free"),
+    /**
+     * A return probe's lease was released other than exactly once: its SRCU read section unlocked
+     * twice (the timer and the return both did), or the return finished with it never unlocked.
+     */
+    LEASE_UNLOCK("lease-unlock"),
+    /**
+     * A return saw its uprobe freed or recycled while it held it (by a reference or a lease), or a
+     * uprobe the timer found GONE had its return handlers run.
+     */
+    RETURN_USE_AFTER_FREE("return-use-after-free");
 
     private final String label;
 

@@ -24,6 +24,19 @@ import java.lang.invoke.VarHandle;
  * {@code smp_mb()}, then sums the locks; equal sums mean the index has drained.
  * {@code __synchronize_srcu} waits for the inactive index (readers that sampled it just before the
  * previous flip), flips, and waits for the formerly active one: two waits per grace period.
+ *
+ * <h2>The fast up/down read side</h2>
+ * A domain made with {@link #fastUpDown} also has {@link #readLockFast} and {@link #readUnlockFast}:
+ * P. McKenney's SRCU-fast-updown (2025), whose read side has no memory barrier and whose unlock may
+ * run on another thread than the lock (a timer). The fences B and C move to the update side as an
+ * <em>asymmetric</em> barrier: where {@code srcu_readers_active_idx_check} and {@code srcu_flip}
+ * would run {@code smp_mb()} (A, and after the flip), a fast domain runs {@code synchronize_rcu()}
+ * instead, as the kernel does when {@code SRCU_READ_FLAVOR_SLOWGP} readers were seen. Java 17 has no
+ * {@code membarrier()}; the barrier here is an RCU grace period of the caller's choosing, which
+ * orders every counter update made inside one of that RCU's read sections. The contract that makes
+ * this sound: every fast lock and unlock happens inside a read section of that RCU (in the kernel,
+ * the fast read side runs with preemption or interrupts disabled, which is an RCU reader). The
+ * reader's price moves into the grace period: each drain check costs one RCU grace period.
  */
 public final class Srcu implements AutoCloseable {
     private static final int LOCK0 = 0;
@@ -40,6 +53,12 @@ public final class Srcu implements AutoCloseable {
 
     private final SlotLongs counts;
     private final boolean brokenForTests;
+    /** The fast domain's asymmetric barrier ({@code synchronize_rcu}), or null for a fenced domain. */
+    private final Runnable asymmetricBarrier;
+    // Written under gpLock, read without it (a racy but untorn snapshot: never blocks on a grace period).
+    private volatile long gracePeriods;
+    private volatile long graceNanos;
+    private volatile long graceMaxNanos;
     private final Object gpLock = new Object();
     @SuppressWarnings("unused") // accessed through IDX
     private volatile long completed;
@@ -47,10 +66,31 @@ public final class Srcu implements AutoCloseable {
     private volatile boolean inlineCallbacks;
 
     public Srcu(int slots, boolean brokenForTests) {
-        this.counts = new SlotLongs(slots, 4);
-        this.brokenForTests = brokenForTests;
+        this(slots, brokenForTests, null);
     }
 
+    private Srcu(int slots, boolean brokenForTests, Runnable asymmetricBarrier) {
+        this.counts = new SlotLongs(slots, 4);
+        this.brokenForTests = brokenForTests;
+        this.asymmetricBarrier = asymmetricBarrier;
+    }
+
+    /**
+     * An SRCU-fast-updown domain: {@link #readLockFast} and {@link #readUnlockFast} have no fence,
+     * and every grace period runs {@code asymmetricBarrier} (an RCU grace period whose read sections
+     * enclose every fast lock and unlock) where the fenced domain has a full fence.
+     */
+    public static Srcu fastUpDown(int slots, boolean brokenForTests, Runnable asymmetricBarrier) {
+        if (asymmetricBarrier == null) {
+            throw new IllegalArgumentException("a fast up/down SRCU domain needs an asymmetric barrier");
+        }
+        return new Srcu(slots, brokenForTests, asymmetricBarrier);
+    }
+
+    /** True for a {@link #fastUpDown} domain. */
+    public boolean isFast() {
+        return asymmetricBarrier != null;
+    }
     /** {@code srcu_read_lock()}: returns the index to pass to {@link #readUnlock}. */
     public int readLock(int slot) {
         int idx = (int) ((long) IDX.getOpaque(this) & 1);
@@ -65,6 +105,33 @@ public final class Srcu implements AutoCloseable {
         counts.incrementOpaque(slot, UNLOCK0 + idx, 1);
     }
 
+    /**
+     * {@code srcu_read_lock_fast_updown()}: no fence; the caller is inside a read section of the
+     * domain's barrier RCU. Only on a {@link #fastUpDown} domain.
+     */
+    public int readLockFast(int slot) {
+        int idx = (int) ((long) IDX.getOpaque(this) & 1);
+        counts.incrementOpaque(slot, LOCK0 + idx, 1);
+        return idx;
+    }
+
+    /**
+     * {@code srcu_read_unlock_fast_updown()}: no fence; {@code slot} is the unlocking thread's own
+     * slot, which need not be the locker's (the sums are what a grace period reads). The caller is
+     * inside a read section of the barrier RCU.
+     */
+    public void readUnlockFast(int slot, int idx) {
+        counts.incrementOpaque(slot, UNLOCK0 + idx, 1);
+    }
+
+    /** The fenced domain's fence, or the fast domain's grace period of its barrier RCU. */
+    private void barrierOrFence() {
+        if (asymmetricBarrier != null) {
+            asymmetricBarrier.run();
+        } else {
+            VarHandle.fullFence();
+        }
+    }
     /** {@code synchronize_srcu()}. */
     public void synchronize() {
         synchronize(true);
@@ -78,17 +145,27 @@ public final class Srcu implements AutoCloseable {
     private void synchronize(boolean waitInactive) {
         if (!brokenForTests) {
             synchronized (gpLock) {
+                long t0 = System.nanoTime();
                 long c = (long) IDX.get(this);
                 int active = (int) (c & 1);
                 if (waitInactive) {
                     waitDrained(active ^ 1);
                 }
                 IDX.setVolatile(this, c + 1);
-                VarHandle.fullFence();
+                barrierOrFence(); // D: readers that sampled the old index are seen by the wait below
                 waitDrained(active);
+                long waited = System.nanoTime() - t0;
+                gracePeriods++;
+                graceNanos += waited;
+                graceMaxNanos = Math.max(graceMaxNanos, waited);
             }
         }
         VarHandle.fullFence();
+    }
+
+    /** Grace periods completed so far, the total and the longest time they took, in ns. */
+    public long[] graceStats() {
+        return new long[] {gracePeriods, graceNanos, graceMaxNanos};
     }
 
     private void waitDrained(int idx) {
@@ -102,7 +179,7 @@ public final class Srcu implements AutoCloseable {
         for (int s = 0; s < counts.slots(); s++) {
             unlocks += counts.getVolatile(s, UNLOCK0 + idx);
         }
-        VarHandle.fullFence(); // A
+        barrierOrFence(); // A
         long locks = 0;
         for (int s = 0; s < counts.slots(); s++) {
             locks += counts.getVolatile(s, LOCK0 + idx);

@@ -3,6 +3,7 @@ package dev.uprobebench.registry.backend;
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.registry.HitCheck;
 import dev.uprobebench.registry.RegistryConfig;
+import dev.uprobebench.registry.ReturnProbeSupport;
 import dev.uprobebench.registry.Uprobe;
 import dev.uprobebench.sync.CallbackReclaimer;
 import dev.uprobebench.sync.CpuSlot;
@@ -27,10 +28,12 @@ import dev.uprobebench.sync.Srcu;
  * <p>The kernel protects this path with RCU Tasks Trace; the flavour here is the profile's choice:
  * QSBR (the default, the closest model of non-preemptible RCU) or memb (a fenced read side).
  */
-public final class SeqcountRcuRegistry extends RcuTreeRegistry {
+public final class SeqcountRcuRegistry extends RcuTreeRegistry implements ReturnProbeSupport {
     /**
      * {@code uretprobes_srcu}: the return-probe SRCU domain whose grace period a freed uprobe waits
-     * out first (6.13's free chain). No hit takes it yet; its grace period still costs the chain.
+     * out first (6.13's free chain). Return-probe leases ({@code dev.uprobebench.uret}) hold it; it
+     * is an SRCU-fast-updown domain, whose barrier is this registry's RCU grace period, when the
+     * configuration asks for one.
      */
     private final Srcu uretprobesSrcu;
     /**
@@ -42,7 +45,9 @@ public final class SeqcountRcuRegistry extends RcuTreeRegistry {
 
     public SeqcountRcuRegistry(RegistryConfig config) {
         super(Backend.SEQCOUNT_RCU, config);
-        this.uretprobesSrcu = new Srcu(config.slots(), config.brokenGracePeriods());
+        this.uretprobesSrcu = config.fastUretprobeSrcu()
+                ? Srcu.fastUpDown(config.slots(), config.brokenGracePeriods(), rcu::synchronize)
+                : new Srcu(config.slots(), config.brokenGracePeriods());
         this.inline = config.inlineCallbacks();
         if (inline) {
             uretprobesSrcu.runCallbacksInline();
@@ -109,6 +114,31 @@ public final class SeqcountRcuRegistry extends RcuTreeRegistry {
     }
 
     @Override
+    public Srcu uretprobeDomain() {
+        return uretprobesSrcu;
+    }
+
+    @Override
+    public void returnEnter(CpuSlot slot) {
+        rcu.readLock(slot.id());
+    }
+
+    @Override
+    public void returnExit(CpuSlot slot) {
+        rcu.readUnlock(slot.id());
+    }
+
+    @Override
+    public boolean tryGet(Uprobe u) {
+        return u.tryGetRef();
+    }
+
+    @Override
+    public void putUprobe(Uprobe u) {
+        put(u);
+    }
+
+    @Override
     protected long internalLeaks() {
         return super.internalLeaks() + uretprobesSrcu.readersInside();
     }
@@ -124,6 +154,11 @@ public final class SeqcountRcuRegistry extends RcuTreeRegistry {
 
     @Override
     public long hit(CpuSlot slot, long inode, long offset, HitCheck check) {
+        return hitEntry(slot, inode, offset, check, null);
+    }
+
+    @Override
+    public long hitEntry(CpuSlot slot, long inode, long offset, HitCheck check, EntryHook entry) {
         int s = slot.id();
         rcu.readLock(s);
         RbNode n = findRetrying(slot, inode, offset);
@@ -147,6 +182,9 @@ public final class SeqcountRcuRegistry extends RcuTreeRegistry {
         }
         int gen = invariants.beginUse(slot, u, found, inode, offset);
         long result = runHandlers(u);
+        if (entry != null) {
+            entry.prepare(slot, u, gen); // prepare_uretprobe(), inside handler_chain()
+        }
         invariants.endUse(slot, u, gen);
         rcu.readUnlock(s);
         return result;

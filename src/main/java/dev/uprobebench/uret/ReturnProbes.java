@@ -1,0 +1,447 @@
+package dev.uprobebench.uret;
+
+import dev.uprobebench.registry.HitCheck;
+import dev.uprobebench.registry.ReturnProbeSupport;
+import dev.uprobebench.registry.Uprobe;
+import dev.uprobebench.registry.UprobeConsumer;
+import dev.uprobebench.registry.UprobeRegistry;
+import dev.uprobebench.sync.CpuSlot;
+import dev.uprobebench.sync.SeqCount;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Return probes over one registry: each hitting thread's {@link Task} (its {@code uprobe_task}:
+ * the stack of pending returns, the return-instance pool and the timer's deadline), one lifetime
+ * design for all of them, and the timer thread that expires leases.
+ *
+ * <h2>Assumptions and guarantees</h2>
+ * <ul>
+ *   <li>The registry implements {@link ReturnProbeSupport} (today {@code seqcount-rcu}, the
+ *       mainline lookup the three designs were measured on); the constructor refuses others.</li>
+ *   <li>A {@link Task} is used by one thread, which is an online reader of the registry whenever
+ *       it calls {@link Task#hit} or {@link Task#drain}; every pending return is drained before the
+ *       thread goes offline for good.</li>
+ *   <li>The timer ({@code ri_timer}, one thread standing for every task's timer) owns one slot of
+ *       the registry, is an RCU reader only while it runs a task's timer, and never blocks a grace
+ *       period while it sleeps.</li>
+ * </ul>
+ *
+ * <h2>Implementation notes</h2>
+ * The timer and a task's returns race on the task's instances. 6.14's {@code ri_timer} runs inside
+ * {@code write_seqcount_begin(&utask->ri_seqcount)}; a return pushes its instance back to the pool
+ * only when {@code raw_seqcount_try_begin} sees no timer inside, and otherwise drops it (the
+ * kernel's {@code kfree_rcu}; here the garbage collector, which frees it once nothing references
+ * it). The pop's store and the timer's sequence store are each followed by a full fence before the
+ * other side's load (store buffering): either the timer sees the shorter stack or the return sees
+ * the timer inside.
+ */
+public final class ReturnProbes implements AutoCloseable {
+    private final UprobeRegistry registry;
+    private final ReturnProbeSupport support;
+    private final UretprobeLifetime lifetime;
+    private final ReturnProbeConfig config;
+    private final List<Task> tasks = new CopyOnWriteArrayList<>();
+    private final Thread timer;
+    private final CpuSlot timerSlot;
+    private volatile boolean closed;
+    // Written by the timer thread only; read after close().
+    private long timerRuns;
+    private long expiredStable;
+    private long expiredGone;
+
+    public ReturnProbes(UprobeRegistry registry, ReturnProbeConfig config) {
+        this(registry, config, LeaseHooks.NONE, true);
+    }
+
+    /** Test-only: hooks in the lease state machine; {@code startTimer} false drives the timer by hand. */
+    ReturnProbes(UprobeRegistry registry, ReturnProbeConfig config, LeaseHooks hooks, boolean startTimer) {
+        this(registry, config, s -> config.lifetime().create(s, registry.invariants(), hooks), startTimer);
+    }
+
+    /** Test-only: a lifetime made by {@code design} (the mutants). */
+    ReturnProbes(UprobeRegistry registry, ReturnProbeConfig config,
+            Function<ReturnProbeSupport, UretprobeLifetime> design, boolean startTimer) {
+        this.registry = registry;
+        this.support = supportOf(registry, config);
+        this.config = config;
+        this.lifetime = design.apply(support);
+        this.timerSlot = registry.slots().acquire();
+        if (startTimer && config.lifetime().leases()) {
+            timer = new Thread(this::timerLoop, "uretprobe-timer");
+            timer.setDaemon(true);
+            timer.start();
+        } else {
+            timer = null;
+        }
+    }
+
+    private static ReturnProbeSupport supportOf(UprobeRegistry registry, ReturnProbeConfig config) {
+        if (!(registry instanceof ReturnProbeSupport)) {
+            throw new IllegalArgumentException("return probes run on the mainline lookup; back-end '"
+                    + registry.backend().cliName() + "' has no uretprobe lifetime; valid: seqcount-rcu");
+        }
+        ReturnProbeSupport s = (ReturnProbeSupport) registry;
+        boolean wantsFast = config.lifetime() == Lifetime.SRCU_UPDOWN;
+        if (wantsFast != s.uretprobeDomain().isFast()) {
+            throw new IllegalArgumentException("lifetime '" + config.lifetime().label()
+                    + "' needs a registry whose uretprobes_srcu is " + (wantsFast
+                            ? "fast up/down (RegistryConfig.withFastUretprobeSrcu)" : "a fenced SRCU domain"));
+        }
+        return s;
+    }
+
+    public ReturnProbeConfig config() {
+        return config;
+    }
+
+    UretprobeLifetime lifetime() {
+        return lifetime;
+    }
+
+    /** A new task for the calling thread, which hits through it with {@code slot}. */
+    public Task newTask(CpuSlot slot) {
+        Task t = new Task(slot);
+        tasks.add(t);
+        return t;
+    }
+
+    /** The return handlers ({@code handle_uretprobe_chain}): the uprobe's consumers. */
+    static long runReturnHandlers(Uprobe u) {
+        long sum = 0;
+        for (UprobeConsumer c : u.consumersAcquire()) {
+            sum += c.handle(u);
+        }
+        return sum;
+    }
+
+    // ---- the timer ------------------------------------------------------------------------------
+
+    private long pollNanos() {
+        return Math.max(TimeUnit.MICROSECONDS.toNanos(50),
+                Math.min(TimeUnit.MILLISECONDS.toNanos(10), config.timeoutNanos() / 8));
+    }
+
+    private void timerLoop() {
+        long poll = pollNanos();
+        while (!closed) {
+            long now = System.nanoTime();
+            for (Task t : tasks) {
+                long deadline = t.deadlineAcquire();
+                if (deadline != 0 && now - deadline >= 0 && t.disarm(deadline)) {
+                    fire(t);
+                }
+            }
+            LockSupport.parkNanos(poll);
+        }
+    }
+
+    /**
+     * {@code ri_timer}: under the registry's RCU and the lifetime's SRCU guard, inside the task's
+     * sequence write section, expires every lease the task holds. Runs on the timer thread, or on a
+     * test's thread standing in for it.
+     */
+    void fire(Task t) {
+        registry.readerOnline(timerSlot);
+        try {
+            support.returnEnter(timerSlot); // guard(rcu)
+            int guard = lifetime.timerGuard(timerSlot); // guard(srcu)(&uretprobes_srcu)
+            t.riSeq.writeBegin();
+            VarHandle.fullFence(); // store buffering with the return's pop (see the class notes)
+            int depth = t.depthAcquire();
+            for (int i = 0; i < depth; i++) {
+                ReturnInstance ri = t.frameAcquire(i);
+                if (ri == null) {
+                    continue;
+                }
+                int r = lifetime.expire(timerSlot, ri);
+                if (r == 1) {
+                    expiredStable++;
+                } else if (r == 2) {
+                    expiredGone++;
+                }
+            }
+            t.riSeq.writeEnd();
+            lifetime.timerUnguard(timerSlot, guard);
+            support.returnExit(timerSlot);
+            timerRuns++;
+        } finally {
+            registry.readerOffline(timerSlot); // never hold a grace period while asleep
+        }
+    }
+
+    /** Stops the timer. Tasks must have been drained. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (timer != null) {
+            LockSupport.unpark(timer);
+            try {
+                timer.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        registry.slots().release(timerSlot);
+    }
+
+    /** Totals over every task and the timer; exact once the threads have stopped. */
+    public Counts counts() {
+        Counts c = new Counts();
+        for (Task t : tasks) {
+            c.entries += t.entries;
+            c.returns += t.returns;
+            c.returnsGone += t.returnsGone;
+            c.refused += t.refused;
+            c.skippedDepth += t.skippedDepth;
+            c.riAllocated += t.riAllocated;
+            c.riReused += t.riReused;
+            c.riDropped += t.riDropped;
+            c.pending += t.depth;
+        }
+        c.timerRuns = timerRuns;
+        c.expiredStable = expiredStable;
+        c.expiredGone = expiredGone;
+        long[] gp = support.uretprobeDomain().graceStats();
+        c.gracePeriods = gp[0];
+        c.graceNanos = gp[1];
+        c.graceMaxNanos = gp[2];
+        return c;
+    }
+
+    /** What return probes did in a run. */
+    public static final class Counts {
+        public long entries;
+        public long returns;
+        /** Returns whose lease the timer had found dying: no handler ran. */
+        public long returnsGone;
+        /** Entries that got no instance: the uprobe was dying ({@code refcount}). */
+        public long refused;
+        /** Entries that got no instance: the stack was full. */
+        public long skippedDepth;
+        public long riAllocated;
+        public long riReused;
+        /** Instances not pooled because the timer was running (the kernel's {@code kfree_rcu}). */
+        public long riDropped;
+        /** Returns still pending (0 after every task drained). */
+        public long pending;
+        public long timerRuns;
+        /** Leases the timer turned into a reference. */
+        public long expiredStable;
+        /** Leases the timer found dying. */
+        public long expiredGone;
+        /** {@code uretprobes_srcu} grace periods, their total and longest wait. */
+        public long gracePeriods;
+        public long graceNanos;
+        public long graceMaxNanos;
+
+        public long expired() {
+            return expiredStable + expiredGone;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("entries %,d, returns %,d (after GONE %,d), refused %,d, over depth %,d; "
+                    + "expired %,d (stable %,d, gone %,d) in %,d timer runs; instances allocated %,d, reused %,d, "
+                    + "dropped %,d; uretprobes_srcu grace periods %,d (mean %,d us, max %,d us)",
+                    entries, returns, returnsGone, refused, skippedDepth, expired(), expiredStable, expiredGone,
+                    timerRuns, riAllocated, riReused, riDropped, gracePeriods,
+                    gracePeriods == 0 ? 0 : graceNanos / gracePeriods / 1000, graceMaxNanos / 1000);
+        }
+    }
+
+    // ---- a task ---------------------------------------------------------------------------------
+
+    /**
+     * One thread's {@code uprobe_task}: its pending returns (a bounded stack, innermost last), its
+     * pool of return instances, {@code ri_seqcount} and the timer's deadline. Owner-only except
+     * where noted.
+     */
+    public final class Task implements ReturnProbeSupport.EntryHook {
+        private final CpuSlot slot;
+        private final ReturnInstance[] stack;
+        private final ReturnInstance[] pool;
+        private int pooled;
+        /** Read by the timer (acquire). */
+        private volatile int depth;
+        /** The timer's deadline, {@code System.nanoTime()}; 0 when disarmed. Written by both. */
+        private volatile long deadline;
+        final SeqCount riSeq = new SeqCount();
+        private long hits;
+        private Histogram returnLatency;
+        long entries;
+        long returns;
+        long returnsGone;
+        long refused;
+        long skippedDepth;
+        long riAllocated;
+        long riReused;
+        long riDropped;
+
+        Task(CpuSlot slot) {
+            this.slot = slot;
+            this.stack = new ReturnInstance[config.maxDepth()];
+            this.pool = new ReturnInstance[config.maxDepth()];
+        }
+
+        /** Records each return's latency (the return path alone) into {@code h}, owner-written. */
+        public void recordReturnLatency(Histogram h) {
+            returnLatency = h;
+        }
+
+        int depthAcquire() {
+            return depth;
+        }
+
+        ReturnInstance frameAcquire(int i) {
+            return (ReturnInstance) FRAMES.getAcquire(stack, i);
+        }
+
+        long deadlineAcquire() {
+            return deadline;
+        }
+
+        /** The timer takes the deadline it saw; false if an entry re-armed it meanwhile. */
+        private boolean disarm(long seen) {
+            return DEADLINE.compareAndSet(this, seen, 0L);
+        }
+
+        public int pending() {
+            return depth;
+        }
+
+        /**
+         * One breakpoint hit through this task: an entry when the key is a return probe, a plain hit
+         * otherwise; then the returns whose time has come.
+         */
+        public long hit(long inode, long offset, HitCheck check) {
+            long r = config.isReturnProbe(offset)
+                    ? support.hitEntry(slot, inode, offset, check, this)
+                    : registry.hit(slot, inode, offset, check);
+            if (r != UprobeRegistry.RETRY) {
+                hits++;
+                returnDue();
+            }
+            return r;
+        }
+
+        public long hit(long inode, long offset) {
+            return hit(inode, offset, HitCheck.NONE);
+        }
+
+        /** {@code prepare_uretprobe()}: runs inside the entry hit's read section. */
+        @Override
+        public void prepare(CpuSlot s, Uprobe u, int generation) {
+            int d = depth;
+            if (d >= stack.length) {
+                skippedDepth++; // "omit uretprobe due to nested depth limit"
+                return;
+            }
+            ReturnInstance ri = obtain();
+            if (!lifetime.enter(s, u, generation, ri)) {
+                refused++;
+                recycle(ri);
+                return;
+            }
+            ri.due = dueFor(d);
+            FRAMES.setRelease(stack, d, ri);
+            depth = d + 1;
+            if (config.lifetime().leases()) {
+                deadline = System.nanoTime() + config.timeoutNanos(); // mod_timer() on each push
+            }
+            entries++;
+        }
+
+        /** When the function entered now returns: never after its caller (nesting). */
+        private long dueFor(int d) {
+            long own = config.durationHits() >= 0 ? hits + config.durationHits() + 1
+                    : System.nanoTime() + config.durationNanos();
+            return d == 0 ? own : Math.min(own, stack[d - 1].due);
+        }
+
+        private ReturnInstance obtain() {
+            if (config.riPool() && pooled > 0) {
+                riReused++;
+                ReturnInstance ri = pool[--pooled];
+                pool[pooled] = null;
+                return ri;
+            }
+            riAllocated++;
+            return new ReturnInstance();
+        }
+
+        /** An instance nobody else can see: back to the pool (pool mode), or dropped. */
+        private void recycle(ReturnInstance ri) {
+            if (config.riPool() && pooled < pool.length) {
+                pool[pooled++] = ri;
+            }
+        }
+
+        /** The returns whose function has finished, innermost first. */
+        public void returnDue() {
+            int d = depth;
+            if (d == 0) {
+                return;
+            }
+            long now = config.durationHits() >= 0 ? hits : System.nanoTime();
+            while (d > 0 && stack[d - 1].due - now <= 0) {
+                returnTop(d);
+                d--;
+            }
+        }
+
+        /** Returns every pending function (teardown). The thread must be an online reader. */
+        public void drain() {
+            for (int d = depth; d > 0; d--) {
+                returnTop(d);
+            }
+        }
+
+        /** {@code handle_trampoline()} for the innermost pending return ({@code d == depth}). */
+        private void returnTop(int d) {
+            ReturnInstance ri = stack[d - 1];
+            long t0 = returnLatency != null ? System.nanoTime() : 0;
+            support.returnEnter(slot);
+            boolean ran = lifetime.consumeAndRelease(slot, ri);
+            support.returnExit(slot);
+            if (returnLatency != null) {
+                returnLatency.recordValue(Math.min(returnLatency.getHighestTrackableValue(), System.nanoTime() - t0));
+            }
+            returns++;
+            if (!ran) {
+                returnsGone++;
+            }
+            // Pop, then reuse only if no timer run is inside (free_ret_instance in 6.14).
+            FRAMES.setRelease(stack, d - 1, null);
+            depth = d - 1;
+            if (config.riPool()) {
+                VarHandle.fullFence(); // store buffering with the timer's sequence store
+                if (riSeq.tryBegin() >= 0) {
+                    recycle(ri);
+                } else {
+                    riDropped++;
+                }
+            }
+        }
+    }
+
+    private static final VarHandle DEADLINE;
+    private static final VarHandle FRAMES = MethodHandles.arrayElementVarHandle(ReturnInstance[].class);
+
+    static {
+        try {
+            DEADLINE = MethodHandles.lookup().findVarHandle(Task.class, "deadline", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}
