@@ -1,6 +1,7 @@
 package dev.uprobebench.check;
 
 import dev.uprobebench.mm.VmaLookup;
+import dev.uprobebench.uret.ReturnProbeConfig;
 
 /**
  * One torture run's shape.
@@ -25,10 +26,11 @@ import dev.uprobebench.mm.VmaLookup;
  * @param mmWriters address-space writer threads: they map and unmap regions that hold no uprobe
  *     and, when the churn keys have a file of their own, now and then remap that file's mapping
  *     (so a reader's translation goes stale under it); 0 unless {@code vmaLookup} is set
+ * @param uretprobes return probes and their lifetime design, or null for none
  */
 public record TortureConfig(int readers, int writers, long millis, int stableSize, int churnKeys,
         double churnReadFraction, long handlerWork, int syncEvery, long seed, boolean interleaved,
-        VmaLookup vmaLookup, int mmWriters) {
+        VmaLookup vmaLookup, int mmWriters, ReturnProbeConfig uretprobes) {
 
     public TortureConfig {
         if (readers < 0 || writers < 0 || readers + writers == 0) {
@@ -51,6 +53,9 @@ public record TortureConfig(int readers, int writers, long millis, int stableSiz
             throw new IllegalArgumentException("address-space writers need a VMA lookup (mmap-lock or speculative) and "
                     + "must be >= 0, got " + mmWriters + " with '" + vmaLookup.label() + "'");
         }
+        if (uretprobes != null && vmaLookup != VmaLookup.NONE) {
+            throw new IllegalArgumentException("return probes run on the registry-only hit; use --vma none with --uretprobe");
+        }
         if (syncEvery < 0) {
             throw new IllegalArgumentException("syncEvery must be >= 0, got " + syncEvery);
         }
@@ -58,42 +63,42 @@ public record TortureConfig(int readers, int writers, long millis, int stableSiz
 
     /** A few seconds of 2 readers and 1 writer over 1k stable and 64 churn keys. */
     public static TortureConfig defaults() {
-        return new TortureConfig(2, 1, 2000, 1024, 64, 0.2, 0, 64, 42, false, VmaLookup.NONE, 0);
+        return new TortureConfig(2, 1, 2000, 1024, 64, 0.2, 0, 64, 42, false, VmaLookup.NONE, 0, null);
     }
 
     public TortureConfig withThreads(int r, int w) {
         return new TortureConfig(r, w, millis, stableSize, churnKeys, churnReadFraction, handlerWork, syncEvery, seed,
-                interleaved, vmaLookup, mmWriters);
+                interleaved, vmaLookup, mmWriters, uretprobes);
     }
 
     public TortureConfig withMillis(long ms) {
         return new TortureConfig(readers, writers, ms, stableSize, churnKeys, churnReadFraction, handlerWork,
-                syncEvery, seed, interleaved, vmaLookup, mmWriters);
+                syncEvery, seed, interleaved, vmaLookup, mmWriters, uretprobes);
     }
 
     public TortureConfig withChurn(int keys, double readFraction) {
         return new TortureConfig(readers, writers, millis, stableSize, keys, readFraction, handlerWork, syncEvery,
-                seed, interleaved, vmaLookup, mmWriters);
+                seed, interleaved, vmaLookup, mmWriters, uretprobes);
     }
 
     public TortureConfig withStable(int keys) {
         return new TortureConfig(readers, writers, millis, keys, churnKeys, churnReadFraction, handlerWork, syncEvery,
-                seed, interleaved, vmaLookup, mmWriters);
+                seed, interleaved, vmaLookup, mmWriters, uretprobes);
     }
 
     public TortureConfig withSyncEvery(int n) {
         return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, handlerWork, n,
-                seed, interleaved, vmaLookup, mmWriters);
+                seed, interleaved, vmaLookup, mmWriters, uretprobes);
     }
 
     public TortureConfig withHandlerWork(long work) {
         return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, work, syncEvery,
-                seed, interleaved, vmaLookup, mmWriters);
+                seed, interleaved, vmaLookup, mmWriters, uretprobes);
     }
 
     public TortureConfig withSeed(long s) {
         return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, handlerWork,
-                syncEvery, s, interleaved, vmaLookup, mmWriters);
+                syncEvery, s, interleaved, vmaLookup, mmWriters, uretprobes);
     }
 
     /** The same shape with churn keys between the stable ones ({@code interleaved}). */
@@ -103,16 +108,22 @@ public record TortureConfig(int readers, int writers, long millis, int stableSiz
                     + ") than stable ones (" + stableSize + ")");
         }
         return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, handlerWork,
-                syncEvery, seed, true, vmaLookup, mmWriters);
+                syncEvery, seed, true, vmaLookup, mmWriters, uretprobes);
     }
 
     /** The same shape with an address space looked up as {@code lookup}, changed by {@code writers} threads. */
     public TortureConfig withVma(VmaLookup lookup, int writers) {
         return new TortureConfig(readers, this.writers, millis, stableSize, churnKeys, churnReadFraction, handlerWork,
-                syncEvery, seed, interleaved, lookup, writers);
+                syncEvery, seed, interleaved, lookup, writers, uretprobes);
     }
 
     /** The inode of the stable keys. */
+    /** Return probes on the keys {@code uret} names, with its lifetime design. */
+    public TortureConfig withUretprobes(ReturnProbeConfig uret) {
+        return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, handlerWork,
+                syncEvery, seed, interleaved, vmaLookup, mmWriters, uret);
+    }
+
     public long stableInode() {
         return TortureDriver.STABLE_INODE;
     }
@@ -139,6 +150,6 @@ public record TortureConfig(int readers, int writers, long millis, int stableSiz
 
     /** Slots: one per thread plus one for the driver itself. */
     public int slots() {
-        return readers + writers + mmWriters + 1;
+        return readers + writers + mmWriters + 1 + (uretprobes != null ? 1 : 0); // + the uretprobe timer
     }
 }

@@ -11,6 +11,8 @@ import dev.uprobebench.registry.UprobeConsumer;
 import dev.uprobebench.registry.UprobeRegistry;
 import dev.uprobebench.sync.CpuSlot;
 import dev.uprobebench.sync.RcuFlavour;
+import dev.uprobebench.uret.Lifetime;
+import dev.uprobebench.uret.ReturnProbes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -77,6 +79,9 @@ public final class TortureDriver {
                     + "' does not allow writers while readers run; use 0 writers");
         }
         RegistryConfig rc = RegistryConfig.of(config.slabCapacity(), config.slots()).withRcuFlavour(rcuFlavour);
+        if (config.uretprobes() != null && config.uretprobes().lifetime() == Lifetime.SRCU_UPDOWN) {
+            rc = rc.withFastUretprobeSrcu();
+        }
         try (UprobeRegistry registry = factory.apply(rc)) {
             return new Run(registry, config, AddressSpace.Options.NONE).execute();
         }
@@ -118,6 +123,8 @@ public final class TortureDriver {
         private final AtomicLong mmOps = new AtomicLong();
         /** The address space, or null for the registry-only hit. */
         private final AddressSpace mm;
+        /** Return probes, or null when the run has none. */
+        private final ReturnProbes uret;
 
         Run(UprobeRegistry registry, TortureConfig config, AddressSpace.Options mmOptions) {
             this.registry = registry;
@@ -127,12 +134,16 @@ public final class TortureDriver {
                     : new AddressSpace(config.vmaLookup(), registry.slots().capacity(), VMA_CAPACITY,
                             RcuFlavour.QSBR, RegistryConfig.DEFAULT_STEP_BOUND, registry.invariants(), mmOptions);
             // QSBR for the address space's RCU: every reader here announces quiescent states.
+            this.uret = config.uretprobes() == null ? null : new ReturnProbes(registry, config.uretprobes());
         }
 
         TortureResult execute() {
             try {
                 return executeInner();
             } finally {
+                if (uret != null) {
+                    uret.close();
+                }
                 if (mm != null) {
                     mm.close();
                 }
@@ -180,6 +191,9 @@ public final class TortureDriver {
             if (failure.get() != null) {
                 throw new IllegalStateException("torture thread failed: " + failure.get(), failure.get());
             }
+            if (uret != null) {
+                uret.close(); // every task drained: the timer has nothing left to expire
+            }
             for (int k = 0; k < config.stableSize(); k++) {
                 registry.unregister(config.stableInode(), config.stableOffset(k), stableConsumer);
             }
@@ -191,7 +205,7 @@ public final class TortureDriver {
             }
             return new TortureResult(registry.backend().cliName(), config, elapsed, hits.get(), misses.get(),
                     registry.invariants().retries(), writerOps.get(), registry.invariants().snapshot(),
-                    speculations.get(), fallbacks.get(), mmOps.get());
+                    speculations.get(), fallbacks.get(), mmOps.get(), uret == null ? null : uret.counts());
         }
 
         private void waitUntil(long deadline) {
@@ -241,6 +255,7 @@ public final class TortureDriver {
             long h = 0;
             long m = 0;
             VmaWalker walker = mm == null ? null : mm.newWalker();
+            ReturnProbes.Task task = uret == null ? null : uret.newTask(slot);
             registry.readerOnline(slot);
             if (mm != null) {
                 mm.online(slot);
@@ -252,7 +267,8 @@ public final class TortureDriver {
                         long inode = toChurn ? config.churnInode() : config.stableInode();
                         long offset = toChurn ? config.churnOffset(rnd.nextInt(churnKeys))
                                 : config.stableOffset(rnd.nextInt(stableSize));
-                        long r = walker == null ? registry.hit(slot, inode, offset)
+                        long r = task != null ? task.hit(inode, offset)
+                                : walker == null ? registry.hit(slot, inode, offset)
                                 : walker.hit(slot, Layout.vaddr(inode, offset), registry);
                         if (r == UprobeRegistry.MISS) {
                             m++;
@@ -266,6 +282,9 @@ public final class TortureDriver {
                     }
                 }
             } finally {
+                if (task != null) {
+                    task.drain(); // every pending return, while still an online reader
+                }
                 if (mm != null) {
                     mm.offline(slot);
                     speculations.addAndGet(walker.speculations());

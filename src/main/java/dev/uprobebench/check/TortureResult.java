@@ -1,5 +1,6 @@
 package dev.uprobebench.check;
 
+import dev.uprobebench.uret.ReturnProbes;
 import dev.uprobebench.mm.VmaLookup;
 
 import dev.uprobebench.registry.Violation;
@@ -20,10 +21,11 @@ import java.util.stream.Collectors;
  * @param speculations speculative VMA lookups tried ({@code speculative} mode)
  * @param fallbacks of those, the ones that failed and went through {@code mmap_read_lock}
  * @param mmOps address-space writer operations (mmap plus munmap)
+ * @param uretprobes what return probes did, or null when the run had none
  */
 public record TortureResult(String backend, TortureConfig config, long elapsedMillis, long hits, long misses,
         long retries, long writerOps, Map<Violation, Long> violations, long speculations, long fallbacks,
-        long mmOps) {
+        long mmOps, ReturnProbes.Counts uretprobes) {
 
     public long totalViolations() {
         return violations.values().stream().mapToLong(Long::longValue).sum();
@@ -48,6 +50,9 @@ public record TortureResult(String backend, TortureConfig config, long elapsedMi
         if (config.vmaLookup() != VmaLookup.NONE) {
             sb.append(String.format("  VMA lookup  %s: speculations %,d, fallbacks %,d; mm writer ops %,d%n",
                     config.vmaLookup().label(), speculations, fallbacks, mmOps));
+        }
+        if (uretprobes != null) {
+            sb.append(String.format("  uretprobes  %s: %s%n", config.uretprobes().lifetime().label(), uretprobes));
         }
         sb.append(violations.entrySet().stream()
                 .map(e -> String.format("  %-15s %d", e.getKey().label(), e.getValue()))

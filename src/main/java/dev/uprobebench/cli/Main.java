@@ -16,6 +16,8 @@ import dev.uprobebench.run.Profile;
 import dev.uprobebench.run.RunPlan;
 import dev.uprobebench.run.UsageException;
 import dev.uprobebench.sync.RcuFlavour;
+import dev.uprobebench.uret.Lifetime;
+import dev.uprobebench.uret.ReturnProbeConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -40,6 +42,7 @@ import picocli.CommandLine.Parameters;
  *   run-bench.sh [PROFILE] [--set key=value]... [--out DIR] [--dry-run]   run a profile (default: quick)
  *   run-bench.sh list | doctor | keys | help
  *   run-bench.sh torture BACKEND [--seconds N] [--readers R] [--writers W] [--rcu-flavour F] [--vma V] [--mm-writers M]
+ *       [--uretprobe L [--uret-duration D] [--uret-timeout T]]
  *   run-bench.sh compare REPORT_A REPORT_B [--noise-threshold PERCENT] [--fail-on-slower PERCENT]
  *   run-bench.sh fleet REPORT REPORT...   one profile's reports from several machines on one page
  * </pre>
@@ -263,6 +266,18 @@ public final class Main implements Callable<Integer> {
                 + "with a VMA lookup, 0 without)")
         Integer mmWriters;
 
+        @Option(names = "--uretprobe", paramLabel = "L", description = "return probes on every uprobe, with this "
+                + "lifetime: refcount, hprobe, srcu-updown (seqcount-rcu only)")
+        String uretName;
+
+        @Option(names = "--uret-duration", paramLabel = "D", description = "function duration: hits (e.g. 16) or a time "
+                + "(e.g. 200us); default 16")
+        String uretDuration = "16";
+
+        @Option(names = "--uret-timeout", paramLabel = "T", description = "lease timeout (the per-task timer; default "
+                + "1ms here, so that leases expire during a torture run; the kernel's is 100ms)")
+        String uretTimeout = "1ms";
+
         @Override
         public Integer call() {
             Backend b;
@@ -302,12 +317,36 @@ public final class Main implements Callable<Integer> {
             }
             TortureConfig cfg = TortureConfig.defaults().withThreads(readers, w).withMillis(seconds * 1000L)
                     .withVma(vma, m);
+            if (uretName != null) {
+                cfg = cfg.withUretprobes(uretprobeConfig(b, vma));
+            }
             out.printf("torture %s (%s): %d readers, %d writers, %d s%s%n", b.cliName(), flavour.cliName(), readers, w,
                     seconds, vma == VmaLookup.NONE ? "" : ", VMA lookup " + vma.label() + ", " + m + " address-space writer"
                             + (m == 1 ? "" : "s"));
             TortureResult r = TortureDriver.run(b, cfg, flavour);
             out.println(r.format());
             return r.clean() ? OK : VIOLATIONS;
+        }
+
+        private ReturnProbeConfig uretprobeConfig(Backend b, VmaLookup vma) {
+            Lifetime l;
+            try {
+                l = Lifetime.byName(uretName);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("bad value '" + uretName + "' for --uretprobe; valid: " + Lifetime.names());
+            }
+            if (b != Backend.SEQCOUNT_RCU) {
+                throw new UsageException("--uretprobe runs on the mainline lookup; back-end '" + b.cliName()
+                        + "' has none; valid: seqcount-rcu");
+            }
+            if (vma != VmaLookup.NONE) {
+                throw new UsageException("--uretprobe runs on the registry-only hit; use --vma none");
+            }
+            try {
+                return ReturnProbeConfig.of(l).withDuration(uretDuration).withTimeout(uretTimeout);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
         }
 
         private static void atLeast(String option, int v, int min) {

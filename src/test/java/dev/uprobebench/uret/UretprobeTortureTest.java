@@ -1,0 +1,80 @@
+package dev.uprobebench.uret;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uprobebench.check.TortureConfig;
+import dev.uprobebench.check.TortureDriver;
+import dev.uprobebench.check.TortureResult;
+import dev.uprobebench.check.TortureRuns;
+import dev.uprobebench.registry.Backend;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Torture with return probes on every uprobe, for each lifetime design: readers enter and return
+ * while a writer registers and unregisters the churn keys half the reads aim at, so leases and
+ * references outlive their uprobe's registration. Zero violations and zero leaks in every run.
+ */
+class UretprobeTortureTest {
+    /** Half the reads on churn keys: uprobes are unregistered under pending returns. */
+    private static TortureConfig base(ReturnProbeConfig uret) {
+        return TortureConfig.defaults().withMillis(800).withChurn(32, 0.5).withUretprobes(uret);
+    }
+
+    /** Short functions (16 hits): returns come quickly; the timer is re-armed by every entry. */
+    @ParameterizedTest
+    @EnumSource(Lifetime.class)
+    void shortFunctionsAreCleanForEveryDesign(Lifetime design) {
+        TortureConfig c = base(ReturnProbeConfig.of(design).withDuration("16").withTimeout("1ms"));
+        TortureRuns runs = TortureRuns.until(i -> TortureDriver.run(Backend.SEQCOUNT_RCU, c.withSeed(c.seed() + i)),
+                t -> t.sum(r -> r.uretprobes().entries) > 1000);
+        assertTrue(runs.sum(r -> r.uretprobes().entries) > 1000, runs.format());
+        assertEquals(runs.sum(r -> r.uretprobes().entries), runs.sum(r -> r.uretprobes().returns),
+                "every entry returned: " + runs.format());
+        assertEquals(0, runs.sum(r -> r.uretprobes().pending), runs.format());
+    }
+
+    /**
+     * Long functions (2 ms, past the 1 ms lease timeout): stacks fill to their depth, entries stop,
+     * and the timer expires the leases under the returns, some of them on unregistered uprobes.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Lifetime.class, names = {"HPROBE", "SRCU_UPDOWN"})
+    void longFunctionsHaveTheirLeasesExpiredByTheTimerAndStayClean(Lifetime design) {
+        TortureConfig c = base(ReturnProbeConfig.of(design).withDuration("2ms").withTimeout("1ms"));
+        TortureRuns runs = TortureRuns.until(i -> TortureDriver.run(Backend.SEQCOUNT_RCU, c.withSeed(c.seed() + i)),
+                t -> t.sum(r -> r.uretprobes().expired()) > 0 && t.sum(r -> r.uretprobes().returns) > 100);
+        assertTrue(runs.sum(r -> r.uretprobes().expired()) > 0, "the timer expired leases: " + runs.format());
+        assertTrue(runs.sum(r -> r.uretprobes().skippedDepth) > 0, "stacks reached their depth: " + runs.format());
+        assertEquals(runs.sum(r -> r.uretprobes().entries), runs.sum(r -> r.uretprobes().returns), runs.format());
+    }
+
+    @Test
+    void returnInstancesAllocatedPerEntryAreCleanToo() {
+        TortureConfig c = base(ReturnProbeConfig.of(Lifetime.HPROBE).withDuration("4").withTimeout("1ms")
+                .withRiAlloc("alloc"));
+        TortureRuns runs = TortureRuns.until(i -> TortureDriver.run(Backend.SEQCOUNT_RCU, c.withSeed(c.seed() + i)),
+                t -> t.sum(r -> r.uretprobes().entries) > 1000);
+        assertEquals(0, runs.sum(r -> r.uretprobes().riReused), "no pool: " + runs.format());
+        assertEquals(runs.sum(r -> r.uretprobes().entries), runs.sum(r -> r.uretprobes().riAllocated), runs.format());
+    }
+
+    @Test
+    void otherBackEndsAreRefusedWithTheValidChoice() {
+        TortureConfig c = base(ReturnProbeConfig.of(Lifetime.REFCOUNT));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TortureDriver.run(Backend.RWLOCK, c));
+        assertTrue(e.getMessage().contains("valid: seqcount-rcu"), e.getMessage());
+    }
+
+    @Test
+    void aPooledRunReusesItsInstances() {
+        TortureResult r = TortureDriver.run(Backend.SEQCOUNT_RCU,
+                base(ReturnProbeConfig.of(Lifetime.REFCOUNT).withDuration("0")).withMillis(300));
+        assertEquals(0, r.totalViolations(), r.format());
+        assertTrue(r.uretprobes().riReused > r.uretprobes().riAllocated, r.format());
+    }
+}
