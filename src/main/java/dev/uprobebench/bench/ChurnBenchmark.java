@@ -15,6 +15,9 @@ import dev.uprobebench.registry.UprobeRegistry;
 import dev.uprobebench.registry.Violation;
 import dev.uprobebench.sync.CpuSlot;
 import dev.uprobebench.sync.RcuFlavour;
+import dev.uprobebench.uret.Lifetime;
+import dev.uprobebench.uret.ReturnProbeConfig;
+import dev.uprobebench.uret.ReturnProbes;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -144,6 +147,24 @@ public class ChurnBenchmark {
         /** Regions that hold no uprobe, mapped at setup; the address-space writers toggle them. */
         @Param({"" + MM_REGIONS})
         public int mmRegions;
+        /** Return-probe lifetime: {@code none}, or refcount, hprobe, srcu-updown (seqcount-rcu only). */
+        @Param({"none"})
+        public String uretprobe;
+        /** Function duration: hits before the return ({@code 0}: before the next hit) or a time. */
+        @Param({"0"})
+        public String uretDuration;
+        /** Share of uprobes that are return probes, in [0, 1]. */
+        @Param({"1"})
+        public double uretShare;
+        /** Pending returns per reader before entries are skipped. */
+        @Param({"64"})
+        public int uretDepth;
+        /** The per-task lease timer. */
+        @Param({"100ms"})
+        public String uretTimeout;
+        /** Return instances: {@code pool} (6.14's ri_pool) or {@code alloc} (one per entry). */
+        @Param({"pool"})
+        public String riAlloc;
 
         UprobeRegistry registry;
         /** The address space hits go through, or null for the registry-only hit. */
@@ -164,6 +185,10 @@ public class ChurnBenchmark {
         TrialRecord record = new TrialRecord();
         Path out;
         LatencyLog latency;
+        /** Return probes, or null without them. */
+        ReturnProbes uret;
+        /** Every reader's return latencies, merged at teardown. */
+        final Histogram returnLatency = new Histogram(1, LatencyLog.MAX_NANOS, LatencyLog.DIGITS);
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
@@ -207,8 +232,13 @@ public class ChurnBenchmark {
             String planText = System.getProperty(TrialFiles.PIN_PROPERTY);
             plan = planText != null ? PinningPlan.decode(planText) : PinningPlan.plan(topology, PinPolicy.NONE, 0, 0);
             int slab = Math.toIntExact(slabCapacity(stable, churnKeys, writers));
-            int slots = readers + writers + mmWriters + 1;
-            registry = b.create(RegistryConfig.of(slab, slots).withRcuFlavour(RcuFlavour.byName(rcuFlavour)));
+            ReturnProbeConfig uretConfig = uretprobeConfig(b, lookup);
+            int slots = readers + writers + mmWriters + 1 + (uretConfig == null ? 0 : 1);
+            RegistryConfig rc = RegistryConfig.of(slab, slots).withRcuFlavour(RcuFlavour.byName(rcuFlavour));
+            if (uretConfig != null && uretConfig.lifetime() == Lifetime.SRCU_UPDOWN) {
+                rc = rc.withFastUretprobeSrcu();
+            }
+            registry = b.create(rc);
             if (lookup != VmaLookup.NONE) {
                 // QSBR: readers announce quiescent states for the address space as for the registry.
                 mm = new AddressSpace(lookup, slots, vmaCapacity(mmRegions), RcuFlavour.QSBR,
@@ -224,6 +254,12 @@ public class ChurnBenchmark {
                 registry.register(STABLE_INODE, k, stableConsumer);
             }
             registry.invariants().declareStable(STABLE_INODE, 0, stable);
+            if (uretConfig != null) {
+                uret = new ReturnProbes(registry, uretConfig);
+                record.uretprobe = uretConfig.lifetime().label();
+                record.uretDuration = uretConfig.durationLabel();
+                record.riAlloc = riAlloc;
+            }
             writerConsumers = new UprobeConsumer[writers][];
             writerHeld = new boolean[writers][];
             record.backend = backend;
@@ -248,6 +284,28 @@ public class ChurnBenchmark {
                 record.latencyLog = "latency-" + record.pid + ".hlog";
                 latency = new LatencyLog(out.resolve(record.latencyLog));
             }
+        }
+
+        /** The return-probe configuration, or null for none; refuses what cannot run. */
+        private ReturnProbeConfig uretprobeConfig(Backend b, VmaLookup lookup) {
+            if ("none".equals(uretprobe)) {
+                return null;
+            }
+            Lifetime l = Lifetime.byName(uretprobe);
+            if (b != Backend.SEQCOUNT_RCU) {
+                throw new IllegalArgumentException("uretprobe=" + uretprobe + " runs on the mainline lookup; back-end '"
+                        + backend + "' has none; valid: seqcount-rcu");
+            }
+            if (lookup != VmaLookup.NONE) {
+                throw new IllegalArgumentException("uretprobe=" + uretprobe + " runs on the registry-only hit; use "
+                        + "vmaLookup=none");
+            }
+            return ReturnProbeConfig.of(l).withDuration(uretDuration).withShare(uretShare).withDepth(uretDepth)
+                    .withTimeout(uretTimeout).withRiAlloc(riAlloc);
+        }
+
+        synchronized void addReturnLatency(Histogram h) {
+            returnLatency.add(h);
         }
 
         /** Threads of the group method that plays {@code role}. */
@@ -308,6 +366,24 @@ public class ChurnBenchmark {
         @TearDown(Level.Trial)
         public void tearDown() {
             try {
+                if (uret != null) {
+                    uret.close(); // every reader drained its returns in its own teardown
+                    ReturnProbes.Counts c = uret.counts();
+                    record.uretEntries = c.entries;
+                    record.uretReturns = c.returns;
+                    record.uretReturnsGone = c.returnsGone;
+                    record.uretSkippedDepth = c.skippedDepth + c.refused;
+                    record.uretExpiredStable = c.expiredStable;
+                    record.uretExpiredGone = c.expiredGone;
+                    record.uretRiDropped = c.riDropped;
+                    record.uretGracePeriods = c.gracePeriods;
+                    record.uretGraceNanos = c.graceNanos;
+                    record.uretGraceMaxNanos = c.graceMaxNanos;
+                    if (returnLatency.getTotalCount() > 0) {
+                        record.uretReturnP50Nanos = returnLatency.getValueAtPercentile(50);
+                        record.uretReturnP99Nanos = returnLatency.getValueAtPercentile(99);
+                    }
+                }
                 for (int w = 0; w < writers; w++) {
                     if (writerHeld[w] == null) {
                         continue;
@@ -362,6 +438,9 @@ public class ChurnBenchmark {
         long churnBase;
         CpuSlot slot;
         long trapTokens;
+        /** This reader's return stack, or null without return probes. */
+        ReturnProbes.Task task;
+        private Histogram returnLatency;
         KeySequence keys;
         int untilQuiescent = QUIESCENT_EVERY;
         long retryBase;
@@ -385,6 +464,13 @@ public class ChurnBenchmark {
                 walker = mm.newWalker(); // on this thread: its fields are written on every hit
                 stableBase = Layout.probedBase(STABLE_INODE);
                 churnBase = Layout.probedBase(CHURN_INODE);
+            }
+            if (w.uret != null) {
+                task = w.uret.newTask(slot);
+                if (w.latency != null) { // timed runs only: a clock read per return would cost throughput
+                    returnLatency = new Histogram(1, LatencyLog.MAX_NANOS, LatencyLog.DIGITS);
+                    task.recordReturnLatency(returnLatency);
+                }
             }
             keys = KeySequence.draw(KeySequence.lengthFor(w.stable), w.stable, w.churnKeys, w.churnReadFraction,
                     KeySequence.Distribution.byName(w.distribution), w.zipfExponent, 0x9e3779b97f4a7c15L * (index + 1));
@@ -417,6 +503,14 @@ public class ChurnBenchmark {
 
         @TearDown(Level.Trial)
         public void tearDown() {
+            if (task != null) {
+                registry.readerOnline(slot); // returns run in read sections
+                task.drain();
+                registry.readerOffline(slot);
+                if (returnLatency != null) {
+                    workload.addReturnLatency(returnLatency);
+                }
+            }
             workload.addCounts(hits, misses, 0, 0);
             if (walker != null) {
                 workload.addVmaCounts(walker.speculations(), walker.fallbacks(), 0);
@@ -449,6 +543,9 @@ public class ChurnBenchmark {
             }
             if (walker != null) {
                 return walker.hit(slot, k >= 0 ? stableBase + k : churnBase - 1 - k, registry);
+            }
+            if (task != null) {
+                return k >= 0 ? task.hit(STABLE_INODE, k) : task.hit(CHURN_INODE, -1 - k);
             }
             return k >= 0 ? registry.hit(slot, STABLE_INODE, k) : registry.hit(slot, CHURN_INODE, -1 - k);
         }

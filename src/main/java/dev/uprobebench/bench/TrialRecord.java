@@ -38,6 +38,29 @@ public final class TrialRecord {
     public long trapNanos;
     public long trapTokens;
     public double trapMeasuredNanos;
+    /** The return-probe lifetime, duration and instance source; null without return probes. */
+    public String uretprobe;
+    public String uretDuration;
+    public String riAlloc;
+    /** Entries that pushed a return instance, and returns run (equal after teardown). */
+    public long uretEntries;
+    public long uretReturns;
+    /** Returns whose lease the timer had found dying: no return handler ran. */
+    public long uretReturnsGone;
+    /** Entries that got no return instance (stack full, or a dying uprobe under refcount). */
+    public long uretSkippedDepth;
+    /** Leases the timer expired into a reference (stable) or found dying (gone). */
+    public long uretExpiredStable;
+    public long uretExpiredGone;
+    /** Return instances not pooled because the timer was running ({@code kfree_rcu} in the kernel). */
+    public long uretRiDropped;
+    /** {@code uretprobes_srcu} grace periods, their total and longest wait (ns). */
+    public long uretGracePeriods;
+    public long uretGraceNanos;
+    public long uretGraceMaxNanos;
+    /** The return path's latency (ns), timed runs only; 0 when not measured. */
+    public long uretReturnP50Nanos;
+    public long uretReturnP99Nanos;
     /** An empty timed section ({@code nanoTime} twice), in ns: p50, p99, p99.9, max. */
     public Map<String, Long> timerFloorNanos = new LinkedHashMap<>();
     /** File name of the interval-histogram log in the trial's directory, or null. */

@@ -52,6 +52,24 @@ public final class ConfigOutcome {
     /** The per-hit trap cost asked for (ns, 0: none) and what the calibrated work took (ns). */
     public long trapNanos;
     public Double trapMeasuredNanos;
+    /** The return-probe lifetime ({@code refcount}, {@code hprobe}, {@code srcu-updown}), or null without return probes. */
+    public String uretprobe;
+    public String uretDuration;
+    public String riAlloc;
+    /** Return-probe counts summed over trials (see {@code TrialRecord}); hits of those trials for the entry share. */
+    public long uretHits;
+    public long uretEntries;
+    public long uretReturns;
+    public long uretReturnsGone;
+    public long uretSkipped;
+    public long uretExpiredStable;
+    public long uretExpiredGone;
+    public long uretRiDropped;
+    public long uretGracePeriods;
+    public long uretGraceNanos;
+    public long uretGraceMaxNanos;
+    /** The highest return-path p99 over the timed trials (ns), or 0 when none was timed. */
+    public long uretReturnP99Nanos;
     public String pinPolicy;
     /** More benchmark threads than logical CPUs (possible only with pinning=none). */
     public boolean oversubscribed;
@@ -121,6 +139,15 @@ public final class ConfigOutcome {
     }
 
     /** True when hits went through an address space. */
+    public boolean hasUretprobes() {
+        return uretprobe != null;
+    }
+
+    /** Entries (each with its return) per hit, over every trial; null without return probes or hits. */
+    public Double entriesPerHit() {
+        return uretHits == 0 ? null : (double) uretEntries / uretHits;
+    }
+
     public boolean hasAddressSpace() {
         return vmaLookup != null && !"none".equals(vmaLookup);
     }

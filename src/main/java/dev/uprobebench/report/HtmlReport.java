@@ -133,6 +133,10 @@ public final class HtmlReport {
         if (!vma.isEmpty()) {
             sb.append("<h3>The address space</h3>\n").append(markdownToHtml(vma));
         }
+        String uret = ReturnProbeTable.table(list);
+        if (!uret.isEmpty()) {
+            sb.append("<h3>Return probes</h3>\n").append(markdownToHtml(uret));
+        }
         String published = PublishedFigures.speedUpTable(list);
         if (!published.isEmpty()) {
             sb.append("<h3>Against the published figures</h3>\n").append(markdownToHtml(published));

@@ -83,6 +83,7 @@ public final class PublishedFigures {
         for (Analysis.Row r : scenario) {
             ConfigOutcome o = r.outcome();
             if (o.backend.equals(backend) && o.readers == readers && r.speedUp().n() > 0 && o.valid()
+                    && !o.hasUretprobes() // return-probe rows have their own table
                     && o.defaultRcuFlavour()) {
                 return r;
             }
@@ -101,7 +102,7 @@ public final class PublishedFigures {
         for (Analysis.Row r : scenario) {
             ConfigOutcome o = r.outcome();
             String series = seriesOf(o);
-            if (series == null || published(series, o.readers) == null || find(scenario, o.backend, o.readers) == null) {
+            if (o.hasUretprobes() || series == null || published(series, o.readers) == null || find(scenario, o.backend, o.readers) == null) {
                 continue;
             }
             if (!readers.contains(o.readers)) {

@@ -81,6 +81,10 @@ public final class Summary {
             if (!vma.isEmpty()) {
                 sb.append("### The address space\n\n").append(vma).append('\n');
             }
+            String uret = ReturnProbeTable.table(e.getValue());
+            if (!uret.isEmpty()) {
+                sb.append("### Return probes\n\n").append(uret).append('\n');
+            }
             String published = PublishedFigures.speedUpTable(e.getValue());
             if (!published.isEmpty()) {
                 sb.append("### Against the published figures\n\n").append(published).append('\n');

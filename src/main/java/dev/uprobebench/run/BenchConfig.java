@@ -14,9 +14,25 @@ import java.util.Locale;
  * @param vma how a hit finds its VMA ({@link VmaLookup#NONE}: the registry alone)
  * @param mmWriters address-space writer threads (0 without an address space or mm churn)
  * @param mmChurn their per-thread mmap+munmap rate: {@code 0}, a number per second, or {@code max}
+ * @param uret the return-probe lifetime ({@code none}, or a {@code Lifetime} label): part of the
+ *     series, as the back-end is, since the designs are what a return-probe profile compares
+ * @param uretDuration the function duration, as written ({@code 0} without return probes)
+ * @param riAlloc where return instances come from: {@code pool} or {@code alloc}
  */
 public record BenchConfig(Backend backend, int readers, int writers, String churn, int stable, String distribution,
-        long handlerWork, RcuFlavour rcuFlavour, VmaLookup vma, int mmWriters, String mmChurn, PinningPlan pins) {
+        long handlerWork, RcuFlavour rcuFlavour, VmaLookup vma, int mmWriters, String mmChurn, String uret,
+        String uretDuration, String riAlloc, PinningPlan pins) {
+
+    /** A configuration without return probes. */
+    public BenchConfig(Backend backend, int readers, int writers, String churn, int stable, String distribution,
+            long handlerWork, RcuFlavour rcuFlavour, VmaLookup vma, int mmWriters, String mmChurn, PinningPlan pins) {
+        this(backend, readers, writers, churn, stable, distribution, handlerWork, rcuFlavour, vma, mmWriters, mmChurn,
+                "none", "0", "pool", pins);
+    }
+
+    public boolean hasUretprobes() {
+        return !"none".equals(uret);
+    }
 
     /** Every thread the configuration pins. */
     public int threads() {
@@ -30,7 +46,8 @@ public record BenchConfig(Backend backend, int readers, int writers, String chur
 
     /** The back-end and its RCU flavour, file-name safe: {@code seqcount-rcu-qsbr}. */
     public String backendKey() {
-        return rcuFlavour == null ? backend.cliName() : backend.cliName() + "-" + rcuFlavour.cliName();
+        String b = rcuFlavour == null ? backend.cliName() : backend.cliName() + "-" + rcuFlavour.cliName();
+        return hasUretprobes() ? b + "-uret-" + uret + ("alloc".equals(riAlloc) ? "-alloc" : "") : b;
     }
 
     /**
@@ -40,7 +57,7 @@ public record BenchConfig(Backend backend, int readers, int writers, String chur
      */
     public String configKey() {
         return "r" + readers + "_w" + writers + "_churn-" + churn + "_s" + stable + "_" + distribution + "_h"
-                + handlerWork + vmaKey();
+                + handlerWork + vmaKey() + (hasUretprobes() ? "_uret-d" + uretDuration : "");
     }
 
     private String vmaKey() {
@@ -49,7 +66,8 @@ public record BenchConfig(Backend backend, int readers, int writers, String chur
 
     /** The row label in tables: back-end, with its RCU flavour where it has one. */
     public String label() {
-        return rcuFlavour == null ? backend.cliName() : backend.cliName() + " (" + rcuFlavour.cliName() + ")";
+        String b = rcuFlavour == null ? backend.cliName() : backend.cliName() + " (" + rcuFlavour.cliName() + ")";
+        return hasUretprobes() ? b + " + " + uret + ("alloc".equals(riAlloc) ? " (alloc)" : "") : b;
     }
 
     /** Everything but back-end and readers: the question a table answers. */
@@ -57,7 +75,8 @@ public record BenchConfig(Backend backend, int readers, int writers, String chur
         String c = churn.equals("0") ? "no churn" : "churn " + (churn.equals("max") ? "max" : churn + "/s") + " x "
                 + writers + " writer" + (writers == 1 ? "" : "s");
         return String.format(Locale.ROOT, "%s, %d stable uprobes, %s keys, handler work %d", c, stable, distribution,
-                handlerWork) + vmaScenario();
+                handlerWork) + vmaScenario() + (hasUretprobes() ? ", return probes, functions of " + uretDuration
+                        + (uretDuration.matches("\\d+") ? " hits" : "") : "");
     }
 
     private String vmaScenario() {
@@ -72,6 +91,7 @@ public record BenchConfig(Backend backend, int readers, int writers, String chur
     public String describe() {
         return String.format(Locale.ROOT, "%s r=%d w=%d churn=%s stable=%d %s handler=%d", label(), readers, writers,
                 churn, stable, distribution, handlerWork)
-                + (vma == VmaLookup.NONE ? "" : " vma=" + vma.label() + " m=" + mmWriters + " mm-churn=" + mmChurn);
+                + (vma == VmaLookup.NONE ? "" : " vma=" + vma.label() + " m=" + mmWriters + " mm-churn=" + mmChurn)
+                + (hasUretprobes() ? " uretprobe=" + uret + " duration=" + uretDuration + " ri=" + riAlloc : "");
     }
 }

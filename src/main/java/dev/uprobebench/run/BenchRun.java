@@ -280,6 +280,11 @@ public final class BenchRun {
         o.vmaLookup = c.vma().label();
         o.mmWriters = c.mmWriters();
         o.mmChurn = c.mmChurn();
+        if (c.hasUretprobes()) {
+            o.uretprobe = c.uret();
+            o.uretDuration = c.uretDuration();
+            o.riAlloc = c.riAlloc();
+        }
         o.pinPolicy = c.pins().policy().cliName();
         o.negativeControl = !c.backend().safe();
         return o;

@@ -42,7 +42,22 @@ public final class ConfigPlanner {
                 for (VmaLookup vma : s.vmaLookups()) {
                     for (String mmChurn : vma == VmaLookup.NONE ? List.of("0") : s.mmChurn()) {
                         int mmWriters = mmChurn.equals("0") ? 0 : s.mmWriters();
-                        expandReaders(out, b, flavours, churn, writers, vma, mmWriters, mmChurn, s, topology);
+                        for (String uret : s.uretprobes()) {
+                            if (!uret.equals("none") && (b != Backend.SEQCOUNT_RCU || vma != VmaLookup.NONE)) {
+                                String note = "uretprobe=" + uret + " runs on seqcount-rcu with vma=none only: skipped for "
+                                        + b.cliName() + (vma == VmaLookup.NONE ? "" : " with vma=" + vma.label());
+                                if (!notes.contains(note)) {
+                                    notes.add(note);
+                                }
+                                continue;
+                            }
+                            for (String duration : uret.equals("none") ? List.of("0") : s.uretDurations()) {
+                                for (String ri : uret.equals("none") ? List.of("pool") : s.riAllocs()) {
+                                    expandReaders(out, b, flavours, churn, writers, vma, mmWriters, mmChurn,
+                                            new String[] {uret, duration, ri}, s, topology);
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -55,7 +70,8 @@ public final class ConfigPlanner {
 
     /** Every reader count (and stable size, distribution, handler work, flavour) for one thread mix. */
     private static void expandReaders(List<BenchConfig> out, Backend b, List<RcuFlavour> flavours, String churn,
-            int writers, VmaLookup vma, int mmWriters, String mmChurn, ProfileSettings s, CpuTopology topology) {
+            int writers, VmaLookup vma, int mmWriters, String mmChurn, String[] uret, ProfileSettings s,
+            CpuTopology topology) {
         PinPolicy policy = s.pinning();
         int capacity = policy.capacity(topology);
         int available = capacity - writers - mmWriters;
@@ -77,7 +93,7 @@ public final class ConfigPlanner {
                     for (long work : s.handlerWork()) {
                         for (RcuFlavour flavour : flavours) {
                             out.add(new BenchConfig(b, readers, writers, churn, stable, dist, work, flavour, vma,
-                                    mmWriters, mmChurn, plan));
+                                    mmWriters, mmChurn, uret[0], uret[1], uret[2], plan));
                         }
                     }
                 }

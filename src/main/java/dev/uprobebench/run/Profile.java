@@ -6,6 +6,8 @@ import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.pin.PinPolicy;
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.sync.RcuFlavour;
+import dev.uprobebench.uret.Lifetime;
+import dev.uprobebench.uret.ReturnProbeConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -53,6 +55,14 @@ public final class Profile {
                 + "lookup: 0 (no address-space writers), N per second (<= 1000000000), max");
         key("trap-cost", "none", "fixed per-hit work outside the registry for the kernel's trap: none, int3 (300 ns: "
                 + "int3 + single-step), nop5 (140 ns: 6.18's optimised path), or N ns (e.g. 250ns, <= 1000000ns)");
+        key("uretprobe", "none", "comma-separated return-probe lifetimes: none, " + Lifetime.names()
+                + " (every design but none runs on seqcount-rcu, the mainline lookup, with vma=none)");
+        key("uret-duration", "0", "comma-separated function durations for return probes: hits before the return "
+                + "(0: before the next hit, as trig-uretprobe-nop) or a time (e.g. 200us, 2ms)");
+        key("uret-share", "1", "share of uprobes that are return probes, in [0, 1]");
+        key("uret-depth", "64", "pending returns per thread before entries are skipped (>= 1; the kernel's is 64)");
+        key("uret-timeout", "100ms", "the per-task lease timer, re-armed on each entry (e.g. 100ms, 5ms)");
+        key("ri-alloc", "pool", "comma-separated return-instance sources: pool (6.14's ri_pool), alloc (one per entry)");
         key("rcu-flavour", "qsbr", "comma-separated RCU read sides for RCU-based back-ends: " + RcuFlavour.names());
         key("pinning", "physical", "thread placement: " + PinPolicy.names());
         key("warmup-iterations", "2", "JMH warm-up iterations (>= 0)");
@@ -187,6 +197,8 @@ public final class Profile {
                 intValue("churn-keys"), doubleValue("churn-read-fraction"), intValue("sync-every"), List.copyOf(stable),
                 List.copyOf(list("distribution")), doubleValue("zipf-exponent"), List.copyOf(intList("handler-work", 0)),
                 List.copyOf(rcuFlavours()), List.copyOf(vmaLookups()), intValue("mm-writers"), List.copyOf(mmChurn()), TrapCost.parse(get("trap-cost")),
+                List.copyOf(uretprobes()), List.copyOf(uretDurations()), doubleValue("uret-share"), intValue("uret-depth"),
+                get("uret-timeout"), List.copyOf(riAllocs()),
                 PinPolicy.byName(get("pinning")), intValue("warmup-iterations"),
                 millis("warmup-time"), intValue("measurement-iterations"), millis("measurement-time"), rounds,
                 bool("latency") ? Math.min(rounds, intValue("latency-rounds")) : 0, seed(), bool("gc-profiler"),
@@ -233,6 +245,32 @@ public final class Profile {
                 break;
             case "mm-churn":
                 mmChurn();
+                break;
+            case "uretprobe":
+                uretprobes();
+                break;
+            case "uret-duration":
+                uretDurations();
+                break;
+            case "uret-share": {
+                double f = doubleValue(key);
+                if (!(f >= 0 && f <= 1)) {
+                    throw bad(key, "");
+                }
+                break;
+            }
+            case "uret-depth":
+                positive(key, 1);
+                break;
+            case "uret-timeout":
+                try {
+                    ReturnProbeConfig.of(Lifetime.HPROBE).withTimeout(get(key));
+                } catch (IllegalArgumentException e) {
+                    throw bad(key, "");
+                }
+                break;
+            case "ri-alloc":
+                riAllocs();
                 break;
             case "churn":
                 churnRates();
@@ -542,6 +580,52 @@ public final class Profile {
     /** The address-space writers' rates: {@code 0}, a number per second, or {@code max}. */
     public List<String> mmChurn() {
         return rates("mm-churn");
+    }
+
+    /** Return-probe lifetimes to run ({@code none} or a {@link Lifetime} label), without duplicates. */
+    private List<String> uretprobes() {
+        List<String> out = new ArrayList<>();
+        for (String v : list("uretprobe")) {
+            if (!v.equals("none")) {
+                try {
+                    Lifetime.byName(v);
+                } catch (IllegalArgumentException e) {
+                    throw bad("uretprobe", "'" + v + "'");
+                }
+            }
+            if (!out.contains(v)) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private List<String> uretDurations() {
+        List<String> out = new ArrayList<>();
+        for (String v : list("uret-duration")) {
+            try {
+                ReturnProbeConfig.parseDuration(v);
+            } catch (IllegalArgumentException e) {
+                throw bad("uret-duration", "'" + v + "'");
+            }
+            if (!out.contains(v)) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private List<String> riAllocs() {
+        List<String> out = new ArrayList<>();
+        for (String v : list("ri-alloc")) {
+            if (!v.equals("pool") && !v.equals("alloc")) {
+                throw bad("ri-alloc", "'" + v + "'");
+            }
+            if (!out.contains(v)) {
+                out.add(v);
+            }
+        }
+        return out;
     }
 
     /** The VMA lookups to run, without duplicates. */

@@ -19,11 +19,18 @@ import java.util.List;
  * @param mmWriters     address-space writer threads where there is an address space and mm churn
  * @param mmChurn       per-address-space-writer rates: {@code 0}, a number per second, or {@code max}
  * @param trapNanos     fixed per-hit work outside the registry standing for the kernel's trap (0: none)
+ * @param uretprobes    return-probe lifetimes, {@code none} or a {@code Lifetime} label: an axis
+ * @param uretDurations function durations (hits or a time): an axis where there are return probes
+ * @param uretShare     share of uprobes that are return probes
+ * @param uretDepth     pending returns per thread
+ * @param uretTimeout   the lease timer, as written (e.g. {@code 100ms})
+ * @param riAllocs      return-instance sources ({@code pool}, {@code alloc}): an axis
  */
 public record ProfileSettings(List<Backend> backends, Profile.ReaderSpec readers, int writers, List<String> churn,
         int churnKeys, double churnReadFraction, int syncEvery, List<Integer> stable, List<String> distributions,
         double zipfExponent, List<Long> handlerWork, List<RcuFlavour> rcuFlavours, List<VmaLookup> vmaLookups,
-        int mmWriters, List<String> mmChurn, long trapNanos, PinPolicy pinning,
+        int mmWriters, List<String> mmChurn, long trapNanos, List<String> uretprobes, List<String> uretDurations,
+        double uretShare, int uretDepth, String uretTimeout, List<String> riAllocs, PinPolicy pinning,
         int warmupIterations, long warmupMillis, int measurementIterations, long measurementMillis, int rounds,
         int latencyRounds, long seed, boolean gcProfiler, boolean profiling, String profilerEvent,
         List<String> jvmArgs) {

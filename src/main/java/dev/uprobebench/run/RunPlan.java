@@ -97,6 +97,14 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
         m.put("vmaLookup", c.vma().label());
         m.put("mmChurnRate", c.mmChurn());
         m.put("trapNanos", Long.toString(s.trapNanos()));
+        if (c.hasUretprobes()) { // only then: older reports' parameter sets stay as they were
+            m.put("uretprobe", c.uret());
+            m.put("uretDuration", c.uretDuration());
+            m.put("uretShare", Double.toString(s.uretShare()));
+            m.put("uretDepth", Integer.toString(s.uretDepth()));
+            m.put("uretTimeout", s.uretTimeout());
+            m.put("riAlloc", c.riAlloc());
+        }
         return m;
     }
 

@@ -34,6 +34,18 @@ final class TrialCollector {
         o.speculations = 0;
         o.fallbacks = 0;
         o.mmOps = 0;
+        o.uretHits = 0;
+        o.uretEntries = 0;
+        o.uretReturns = 0;
+        o.uretReturnsGone = 0;
+        o.uretSkipped = 0;
+        o.uretExpiredStable = 0;
+        o.uretExpiredGone = 0;
+        o.uretRiDropped = 0;
+        o.uretGracePeriods = 0;
+        o.uretGraceNanos = 0;
+        o.uretGraceMaxNanos = 0;
+        o.uretReturnP99Nanos = 0;
         o.pinMap.clear();
         o.pinsVerified = true;
         List<Path> logs = new ArrayList<>();
@@ -56,6 +68,20 @@ final class TrialCollector {
                 o.speculations += r.speculations;
                 o.fallbacks += r.fallbacks;
                 o.mmOps += r.mmOps;
+                if (r.uretprobe != null) {
+                    o.uretHits += r.hits;
+                    o.uretEntries += r.uretEntries;
+                    o.uretReturns += r.uretReturns;
+                    o.uretReturnsGone += r.uretReturnsGone;
+                    o.uretSkipped += r.uretSkippedDepth;
+                    o.uretExpiredStable += r.uretExpiredStable;
+                    o.uretExpiredGone += r.uretExpiredGone;
+                    o.uretRiDropped += r.uretRiDropped;
+                    o.uretGracePeriods += r.uretGracePeriods;
+                    o.uretGraceNanos += r.uretGraceNanos;
+                    o.uretGraceMaxNanos = Math.max(o.uretGraceMaxNanos, r.uretGraceMaxNanos);
+                    o.uretReturnP99Nanos = Math.max(o.uretReturnP99Nanos, r.uretReturnP99Nanos);
+                }
                 if (r.trapNanos > 0) {
                     o.trapNanos = r.trapNanos;
                     o.trapMeasuredNanos = r.trapMeasuredNanos;
