@@ -85,6 +85,39 @@ class ConfigPlannerTest {
     }
 
     @Test
+    void theUretprobeProfileRunsEachDesignOnMainlinesLookupAndScalesDownOnTwoCores() {
+        ConfigPlanner.Expansion e = ConfigPlanner.expand(Profile.load("uretprobe", java.nio.file.Path.of("."), List.of()),
+                cores(2));
+        List<String> got = e.configs().stream().filter(c -> c.uret().equals("hprobe"))
+                .map(c -> c.uretDuration() + "/" + c.readers() + "/" + c.writers()).collect(Collectors.toList());
+        assertEquals(List.of("0/1/0", "0/2/0", "200ms/1/0", "200ms/2/0", "0/1/1", "200ms/1/1"), got);
+        assertEquals(3 * 6, e.configs().size(), "three designs");
+        BenchConfig c = e.configs().get(0);
+        assertEquals(Backend.SEQCOUNT_RCU, c.backend());
+        assertTrue(c.backendKey().startsWith("seqcount-rcu-qsbr-uret-"), c.backendKey());
+        assertTrue(c.label().contains(" + "), c.label());
+        assertTrue(c.configKey().endsWith("_uret-d" + c.uretDuration()), c.configKey());
+    }
+
+    @Test
+    void returnProbesOnAnotherBackEndAreSkippedWithANoteAndBadDesignsNameTheChoices() {
+        ConfigPlanner.Expansion e = expand("backends=rwlock,seqcount-rcu\nreaders=1\nchurn=0\nuretprobe=none,refcount\n", 2);
+        List<String> got = e.configs().stream().map(BenchConfig::label).collect(Collectors.toList());
+        assertEquals(List.of("rwlock", "seqcount-rcu (qsbr)", "seqcount-rcu (qsbr) + refcount"), got);
+        assertTrue(e.notes().stream().anyMatch(n -> n.contains("uretprobe=refcount") && n.contains("rwlock")),
+                e.notes().toString());
+        assertEquals("rwlock_r1_w0_churn-0_s1024_uniform_h0", e.configs().get(0).id(),
+                "configurations without return probes keep the ids older reports have");
+        UsageException x = assertThrows(UsageException.class, () -> expand("uretprobe=lease\n", 2));
+        assertTrue(x.getMessage().contains("uretprobe") && x.getMessage().contains("refcount, hprobe, srcu-updown"),
+                x.getMessage());
+        x = assertThrows(UsageException.class, () -> expand("uret-duration=2s\n", 2));
+        assertTrue(x.getMessage().contains("uret-duration"), x.getMessage());
+        x = assertThrows(UsageException.class, () -> expand("ri-alloc=slab\n", 2));
+        assertTrue(x.getMessage().contains("pool"), x.getMessage());
+    }
+
+    @Test
     void quickOnTwoCoresRunsTwoReadersOnlyWithoutChurn() {
         ConfigPlanner.Expansion e = expand("backends=rwlock\nreaders=1..2\nchurn=0,max\n", 2);
         List<String> got = e.configs().stream().map(c -> c.readers() + "/" + c.writers() + "/" + c.churn())
