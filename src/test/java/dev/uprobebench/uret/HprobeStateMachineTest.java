@@ -248,6 +248,32 @@ class HprobeStateMachineTest {
         }
     }
 
+    /**
+     * 6.14's {@code ri_pool}: a return while the timer runs over the task's stack (inside
+     * {@code ri_seqcount}'s write section) must not put its instance back in the pool, where the
+     * next entry would reuse it under the timer; with no timer inside, it does.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Lifetime.class, names = {"HPROBE", "SRCU_UPDOWN"})
+    void aReturnDuringATimerRunDropsItsInstanceInsteadOfPoolingIt(Lifetime design) throws Exception {
+        TimerPausedBeforeSwap script = new TimerPausedBeforeSwap();
+        try (Fixture f = new Fixture(design, script, false)) {
+            CompletableFuture<Void> timer = f.timerAsync();
+            await(script.reached); // the timer is inside the task's sequence write section
+            f.task.drain();
+            script.proceed.countDown();
+            timer.get(BOUND_SECONDS, TimeUnit.SECONDS);
+            assertEquals(1, f.probes.counts().riDropped, "not pooled while the timer ran");
+            f.task.hit(INODE, KEY); // a new entry: a fresh instance, not the dropped one
+            assertEquals(2, f.probes.counts().riAllocated);
+            f.task.drain(); // no timer now: this one goes back to the pool
+            f.task.hit(INODE, KEY);
+            assertEquals(1, f.probes.counts().riReused);
+            f.task.drain();
+            assertEquals(0, f.violations(Violation.LEASE_UNLOCK));
+        }
+    }
+
     @Test
     void theRefcountDesignHoldsAReferenceAndHasNoTimerWork() throws Exception {
         try (Fixture f = new Fixture(Lifetime.REFCOUNT, LeaseHooks.NONE, false)) {
