@@ -1,6 +1,7 @@
 package dev.uprobebench.report;
 
 import dev.uprobebench.registry.Backend;
+import dev.uprobebench.uret.Lifetime;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -72,6 +73,50 @@ public final class Plots {
         return i < 0 ? SeriesMarkers.PLUS : MARKERS[i % MARKERS.length];
     }
 
+    /**
+     * Return-probe series all run on one back-end: they are told apart by their lifetime design
+     * (refcount, hprobe, srcu-updown), in the palette's order after black.
+     */
+    static Color designColour(String design) {
+        int i = designIndex(design);
+        return i < 0 ? UNKNOWN : PALETTE[(1 + i) % PALETTE.length];
+    }
+
+    static Marker designMarker(String design) {
+        int i = designIndex(design);
+        return i < 0 ? SeriesMarkers.PLUS : MARKERS[(1 + i) % MARKERS.length];
+    }
+
+    private static int designIndex(String design) {
+        for (Lifetime l : Lifetime.values()) {
+            if (l.label().equals(design)) {
+                return l.ordinal();
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The published {@code trig-uretprobe-nop} curves (80-core Xeon Gold 6138, M/s against threads),
+     * drawn beside a return-probe scenario's own throughput plot, in the designs' colours.
+     */
+    public static XYChart publishedUretprobe() {
+        XYChart c = chart("Published trig-uretprobe-nop, 80-core Xeon Gold 6138 (A. Nakryiko, 6.13)",
+                "threads", "M entry+return/s");
+        c.getStyler().setXAxisDecimalPattern("0");
+        c.getStyler().setYAxisMin(0.0);
+        double[] x = java.util.Arrays.stream(ReturnProbeTable.THREADS).asDoubleStream().toArray();
+        XYSeries ref = c.addSeries("refcount (6.12)", x, ReturnProbeTable.REFCOUNT);
+        ref.setLineColor(designColour("refcount"));
+        ref.setMarkerColor(designColour("refcount"));
+        ref.setMarker(designMarker("refcount"));
+        XYSeries lease = c.addSeries("hprobe: SRCU lease (6.13)", x, ReturnProbeTable.HPROBE);
+        lease.setLineColor(designColour("hprobe"));
+        lease.setMarkerColor(designColour("hprobe"));
+        lease.setMarker(designMarker("hprobe"));
+        return c;
+    }
+
     private static int backendIndex(String backend) {
         for (Backend b : Backend.values()) {
             if (b.cliName().equals(backend)) {
@@ -86,8 +131,8 @@ public final class Plots {
      * dotted, an invalid one dashed and named so.
      */
     private static void mark(XYSeries s, ConfigOutcome o) {
-        Color c = colour(o.backend);
-        s.setMarker(marker(o.backend));
+        Color c = o.hasUretprobes() ? designColour(o.uretprobe) : colour(o.backend);
+        s.setMarker(o.hasUretprobes() ? designMarker(o.uretprobe) : marker(o.backend));
         s.setLineColor(c);
         s.setMarkerColor(c);
         if (!o.valid()) {

@@ -81,6 +81,11 @@ public final class ReportPages {
             saved.add(Plots.save(t, dir, "s" + n + "-throughput"));
             series.add(new ArrayList<>(t.getSeriesMap().keySet()));
         }
+        if (outcomes.stream().anyMatch(ConfigOutcome::hasUretprobes)) {
+            XYChart pub = Plots.publishedUretprobe();
+            saved.add(Plots.save(pub, dir, "s" + n + "-published-uretprobe"));
+            series.add(new ArrayList<>(pub.getSeriesMap().keySet()));
+        }
         List<Integer> readerCounts = outcomes.stream().map(o -> o.readers).distinct().sorted()
                 .collect(Collectors.toList());
         for (int r : readerCounts) {

@@ -61,6 +61,22 @@ class ReturnProbeReportTest {
                 "srcu-updown was not published: " + md);
         assertTrue(html.contains("<h3>Return probes</h3>"), html);
         assertFalse(md.contains("| rwlock | 1 | 0 hits"), "rows without return probes are not in the table");
+        assertEquals(1, md.split("-published-uretprobe.png", -1).length - 1,
+                "the published curves are drawn beside the return-probe scenario only: " + md);
+        assertTrue(Files.isRegularFile(dir.resolve("plots").resolve(
+                md.replaceAll("(?s).*\\(plots/(s\\d+-published-uretprobe)\\.png\\).*", "$1") + ".png")));
+    }
+
+    @Test
+    void eachDesignHasItsOwnColourAndMarker() {
+        java.util.Set<java.awt.Color> colours = new java.util.HashSet<>();
+        java.util.Set<Object> markers = new java.util.HashSet<>();
+        for (dev.uprobebench.uret.Lifetime l : dev.uprobebench.uret.Lifetime.values()) {
+            colours.add(Plots.designColour(l.label()));
+            markers.add(Plots.designMarker(l.label()));
+        }
+        assertEquals(3, colours.size());
+        assertEquals(3, markers.size());
     }
 
     @Test
