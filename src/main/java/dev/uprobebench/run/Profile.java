@@ -584,42 +584,29 @@ public final class Profile {
 
     /** Return-probe lifetimes to run ({@code none} or a {@link Lifetime} label), without duplicates. */
     private List<String> uretprobes() {
-        List<String> out = new ArrayList<>();
-        for (String v : list("uretprobe")) {
+        return distinct("uretprobe", v -> {
             if (!v.equals("none")) {
-                try {
-                    Lifetime.byName(v);
-                } catch (IllegalArgumentException e) {
-                    throw bad("uretprobe", "'" + v + "'");
-                }
+                Lifetime.byName(v);
             }
-            if (!out.contains(v)) {
-                out.add(v);
-            }
-        }
-        return out;
+        });
     }
 
     private List<String> uretDurations() {
-        List<String> out = new ArrayList<>();
-        for (String v : list("uret-duration")) {
-            try {
-                ReturnProbeConfig.parseDuration(v);
-            } catch (IllegalArgumentException e) {
-                throw bad("uret-duration", "'" + v + "'");
-            }
-            if (!out.contains(v)) {
-                out.add(v);
-            }
-        }
-        return out;
+        return distinct("uret-duration", ReturnProbeConfig::parseDuration);
     }
 
     private List<String> riAllocs() {
+        return distinct("ri-alloc", v -> ReturnProbeConfig.of(Lifetime.REFCOUNT).withRiAlloc(v));
+    }
+
+    /** The key's list without duplicates; a value {@code check} refuses is a bad value of the key. */
+    private List<String> distinct(String key, Consumer<String> check) {
         List<String> out = new ArrayList<>();
-        for (String v : list("ri-alloc")) {
-            if (!v.equals("pool") && !v.equals("alloc")) {
-                throw bad("ri-alloc", "'" + v + "'");
+        for (String v : list(key)) {
+            try {
+                check.accept(v);
+            } catch (IllegalArgumentException e) {
+                throw bad(key, "'" + v + "'");
             }
             if (!out.contains(v)) {
                 out.add(v);
