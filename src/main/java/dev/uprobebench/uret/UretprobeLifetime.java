@@ -95,7 +95,8 @@ public abstract class UretprobeLifetime {
         } else if (state == ReturnInstance.STABLE) {
             registry.putUprobe(u);
         }
-        ri.uprobe = null;
+        // ri.uprobe is left as it is: a timer that read LEASED just before our exchange may still be
+        // about to read it (and finds the uprobe allocated: it is inside its own SRCU and RCU guards).
         return ran;
     }
 }
