@@ -76,6 +76,7 @@ public class HprobeLifetime extends UretprobeLifetime {
         if (ri.stateAcquire() != ReturnInstance.LEASED) {
             return 0; // STABLE, GONE or CONSUMED: nothing to do (get == false)
         }
+        hooks.timerSawLeased(ri);
         Uprobe u = ri.uprobe; // written before the state's release; kept allocated by our guard
         boolean got = registry.tryGet(u);
         int next = got ? ReturnInstance.STABLE : ReturnInstance.GONE;

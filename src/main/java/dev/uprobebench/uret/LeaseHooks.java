@@ -8,6 +8,10 @@ public interface LeaseHooks {
     LeaseHooks NONE = new LeaseHooks() {
     };
 
+    /** The timer read LEASED and has not yet read the instance's uprobe. */
+    default void timerSawLeased(ReturnInstance ri) {
+    }
+
     /** The timer read LEASED and tried its reference, and is about to switch the state. */
     default void timerBeforeSwap(ReturnInstance ri) {
     }

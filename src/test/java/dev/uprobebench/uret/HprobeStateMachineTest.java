@@ -149,6 +149,37 @@ class HprobeStateMachineTest {
         }
     }
 
+    /** The return finishes between the timer's read of LEASED and its read of the uprobe. */
+    static final class TimerPausedAfterReadingLeased implements LeaseHooks {
+        final CountDownLatch reached = new CountDownLatch(1);
+        final CountDownLatch proceed = new CountDownLatch(1);
+
+        @Override
+        public void timerSawLeased(ReturnInstance ri) {
+            reached.countDown();
+            await(proceed);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Lifetime.class, names = {"HPROBE", "SRCU_UPDOWN"})
+    void aTimerThatReadLeasedStillFindsTheUprobeAfterTheReturnFinished(Lifetime design) throws Exception {
+        TimerPausedAfterReadingLeased script = new TimerPausedAfterReadingLeased();
+        try (Fixture f = new Fixture(design, script, false)) {
+            ReturnInstance ri = f.lease();
+            int ref = f.uprobe.refOpaque();
+            CompletableFuture<Void> timer = f.timerAsync();
+            await(script.reached);
+            f.task.drain(); // consumed, unlocked: the whole return
+            script.proceed.countDown();
+            timer.get(BOUND_SECONDS, TimeUnit.SECONDS); // reads the uprobe, loses the swap, puts back
+            assertEquals(1, ri.unlocks());
+            assertEquals(ref, f.uprobe.refOpaque());
+            assertEquals(0, f.probes.counts().expired());
+            assertEquals(0, f.violations(Violation.LEASE_UNLOCK));
+        }
+    }
+
     @Test
     void withoutTheCompareAndSetBothSidesUnlockAndTheCheckerCountsIt() throws Exception {
         TimerPausedBeforeSwap script = new TimerPausedBeforeSwap();
