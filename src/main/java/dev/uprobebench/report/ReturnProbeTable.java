@@ -78,7 +78,9 @@ public final class ReturnProbeTable {
                 + "refcount) and wins by 1.9× at 8 threads and 9.7× at 80, because refcount bounces the uprobe's "
                 + "count line on every entry and return. Leases expired: the per-task timer (re-armed on each entry) "
                 + "turned a lease into a reference (stable) or found the uprobe dying (gone, and its return ran no "
-                + "handler). A uretprobes_srcu grace period here is this model's (srcu-updown's costs an RCU grace "
+                + "handler). Hit latency in the table above is the hit with the returns that fell due after it (with "
+                + "functions of 0 hits, each entry and its return); return p99 is the return path alone. A "
+                + "uretprobes_srcu grace period here is this model's (srcu-updown's costs an RCU grace "
                 + "period per drain check, by design), not the kernel's.";
     }
 
