@@ -1,0 +1,67 @@
+package dev.uprobebench.registry.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.RegistryConfig;
+import dev.uprobebench.registry.Uprobe;
+import dev.uprobebench.registry.UprobeConsumer;
+import dev.uprobebench.registry.UprobeRegistry;
+import dev.uprobebench.sync.CpuSlot;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@code uprobe_unregister_sync()} on the designs that free after a grace period: it returns only
+ * after a reader that was inside its read section (here, inside a handler) when the uprobe was
+ * unregistered has left. The handler holds the reader in for a bounded time, then marks itself
+ * done; a synchronize that did not wait for it returns before the mark.
+ */
+class SynchronizeWaitsForReadersTest {
+    private static final long BOUND_SECONDS = 20;
+    /** How long the handler keeps the reader inside: the window a broken synchronize returns in. */
+    private static final long HOLD_MILLIS = 300;
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SRCU", "SEQCOUNT_RCU"})
+    void synchronizeReturnsOnlyAfterAReaderInsideAHandlerHasLeft(Backend b) throws Exception {
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        AtomicBoolean handlerDone = new AtomicBoolean();
+        UprobeConsumer blocking = new UprobeConsumer() {
+            @Override
+            public long handle(Uprobe u) {
+                inHandler.countDown();
+                try {
+                    never.await(HOLD_MILLIS, TimeUnit.MILLISECONDS); // bounded: nobody counts it down
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                handlerDone.set(true);
+                return 0;
+            }
+        };
+        try (UprobeRegistry r = b.create(RegistryConfig.of(64, 4))) {
+            r.register(5, 1, blocking);
+            CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+                CpuSlot slot = r.slots().acquire();
+                r.readerOnline(slot);
+                r.hit(slot, 5, 1);
+                r.readerQuiescent(slot);
+                r.readerOffline(slot);
+                r.slots().release(slot);
+            });
+            assertTrue(inHandler.await(BOUND_SECONDS, TimeUnit.SECONDS));
+            r.unregister(5, 1, blocking);
+            r.synchronize();
+            assertTrue(handlerDone.get(), b.cliName() + ": synchronize() returned while a reader was still inside");
+            reader.get(BOUND_SECONDS, TimeUnit.SECONDS);
+            assertEquals(0, r.checkLeaks());
+        }
+    }
+}
