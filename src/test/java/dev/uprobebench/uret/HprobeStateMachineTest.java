@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The lease state machine of 6.13's {@code hprobe} (and of {@code srcu-updown}, which shares it),
@@ -27,6 +27,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class HprobeStateMachineTest {
     private static final long BOUND_SECONDS = 20;
+
+    /** Every design that holds a lease the timer expires: a new one joins by joining the enum. */
+    static java.util.stream.Stream<Lifetime> leasing() {
+        return java.util.Arrays.stream(Lifetime.values()).filter(Lifetime::leases);
+    }
     private static final long INODE = 1;
     private static final long KEY = 7;
 
@@ -91,7 +96,7 @@ class HprobeStateMachineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Lifetime.class, names = {"HPROBE", "SRCU_UPDOWN"})
+    @MethodSource("dev.uprobebench.uret.HprobeStateMachineTest#leasing")
     void theTimerWinsAndTheReturnPutsTheReferenceItTookOver(Lifetime design) throws Exception {
         try (Fixture f = new Fixture(design, LeaseHooks.NONE, false)) {
             ReturnInstance ri = f.lease();
@@ -127,7 +132,7 @@ class HprobeStateMachineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Lifetime.class, names = {"HPROBE", "SRCU_UPDOWN"})
+    @MethodSource("dev.uprobebench.uret.HprobeStateMachineTest#leasing")
     void theReturnWinsAndTheTimerUndoesItsReference(Lifetime design) throws Exception {
         TimerPausedBeforeSwap script = new TimerPausedBeforeSwap();
         try (Fixture f = new Fixture(design, script, false)) {
@@ -162,7 +167,7 @@ class HprobeStateMachineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Lifetime.class, names = {"HPROBE", "SRCU_UPDOWN"})
+    @MethodSource("dev.uprobebench.uret.HprobeStateMachineTest#leasing")
     void aTimerThatReadLeasedStillFindsTheUprobeAfterTheReturnFinished(Lifetime design) throws Exception {
         TimerPausedAfterReadingLeased script = new TimerPausedAfterReadingLeased();
         try (Fixture f = new Fixture(design, script, false)) {
@@ -197,7 +202,7 @@ class HprobeStateMachineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Lifetime.class, names = {"HPROBE", "SRCU_UPDOWN"})
+    @MethodSource("dev.uprobebench.uret.HprobeStateMachineTest#leasing")
     void theTimerFindsTheUprobeDyingAndTheReturnRunsNoHandler(Lifetime design) throws Exception {
         try (Fixture f = new Fixture(design, LeaseHooks.NONE, false)) {
             ReturnInstance ri = f.lease();
@@ -222,7 +227,7 @@ class HprobeStateMachineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Lifetime.class, names = {"HPROBE", "SRCU_UPDOWN"})
+    @MethodSource("dev.uprobebench.uret.HprobeStateMachineTest#leasing")
     void aLeaseKeepsAnUnregisteredUprobeAllocatedUntilItsReturn(Lifetime design) throws Exception {
         try (Fixture f = new Fixture(design, LeaseHooks.NONE, false)) {
             f.registry.unregister(INODE, KEY, f.consumer);
@@ -248,7 +253,7 @@ class HprobeStateMachineTest {
      * a leased uprobe ends once the timer expires the lease, while the return is still pending.
      */
     @ParameterizedTest
-    @EnumSource(value = Lifetime.class, names = {"HPROBE", "SRCU_UPDOWN"})
+    @MethodSource("dev.uprobebench.uret.HprobeStateMachineTest#leasing")
     void aStuckReturnIsRescuedByTheTimer(Lifetime design) throws Exception {
         RegistryConfig rc = RegistryConfig.of(16, 4);
         try (SeqcountRcuRegistry registry = new SeqcountRcuRegistry(
@@ -285,7 +290,7 @@ class HprobeStateMachineTest {
      * next entry would reuse it under the timer; with no timer inside, it does.
      */
     @ParameterizedTest
-    @EnumSource(value = Lifetime.class, names = {"HPROBE", "SRCU_UPDOWN"})
+    @MethodSource("dev.uprobebench.uret.HprobeStateMachineTest#leasing")
     void aReturnDuringATimerRunDropsItsInstanceInsteadOfPoolingIt(Lifetime design) throws Exception {
         TimerPausedBeforeSwap script = new TimerPausedBeforeSwap();
         try (Fixture f = new Fixture(design, script, false)) {

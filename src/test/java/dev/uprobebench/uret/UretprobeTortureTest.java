@@ -12,6 +12,7 @@ import dev.uprobebench.registry.Backend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Torture with return probes on every uprobe, for each lifetime design: readers enter and return
@@ -42,7 +43,7 @@ class UretprobeTortureTest {
      * and the timer expires the leases under the returns, some of them on unregistered uprobes.
      */
     @ParameterizedTest
-    @EnumSource(value = Lifetime.class, names = {"HPROBE", "SRCU_UPDOWN"})
+    @MethodSource("dev.uprobebench.uret.HprobeStateMachineTest#leasing")
     void longFunctionsHaveTheirLeasesExpiredByTheTimerAndStayClean(Lifetime design) {
         TortureConfig c = base(ReturnProbeConfig.of(design).withDuration("2ms").withTimeout("1ms"));
         TortureRuns runs = TortureRuns.until(i -> TortureDriver.run(Backend.SEQCOUNT_RCU, c.withSeed(c.seed() + i)),
