@@ -252,13 +252,6 @@ public final class Profile {
             case "uret-duration":
                 uretDurations();
                 break;
-            case "uret-share": {
-                double f = doubleValue(key);
-                if (!(f >= 0 && f <= 1)) {
-                    throw bad(key, "");
-                }
-                break;
-            }
             case "uret-depth":
                 positive(key, 1);
                 break;
@@ -285,7 +278,8 @@ public final class Profile {
             case "sync-every":
                 positive(key, 0);
                 break;
-            case "churn-read-fraction": {
+            case "churn-read-fraction":
+            case "uret-share": {
                 double f = doubleValue(key);
                 if (!(f >= 0 && f <= 1)) {
                     throw bad(key, "");

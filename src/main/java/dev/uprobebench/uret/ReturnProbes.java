@@ -161,7 +161,7 @@ public final class ReturnProbes implements AutoCloseable {
             int guard = lifetime.timerGuard(timerSlot); // guard(srcu)(&uretprobes_srcu)
             t.riSeq.writeBegin();
             VarHandle.fullFence(); // store buffering with the return's pop (see the class notes)
-            int depth = t.depthAcquire();
+            int depth = t.pending(); // volatile read: the instances below it are published
             for (int i = 0; i < depth; i++) {
                 ReturnInstance ri = t.frameAcquire(i);
                 if (ri == null) {
@@ -303,10 +303,6 @@ public final class ReturnProbes implements AutoCloseable {
         /** Records each return's latency (the return path alone) into {@code h}, owner-written. */
         public void recordReturnLatency(Histogram h) {
             returnLatency = h;
-        }
-
-        int depthAcquire() {
-            return depth;
         }
 
         ReturnInstance frameAcquire(int i) {

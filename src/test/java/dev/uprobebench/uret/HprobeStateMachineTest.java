@@ -119,22 +119,41 @@ class HprobeStateMachineTest {
         }
     }
 
-    /** The return consumes the lease while the timer stands between its try_get and its swap. */
-    static final class TimerPausedBeforeSwap implements LeaseHooks {
+    /** Where the timer is held: after reading LEASED, or between its try_get and its swap. */
+    enum Point { SAW_LEASED, BEFORE_SWAP }
+
+    /** Holds the timer at one point of its expiry until the test lets it go on. */
+    static final class TimerPaused implements LeaseHooks {
+        final Point at;
         final CountDownLatch reached = new CountDownLatch(1);
         final CountDownLatch proceed = new CountDownLatch(1);
 
+        TimerPaused(Point at) {
+            this.at = at;
+        }
+
+        private void pauseIf(Point p) {
+            if (p == at) {
+                reached.countDown();
+                await(proceed);
+            }
+        }
+
+        @Override
+        public void timerSawLeased(ReturnInstance ri) {
+            pauseIf(Point.SAW_LEASED);
+        }
+
         @Override
         public void timerBeforeSwap(ReturnInstance ri) {
-            reached.countDown();
-            await(proceed);
+            pauseIf(Point.BEFORE_SWAP);
         }
     }
 
     @ParameterizedTest
     @MethodSource("dev.uprobebench.uret.HprobeStateMachineTest#leasing")
     void theReturnWinsAndTheTimerUndoesItsReference(Lifetime design) throws Exception {
-        TimerPausedBeforeSwap script = new TimerPausedBeforeSwap();
+        TimerPaused script = new TimerPaused(Point.BEFORE_SWAP);
         try (Fixture f = new Fixture(design, script, false)) {
             ReturnInstance ri = f.lease();
             int ref = f.uprobe.refOpaque();
@@ -154,22 +173,10 @@ class HprobeStateMachineTest {
         }
     }
 
-    /** The return finishes between the timer's read of LEASED and its read of the uprobe. */
-    static final class TimerPausedAfterReadingLeased implements LeaseHooks {
-        final CountDownLatch reached = new CountDownLatch(1);
-        final CountDownLatch proceed = new CountDownLatch(1);
-
-        @Override
-        public void timerSawLeased(ReturnInstance ri) {
-            reached.countDown();
-            await(proceed);
-        }
-    }
-
     @ParameterizedTest
     @MethodSource("dev.uprobebench.uret.HprobeStateMachineTest#leasing")
     void aTimerThatReadLeasedStillFindsTheUprobeAfterTheReturnFinished(Lifetime design) throws Exception {
-        TimerPausedAfterReadingLeased script = new TimerPausedAfterReadingLeased();
+        TimerPaused script = new TimerPaused(Point.SAW_LEASED);
         try (Fixture f = new Fixture(design, script, false)) {
             ReturnInstance ri = f.lease();
             int ref = f.uprobe.refOpaque();
@@ -187,7 +194,7 @@ class HprobeStateMachineTest {
 
     @Test
     void withoutTheCompareAndSetBothSidesUnlockAndTheCheckerCountsIt() throws Exception {
-        TimerPausedBeforeSwap script = new TimerPausedBeforeSwap();
+        TimerPaused script = new TimerPaused(Point.BEFORE_SWAP);
         try (Fixture f = new Fixture(Lifetime.HPROBE, script, true)) {
             ReturnInstance ri = f.lease();
             CompletableFuture<Void> timer = f.timerAsync();
@@ -292,7 +299,7 @@ class HprobeStateMachineTest {
     @ParameterizedTest
     @MethodSource("dev.uprobebench.uret.HprobeStateMachineTest#leasing")
     void aReturnDuringATimerRunDropsItsInstanceInsteadOfPoolingIt(Lifetime design) throws Exception {
-        TimerPausedBeforeSwap script = new TimerPausedBeforeSwap();
+        TimerPaused script = new TimerPaused(Point.BEFORE_SWAP);
         try (Fixture f = new Fixture(design, script, false)) {
             CompletableFuture<Void> timer = f.timerAsync();
             await(script.reached); // the timer is inside the task's sequence write section
