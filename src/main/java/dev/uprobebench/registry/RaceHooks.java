@@ -20,6 +20,13 @@ public interface RaceHooks {
     default void afterReadUnlock(CpuSlot slot, Uprobe u) {
     }
 
+    /**
+     * A writer, under its lock, has found {@code u} at the key it registers or unregisters and
+     * has not checked or used it yet (the writer-side use-after-free check comes next).
+     */
+    default void afterWriterFind(Uprobe u) {
+    }
+
     /** An unregistering thread is about to drop what may be the last reference to {@code u}. */
     default void beforePut(Uprobe u) {
     }

@@ -93,6 +93,7 @@ abstract class AbstractRegistry implements UprobeRegistry {
     protected final void addConsumerLocked(long inode, long offset, UprobeConsumer consumer) {
         Uprobe u = (Uprobe) tree.find(inode, offset);
         if (u != null) {
+            hooks.afterWriterFind(u);
             checkWriterUse(u);
         }
         if (u == null) {
@@ -111,6 +112,7 @@ abstract class AbstractRegistry implements UprobeRegistry {
     protected final Uprobe removeConsumerLocked(long inode, long offset, UprobeConsumer consumer) {
         Uprobe u = (Uprobe) tree.find(inode, offset);
         if (u != null) {
+            hooks.afterWriterFind(u);
             checkWriterUse(u);
         }
         UprobeConsumer[] rest = u == null ? null : withoutConsumer(u.consumersAcquire(), consumer);

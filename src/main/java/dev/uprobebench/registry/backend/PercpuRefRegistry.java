@@ -80,6 +80,11 @@ public final class PercpuRefRegistry extends RcuTreeRegistry {
         refs.kill(u.slabIndex());
     }
 
+    /** Test-only: the uprobes' per-CPU references. */
+    PercpuRefs refs() {
+        return refs;
+    }
+
     /** Adds every freed uprobe whose percpu_ref count is not back to zero. */
     @Override
     protected long internalLeaks() {

@@ -117,6 +117,7 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
             if (u == null || u == fresh) {
                 return fresh;
             }
+            hooks.afterWriterFind(u);
             checkWriterUse(u); // linked, so not freed yet: the grace period waits for this lock's holder
             if (u.tryGetRef()) {
                 return u;
@@ -179,6 +180,11 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
             treeLock.unlock();
         }
         deferFree(u);
+    }
+
+    /** Test-only: the tree lock, so that a test can hold it across a leak check or a put. */
+    ReentrantLock treeLock() {
+        return treeLock;
     }
 
     @Override

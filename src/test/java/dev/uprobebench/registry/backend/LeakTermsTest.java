@@ -1,0 +1,180 @@
+package dev.uprobebench.registry.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.RaceHooks;
+import dev.uprobebench.registry.RegistryConfig;
+import dev.uprobebench.registry.Uprobe;
+import dev.uprobebench.registry.UprobeConsumer;
+import dev.uprobebench.registry.UprobeRegistry;
+import dev.uprobebench.registry.Violation;
+import dev.uprobebench.sync.CpuSlot;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Each term of a back-end's teardown leak check, left non-zero on its own: a lock still held, a
+ * reader still inside, a seqcount write section still open, a per-CPU reference still counted on
+ * a freed uprobe. {@code checkLeaks()} must count exactly that one more than the same registry
+ * without it. A correct run leaves every term at zero, so only a test that raises one at a time
+ * tells a term that is summed from one that is dropped or subtracted.
+ */
+class LeakTermsTest {
+    private static final long BOUND_SECONDS = 20;
+
+    /** The leaks {@code during} adds to the registry as it is, run on this thread. */
+    private static long extraLeaks(UprobeRegistry r, Runnable during, Runnable after) {
+        long before = r.checkLeaks();
+        during.run();
+        long with;
+        try {
+            with = r.checkLeaks();
+        } finally {
+            after.run();
+        }
+        assertEquals(before, r.checkLeaks(), "the term went back to zero once released");
+        return with - before;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"RWLOCK", "PERCPU_RWSEM"})
+    void aWriterHoldingTheLockAtTeardownIsALeak(Backend b) {
+        try (UprobeRegistry r = b.create(RegistryConfig.of(16, 4))) {
+            LockedTreeRegistry locked = (LockedTreeRegistry) r;
+            // percpu-rwsem: the write lock, and rcu_sync, which is not idle while a writer holds it
+            long expected = b == Backend.PERCPU_RWSEM ? 2 : 1;
+            assertEquals(expected, extraLeaks(r, locked::writeLock, locked::writeUnlock));
+        }
+    }
+
+    /** A reader stopped inside the read lock (at its lookup) while another thread checks. */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"RWLOCK", "PERCPU_RWSEM"})
+    void aReaderHoldingTheReadLockAtTeardownIsALeak(Backend b) throws Exception {
+        CountDownLatch atFind = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RaceHooks stop = new RaceHooks() {
+            @Override
+            public void afterFind(CpuSlot slot, Uprobe u) {
+                atFind.countDown();
+                await(release);
+            }
+        };
+        try (UprobeRegistry r = b.create(RegistryConfig.of(16, 4).withHooks(stop))) {
+            r.register(1, 1, new UprobeConsumer());
+            r.barrier(); // the registration's rcu_sync callbacks, before a reader can hold a grace period
+            CpuSlot slot = r.slots().acquire();
+            CompletableFuture<Long> reader = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                r.readerOnline(slot);
+                reader.complete(r.hit(slot, 1, 1));
+                r.readerOffline(slot);
+            }, "leak-terms-reader");
+            long before = r.checkLeaks();
+            long online;
+            long inside;
+            try {
+                t.start();
+                assertTrue(atFind.await(BOUND_SECONDS, TimeUnit.SECONDS));
+                inside = r.checkLeaks();
+            } finally {
+                release.countDown();
+            }
+            assertEquals(1, reader.get(BOUND_SECONDS, TimeUnit.SECONDS));
+            t.join(TimeUnit.SECONDS.toMillis(BOUND_SECONDS));
+            online = b == Backend.PERCPU_RWSEM ? 1 : 0; // its thread never went offline: a QSBR reader
+            assertEquals(1 + online, inside - before, b.cliName() + ": the held read lock");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SRCU", "SEQCOUNT_RCU", "PERCPU_REF", "SEQCOUNT_RCU_RFC"})
+    void aWriterHoldingTheTreeLockAtTeardownIsALeak(Backend b) {
+        try (UprobeRegistry r = b.create(RegistryConfig.of(16, 4))) {
+            SeqcountTreeRegistry tree = (SeqcountTreeRegistry) r;
+            assertEquals(1, extraLeaks(r, tree.treeLock()::lock, tree.treeLock()::unlock));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"SRCU", "SEQCOUNT_RCU", "PERCPU_REF", "SEQCOUNT_RCU_RFC"})
+    void aSeqcountWriteSectionOpenAtTeardownIsALeak(Backend b) {
+        try (UprobeRegistry r = b.create(RegistryConfig.of(16, 4))) {
+            SeqcountTreeRegistry tree = (SeqcountTreeRegistry) r;
+            assertEquals(1, extraLeaks(r, tree.seqcount::writeBegin, tree.seqcount::writeEnd));
+        }
+    }
+
+    @Test
+    void anSrcuReaderInsideAtTeardownIsALeak() {
+        try (SrcuRegistry r = (SrcuRegistry) Backend.SRCU.create(RegistryConfig.of(16, 4))) {
+            int[] idx = new int[1];
+            assertEquals(1, extraLeaks(r, () -> idx[0] = r.srcu.readLock(2), () -> r.srcu.readUnlock(2, idx[0])));
+        }
+    }
+
+    /** 6.13: a return instance still holding {@code uretprobes_srcu} at teardown. */
+    @Test
+    void aUretprobeSrcuReaderInsideAtTeardownIsALeak() {
+        try (SeqcountRcuRegistry r = (SeqcountRcuRegistry) Backend.SEQCOUNT_RCU.create(RegistryConfig.of(16, 4))) {
+            int[] idx = new int[1];
+            assertEquals(1, extraLeaks(r, () -> idx[0] = r.uretprobeDomain().readLock(2),
+                    () -> r.uretprobeDomain().readUnlock(2, idx[0])));
+        }
+    }
+
+    /**
+     * A per-CPU reference counted on a uprobe that was freed: the reference a broken hit path
+     * would take after the kill, or never put. Each such uprobe counts once.
+     */
+    @Test
+    void aPercpuReferenceOnAFreedUprobeAtTeardownIsALeak() {
+        AtomicReference<Uprobe> seen = new AtomicReference<>();
+        RaceHooks capture = new RaceHooks() {
+            @Override
+            public void afterFind(CpuSlot slot, Uprobe u) {
+                seen.set(u);
+            }
+        };
+        try (PercpuRefRegistry r = (PercpuRefRegistry) Backend.PERCPU_REF.create(
+                RegistryConfig.of(16, 4).withHooks(capture))) {
+            UprobeConsumer c = new UprobeConsumer();
+            r.register(1, 1, c);
+            r.register(2, 2, new UprobeConsumer()); // live, and never counted: its reference is allowed
+            CpuSlot slot = r.slots().acquire();
+            r.readerOnline(slot);
+            assertEquals(1, r.hit(slot, 1, 1));
+            r.readerOffline(slot);
+            Uprobe u = seen.get();
+            assertNotNull(u);
+            int index = u.slabIndex();
+            r.unregister(1, 1, c);
+            r.barrier();
+            assertTrue(u.isFreedAcquire(), "freed once its reference count reached zero");
+            long before = r.checkLeaks();
+            // Not put back: at zero the put would run the release (erase and free) a second time.
+            r.refs().get(slot.id(), index);
+            assertEquals(before + 1, r.checkLeaks(), "the reference still counted on the freed uprobe");
+            assertTrue(r.invariants().total(Violation.LEAK) >= 1);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(BOUND_SECONDS, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("not released within " + BOUND_SECONDS + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
