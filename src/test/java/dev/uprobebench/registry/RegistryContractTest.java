@@ -125,6 +125,33 @@ class RegistryContractTest {
         assertEquals(1, registry.slab().inUse());
     }
 
+    /** Copy-on-write removal from the middle: the consumers on either side stay, in order. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void removingTheMiddleOfThreeConsumersKeepsTheOtherTwo(Backend b) {
+        open(b, 16);
+        List<Integer> order = new ArrayList<>();
+        UprobeConsumer[] cs = new UprobeConsumer[3];
+        for (int i = 0; i < cs.length; i++) {
+            int id = i;
+            cs[i] = new UprobeConsumer() {
+                @Override
+                public long handle(Uprobe u) {
+                    order.add(id);
+                    return super.handle(u);
+                }
+            };
+            registry.register(3, 64, cs[i]);
+        }
+        unregisterAndSync(3, 64, cs[1]);
+        assertEquals(2 * 64, hit(3, 64), "the sum of the two handlers left");
+        assertEquals(List.of(0, 2), order);
+        unregisterAndSync(3, 64, cs[0]);
+        assertEquals(64, hit(3, 64));
+        assertEquals(List.of(0, 2, 2), order);
+        assertThrows(IllegalArgumentException.class, () -> registry.unregister(3, 64, cs[1]));
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void hitAfterUnregisterMissesOnceSynchronized(Backend b) {
@@ -329,6 +356,48 @@ class RegistryContractTest {
         assertTrue(fired[0], "the hook ran");
         assertTrue(registry.invariants().total(Violation.WRITER_USE_AFTER_FREE) >= 1,
                 "counted: " + registry.invariants().snapshot());
+    }
+
+    /**
+     * A writer that finds, under its lock, a uprobe a broken lifetime has freed (here the hook
+     * frees it between the find and the check): the registration that would share it, and the
+     * unregistration that would remove its consumer, each count a writer-side use after free.
+     */
+    @ParameterizedTest
+    @MethodSource("writerBackends")
+    void aWriterThatFindsAFreedUprobeUnderItsLockIsAWriterUseAfterFree(Backend b) {
+        for (boolean registering : new boolean[] {true, false}) {
+            UprobeRegistry[] self = new UprobeRegistry[1];
+            boolean[] armed = new boolean[1];
+            int[] fired = new int[1];
+            RaceHooks freeAtFind = new RaceHooks() {
+                @Override
+                public void afterWriterFind(Uprobe u) {
+                    if (armed[0] && fired[0]++ == 0) {
+                        assertTrue(self[0].slab().free(u));
+                    }
+                }
+            };
+            try (UprobeRegistry r = b.create(RegistryConfig.of(16, 4).withHooks(freeAtFind))) {
+                self[0] = r;
+                UprobeConsumer c = new UprobeConsumer();
+                r.register(1, 1, c);
+                armed[0] = true;
+                try {
+                    if (registering) {
+                        r.register(1, 1, new UprobeConsumer());
+                    } else {
+                        r.unregister(1, 1, c);
+                    }
+                } catch (RuntimeException e) {
+                    // what the broken lifetime does next is not the point
+                }
+                String what = b.cliName() + (registering ? " register" : " unregister");
+                assertEquals(1, fired[0], what + ": the writer found the uprobe once");
+                assertTrue(r.invariants().total(Violation.WRITER_USE_AFTER_FREE) >= 1,
+                        what + " counted: " + r.invariants().snapshot());
+            }
+        }
     }
 
     /** A clean register and unregister never counts a writer-side use after free. */

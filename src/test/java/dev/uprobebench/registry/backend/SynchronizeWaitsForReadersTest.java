@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.RaceHooks;
 import dev.uprobebench.registry.RegistryConfig;
 import dev.uprobebench.registry.Uprobe;
 import dev.uprobebench.registry.UprobeConsumer;
@@ -62,6 +63,49 @@ class SynchronizeWaitsForReadersTest {
             assertTrue(handlerDone.get(), b.cliName() + ": synchronize() returned while a reader was still inside");
             reader.get(BOUND_SECONDS, TimeUnit.SECONDS);
             assertEquals(0, r.checkLeaks());
+        }
+    }
+
+    /**
+     * The designs whose handlers run outside the read section ({@code percpu-ref} under its
+     * per-CPU reference, the RFC under its plain one): {@code synchronize_rcu()} still waits for
+     * a reader inside the section, stopped at its lookup when the uprobe is unregistered.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"PERCPU_REF", "SEQCOUNT_RCU_RFC"})
+    void synchronizeReturnsOnlyAfterAReaderStoppedAtItsLookupHasLeft(Backend b) throws Exception {
+        CountDownLatch atFind = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        AtomicBoolean readerDone = new AtomicBoolean();
+        RaceHooks hold = new RaceHooks() {
+            @Override
+            public void afterFind(CpuSlot slot, Uprobe u) {
+                atFind.countDown();
+                try {
+                    never.await(HOLD_MILLIS, TimeUnit.MILLISECONDS); // bounded: nobody counts it down
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                readerDone.set(true);
+            }
+        };
+        UprobeConsumer c = new UprobeConsumer();
+        try (UprobeRegistry r = b.create(RegistryConfig.of(64, 4).withHooks(hold))) {
+            r.register(5, 1, c);
+            CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> {
+                CpuSlot slot = r.slots().acquire();
+                r.readerOnline(slot);
+                long result = r.hit(slot, 5, 1);
+                r.readerQuiescent(slot);
+                r.readerOffline(slot);
+                r.slots().release(slot);
+                return result;
+            });
+            assertTrue(atFind.await(BOUND_SECONDS, TimeUnit.SECONDS));
+            r.unregister(5, 1, c);
+            r.synchronize();
+            assertTrue(readerDone.get(), b.cliName() + ": synchronize() returned while a reader was inside its read section");
+            reader.get(BOUND_SECONDS, TimeUnit.SECONDS);
         }
     }
 }
