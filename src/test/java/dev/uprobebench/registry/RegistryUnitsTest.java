@@ -46,6 +46,11 @@ class RegistryUnitsTest {
         assertFalse(r.contains(1, 8), "before the start, on the stride");
         assertFalse(r.contains(2, 10), "another inode");
         assertThrows(IllegalArgumentException.class, () -> c.declareStable(1, 0, 1, 0));
+        // The stride counts from the start, not from offset 0: a start off the stride.
+        c.declareStable(1, 1, 10, 3);
+        InvariantCounters.StableRange odd = c.stable();
+        assertTrue(odd.contains(1, 1) && odd.contains(1, 4) && odd.contains(1, 7));
+        assertFalse(odd.contains(1, 3) || odd.contains(1, 5) || odd.contains(1, 6), "off the stride from the start");
     }
 
     @Test

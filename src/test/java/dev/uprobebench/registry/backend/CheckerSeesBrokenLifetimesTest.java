@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The checker's counting calls on each design's hit path, each shown to count when the design is
@@ -101,7 +102,7 @@ class CheckerSeesBrokenLifetimesTest {
 
     /** A hit path that puts its reference as soon as it leaves the lock: a put too many. */
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"RWLOCK", "PERCPU_RWSEM"})
+    @MethodSource("dev.uprobebench.registry.backend.BackendsBuiltOn#lockedTree")
     void aReaderThatPutsItsReferenceBeforeItsHandlersIsAUseAfterFreeAtItsLastUse(Backend b) throws Exception {
         RaceHooks earlyPut = new RaceHooks() {
             @Override
@@ -138,7 +139,7 @@ class CheckerSeesBrokenLifetimesTest {
      * plain reference on it (the RFC's bug on the locked designs): a resurrection.
      */
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"RWLOCK", "PERCPU_RWSEM"})
+    @MethodSource("dev.uprobebench.registry.backend.BackendsBuiltOn#lockedTree")
     void aReferenceTakenOnAZeroCountIsAResurrection(Backend b) {
         RaceHooks dropTheTreesReference = new RaceHooks() {
             @Override
@@ -161,7 +162,7 @@ class CheckerSeesBrokenLifetimesTest {
      * after the last one): the erase path's own writer-side check counts it, once.
      */
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"SRCU", "SEQCOUNT_RCU", "PERCPU_REF"})
+    @MethodSource("dev.uprobebench.registry.backend.BackendsBuiltOn#seqcountTree")
     void aSecondLastPutOnAFreedUprobeIsAWriterUseAfterFree(Backend b) {
         AtomicReference<Uprobe> seen = new AtomicReference<>();
         RaceHooks capture = new RaceHooks() {

@@ -13,7 +13,7 @@ import dev.uprobebench.sync.CpuSlot;
 import dev.uprobebench.sync.RcuFlavour;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every path through a hit of the designs on {@link dev.uprobebench.sync.Rcu} enters exactly one
@@ -47,7 +47,7 @@ class ReadSectionBalanceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"SEQCOUNT_RCU", "PERCPU_REF", "SEQCOUNT_RCU_RFC"})
+    @MethodSource("dev.uprobebench.registry.backend.BackendsBuiltOn#rcuTree")
     void aHitIsInsideOneReadSectionAtItsLookupAndInNoneAfterIt(Backend b) {
         Probe probe = new Probe();
         try (RcuTreeRegistry r = open(b, probe)) {
@@ -66,7 +66,7 @@ class ReadSectionBalanceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"SEQCOUNT_RCU", "PERCPU_REF", "SEQCOUNT_RCU_RFC"})
+    @MethodSource("dev.uprobebench.registry.backend.BackendsBuiltOn#rcuTree")
     void aVoidedLookupLeavesItsReadSection(Backend b) {
         Probe probe = new Probe();
         HitCheck voiding = new HitCheck() {
