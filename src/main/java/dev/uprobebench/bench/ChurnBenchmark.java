@@ -1,6 +1,7 @@
 package dev.uprobebench.bench;
 
 import dev.uprobebench.mm.AddressSpace;
+import dev.uprobebench.mm.KeyLayout;
 import dev.uprobebench.mm.Layout;
 import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.mm.VmaWalker;
@@ -101,8 +102,6 @@ public class ChurnBenchmark {
         return 2 + regions + 65_536;
     }
 
-    static final long STABLE_INODE = 1;
-    static final long CHURN_INODE = 2;
     /** Hits between two quiescent-state announcements (QSBR back-ends). */
     static final int QUIESCENT_EVERY = 64;
 
@@ -147,6 +146,9 @@ public class ChurnBenchmark {
         /** Regions that hold no uprobe, mapped at setup; the address-space writers toggle them. */
         @Param({"" + MM_REGIONS})
         public int mmRegions;
+        /** Where churn keys sit: {@code separate} (an inode of their own) or {@code interleaved} ({@link KeyLayout}). */
+        @Param({"separate"})
+        public String keyLayout;
         /** Return-probe lifetime: {@code none}, or refcount, hprobe, srcu-updown (seqcount-rcu only). */
         @Param({"none"})
         public String uretprobe;
@@ -167,6 +169,7 @@ public class ChurnBenchmark {
         public String riAlloc;
 
         UprobeRegistry registry;
+        KeyLayout layout;
         /** The address space hits go through, or null for the registry-only hit. */
         AddressSpace mm;
         int mmWriters;
@@ -228,6 +231,8 @@ public class ChurnBenchmark {
                 writerIntervalNanos[w] = perWriter == 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / perWriter;
             }
             KeySequence.Distribution.byName(distribution);
+            layout = KeyLayout.byName(keyLayout);
+            layout.check(stable, churnKeys);
             topology = CpuTopology.read();
             String planText = System.getProperty(TrialFiles.PIN_PROPERTY);
             plan = planText != null ? PinningPlan.decode(planText) : PinningPlan.plan(topology, PinPolicy.NONE, 0, 0);
@@ -243,17 +248,16 @@ public class ChurnBenchmark {
                 // QSBR: readers announce quiescent states for the address space as for the registry.
                 mm = new AddressSpace(lookup, slots, vmaCapacity(mmRegions), RcuFlavour.QSBR,
                         RegistryConfig.DEFAULT_STEP_BOUND, registry.invariants(), AddressSpace.Options.NONE);
-                Layout.mapProbed(mm, STABLE_INODE, stable);
-                Layout.mapProbed(mm, CHURN_INODE, churnKeys);
+                layout.mapProbed(mm, stable, churnKeys);
                 for (int j = 0; j < mmRegions; j++) {
                     Layout.mapRegion(mm, j);
                 }
             }
             stableConsumer = new UprobeConsumer(handlerWork);
             for (int k = 0; k < stable; k++) {
-                registry.register(STABLE_INODE, k, stableConsumer);
+                registry.register(layout.stableInode(), layout.stableOffset(k), stableConsumer);
             }
-            registry.invariants().declareStable(STABLE_INODE, 0, stable);
+            layout.declareStable(registry.invariants(), stable);
             if (uretConfig != null) {
                 uret = new ReturnProbes(registry, uretConfig);
                 record.uretprobe = uretConfig.lifetime().label();
@@ -268,6 +272,7 @@ public class ChurnBenchmark {
             record.readers = readers;
             record.writers = writers;
             record.vmaLookup = lookup.label();
+            record.keyLayout = layout.label();
             if (trapNanos > 0) {
                 trapTokens = TrapCost.tokensFor(trapNanos, TrapCost.nanosPerToken());
                 record.trapNanos = trapNanos;
@@ -393,12 +398,12 @@ public class ChurnBenchmark {
                     }
                     for (int k = 0; k < churnKeys; k++) {
                         if (writerHeld[w][k]) {
-                            registry.unregister(CHURN_INODE, k, writerConsumers[w][k]);
+                            registry.unregister(layout.churnInode(), layout.churnOffset(k), writerConsumers[w][k]);
                         }
                     }
                 }
                 for (int k = 0; k < stable; k++) {
-                    registry.unregister(STABLE_INODE, k, stableConsumer);
+                    registry.unregister(layout.stableInode(), layout.stableOffset(k), stableConsumer);
                 }
                 registry.synchronize();
                 registry.checkLeaks();
@@ -439,6 +444,15 @@ public class ChurnBenchmark {
         AddressSpace mm;
         long stableBase;
         long churnBase;
+        /**
+         * The key layout as arithmetic on the hit path: stable key k at (stableInode, k * stableStride),
+         * churn key k at (churnInode, k * churnStride + churnShift).
+         */
+        long stableInode;
+        long churnInode;
+        int stableStride;
+        int churnStride;
+        int churnShift;
         CpuSlot slot;
         long trapTokens;
         /** This reader's return stack, or null without return probes. */
@@ -463,10 +477,15 @@ public class ChurnBenchmark {
             slot = registry.slots().acquire();
             trapTokens = w.trapTokens;
             mm = w.mm;
+            stableInode = w.layout.stableInode();
+            churnInode = w.layout.churnInode();
+            stableStride = (int) w.layout.stableOffset(1);
+            churnStride = (int) (w.layout.churnOffset(1) - w.layout.churnOffset(0));
+            churnShift = (int) w.layout.churnOffset(0);
             if (mm != null) {
                 walker = mm.newWalker(); // on this thread: its fields are written on every hit
-                stableBase = Layout.probedBase(STABLE_INODE);
-                churnBase = Layout.probedBase(CHURN_INODE);
+                stableBase = Layout.probedBase(w.layout.stableInode());
+                churnBase = Layout.probedBase(w.layout.churnInode());
             }
             if (w.uret != null) {
                 task = w.uret.newTask(slot);
@@ -552,12 +571,21 @@ public class ChurnBenchmark {
                 Blackhole.consumeCPU(trapTokens); // the trap and single-step around the hit
             }
             if (walker != null) {
-                return walker.hit(slot, k >= 0 ? stableBase + k : churnBase - 1 - k, registry);
+                return walker.hit(slot, k >= 0 ? stableBase + stableOffset(k) : churnBase + churnOffset(-1 - k), registry);
             }
             if (task != null) {
-                return k >= 0 ? task.hit(STABLE_INODE, k) : task.hit(CHURN_INODE, -1 - k);
+                return k >= 0 ? task.hit(stableInode, stableOffset(k)) : task.hit(churnInode, churnOffset(-1 - k));
             }
-            return k >= 0 ? registry.hit(slot, STABLE_INODE, k) : registry.hit(slot, CHURN_INODE, -1 - k);
+            return k >= 0 ? registry.hit(slot, stableInode, stableOffset(k))
+                    : registry.hit(slot, churnInode, churnOffset(-1 - k));
+        }
+
+        private long stableOffset(int k) {
+            return (long) k * stableStride;
+        }
+
+        private long churnOffset(int k) {
+            return (long) k * churnStride + churnShift;
         }
 
         private void afterHit(long r, ReaderCounters c) {
@@ -595,6 +623,8 @@ public class ChurnBenchmark {
     @State(Scope.Thread)
     public static class Writer {
         UprobeRegistry registry;
+        KeyLayout layout;
+        long churnInode;
         UprobeConsumer[] mine;
         boolean[] held;
         SplittableRandom rnd;
@@ -635,6 +665,8 @@ public class ChurnBenchmark {
                 mine[k] = new UprobeConsumer(w.handlerWork);
             }
             held = new boolean[w.churnKeys];
+            layout = w.layout;
+            churnInode = layout.churnInode();
             w.writerConsumers[index] = mine;
             w.writerHeld[index] = held;
             rnd = new SplittableRandom(0x2545f4914f6cdd1dL * (index + 1));
@@ -699,7 +731,7 @@ public class ChurnBenchmark {
             int k = rnd.nextInt(mine.length);
             long t0 = timed ? System.nanoTime() : 0;
             if (held[k]) {
-                registry.unregister(CHURN_INODE, k, mine[k]);
+                registry.unregister(churnInode, layout.churnOffset(k), mine[k]);
                 held[k] = false;
                 if (syncEvery > 0 && ++unregistered % syncEvery == 0) {
                     long s0 = timed ? System.nanoTime() : 0;
@@ -713,7 +745,7 @@ public class ChurnBenchmark {
                     record(unregisterRecorder, unregisterServiceRecorder, System.nanoTime() - t0);
                 }
             } else {
-                registry.register(CHURN_INODE, k, mine[k]);
+                registry.register(churnInode, layout.churnOffset(k), mine[k]);
                 held[k] = true;
                 registers++;
                 if (timed) {

@@ -37,6 +37,8 @@ public final class TrialRecord {
     /** The trap cost asked for (ns), the tokens calibrated for it, and what they took per hit (ns). */
     public long trapNanos;
     public long trapTokens;
+    /** Where the churn keys sat: {@code separate} or {@code interleaved}. */
+    public String keyLayout;
     public double trapMeasuredNanos;
     /** The return-probe lifetime, duration and instance source; null without return probes. */
     public String uretprobe;

@@ -1,5 +1,6 @@
 package dev.uprobebench.check;
 
+import dev.uprobebench.mm.KeyLayout;
 import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.uret.ReturnProbeConfig;
 
@@ -103,10 +104,7 @@ public record TortureConfig(int readers, int writers, long millis, int stableSiz
 
     /** The same shape with churn keys between the stable ones ({@code interleaved}). */
     public TortureConfig withInterleavedKeys() {
-        if (churnKeys > stableSize) {
-            throw new IllegalArgumentException("interleaving needs no more churn keys (" + churnKeys
-                    + ") than stable ones (" + stableSize + ")");
-        }
+        KeyLayout.INTERLEAVED.check(stableSize, churnKeys);
         return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, handlerWork,
                 syncEvery, seed, true, vmaLookup, mmWriters, uretprobes);
     }
@@ -117,30 +115,34 @@ public record TortureConfig(int readers, int writers, long millis, int stableSiz
                 syncEvery, seed, interleaved, lookup, writers, uretprobes);
     }
 
-    /** The inode of the stable keys. */
     /** Return probes on the keys {@code uret} names, with its lifetime design. */
     public TortureConfig withUretprobes(ReturnProbeConfig uret) {
         return new TortureConfig(readers, writers, millis, stableSize, churnKeys, churnReadFraction, handlerWork,
                 syncEvery, seed, interleaved, vmaLookup, mmWriters, uret);
     }
 
+    /** Where the stable and churn keys sit. */
+    public KeyLayout keyLayout() {
+        return interleaved ? KeyLayout.INTERLEAVED : KeyLayout.SEPARATE;
+    }
+
     public long stableInode() {
-        return TortureDriver.STABLE_INODE;
+        return keyLayout().stableInode();
     }
 
     /** The offset of stable key {@code k}: {@code k}, or {@code 2k} when interleaved. */
     public long stableOffset(int k) {
-        return interleaved ? 2L * k : k;
+        return keyLayout().stableOffset(k);
     }
 
     /** The inode of the churn keys: their own, or the stable one when interleaved. */
     public long churnInode() {
-        return interleaved ? TortureDriver.STABLE_INODE : TortureDriver.CHURN_INODE;
+        return keyLayout().churnInode();
     }
 
     /** The offset of churn key {@code k}: {@code k}, or {@code 2k + 1} (between two stable keys) when interleaved. */
     public long churnOffset(int k) {
-        return interleaved ? 2L * k + 1 : k;
+        return keyLayout().churnOffset(k);
     }
 
     /** Slab capacity for this shape: every key live at once, plus room for deferred frees. */

@@ -1,6 +1,7 @@
 package dev.uprobebench.check;
 
 import dev.uprobebench.mm.AddressSpace;
+import dev.uprobebench.mm.KeyLayout;
 import dev.uprobebench.mm.Layout;
 import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.mm.VmaWalker;
@@ -33,8 +34,8 @@ import java.util.function.Function;
  * unregisters what it holds, the stable set is unregistered, and the registry's leak check runs.
  */
 public final class TortureDriver {
-    public static final long STABLE_INODE = 1;
-    public static final long CHURN_INODE = 2;
+    public static final long STABLE_INODE = KeyLayout.STABLE_INODE;
+    public static final long CHURN_INODE = KeyLayout.CHURN_INODE;
     /** Reader hits between two quiescent-state announcements. */
     public static final int QUIESCENT_EVERY = 64;
     private static final long JOIN_TIMEOUT_MILLIS = 30_000;
@@ -152,16 +153,12 @@ public final class TortureDriver {
 
         private TortureResult executeInner() {
             if (mm != null) {
-                Layout.mapProbed(mm, config.stableInode(), config.stableOffset(config.stableSize()));
-                if (!config.interleaved()) {
-                    Layout.mapProbed(mm, config.churnInode(), config.churnOffset(config.churnKeys()));
-                }
+                config.keyLayout().mapProbed(mm, config.stableSize(), config.churnKeys());
             }
             for (int k = 0; k < config.stableSize(); k++) {
                 registry.register(config.stableInode(), config.stableOffset(k), stableConsumer);
             }
-            registry.invariants().declareStable(config.stableInode(), 0, config.stableOffset(config.stableSize()),
-                    config.stableOffset(1));
+            config.keyLayout().declareStable(registry.invariants(), config.stableSize());
 
             CountDownLatch start = new CountDownLatch(1);
             List<Thread> threads = new ArrayList<>();
@@ -306,7 +303,7 @@ public final class TortureDriver {
         private void mmWriter(long seed, int index) {
             SplittableRandom rnd = new SplittableRandom(seed);
             int writers = config.mmWriters();
-            boolean remaps = !config.interleaved() && index == 0;
+            boolean remaps = config.keyLayout().churnHasOwnFile() && index == 0;
             long churnBase = Layout.probedBase(config.churnInode());
             long churnSize = config.churnOffset(config.churnKeys());
             boolean[] mapped = new boolean[MM_REGIONS];

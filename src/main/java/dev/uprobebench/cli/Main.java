@@ -3,6 +3,7 @@ package dev.uprobebench.cli;
 import dev.uprobebench.check.TortureConfig;
 import dev.uprobebench.check.TortureDriver;
 import dev.uprobebench.check.TortureResult;
+import dev.uprobebench.mm.KeyLayout;
 import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.registry.Backend;
@@ -41,8 +42,8 @@ import picocli.CommandLine.Parameters;
  * <pre>
  *   run-bench.sh [PROFILE] [--set key=value]... [--out DIR] [--dry-run]   run a profile (default: quick)
  *   run-bench.sh list | doctor | keys | help
- *   run-bench.sh torture BACKEND [--seconds N] [--readers R] [--writers W] [--rcu-flavour F] [--vma V] [--mm-writers M]
- *       [--uretprobe L [--uret-duration D] [--uret-timeout T]]
+ *   run-bench.sh torture BACKEND [--seconds N] [--readers R] [--writers W] [--rcu-flavour F] [--key-layout K]
+ *       [--vma V] [--mm-writers M] [--uretprobe L [--uret-duration D] [--uret-timeout T]]
  *   run-bench.sh compare REPORT_A REPORT_B [--noise-threshold PERCENT] [--fail-on-slower PERCENT]
  *   run-bench.sh fleet REPORT REPORT...   one profile's reports from several machines on one page
  * </pre>
@@ -266,6 +267,11 @@ public final class Main implements Callable<Integer> {
                 + "with a VMA lookup, 0 without)")
         Integer mmWriters;
 
+        @Option(names = "--key-layout", paramLabel = "K", description = "where churn keys sit: separate (default; an "
+                + "inode of their own) or interleaved (between stable keys, so the writers' rotations move the nodes "
+                + "readers look for)")
+        String keyLayoutName = KeyLayout.SEPARATE.label();
+
         @Option(names = "--uretprobe", paramLabel = "L", description = "return probes on every uprobe, with this "
                 + "lifetime: refcount, hprobe, srcu-updown (seqcount-rcu only)")
         String uretName;
@@ -298,6 +304,12 @@ public final class Main implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UsageException("bad value '" + vmaName + "' for --vma; valid: " + VmaLookup.names());
             }
+            KeyLayout layout;
+            try {
+                layout = KeyLayout.byName(keyLayoutName);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("bad value '" + keyLayoutName + "' for --key-layout; valid: " + KeyLayout.names());
+            }
             int m = mmWriters == null ? (vma == VmaLookup.NONE ? 0 : 1) : mmWriters;
             atLeast("--mm-writers", m, 0);
             if (m > 0 && vma == VmaLookup.NONE) {
@@ -317,12 +329,15 @@ public final class Main implements Callable<Integer> {
             }
             TortureConfig cfg = TortureConfig.defaults().withThreads(readers, w).withMillis(seconds * 1000L)
                     .withVma(vma, m);
+            if (layout == KeyLayout.INTERLEAVED) {
+                cfg = cfg.withInterleavedKeys();
+            }
             if (uretName != null) {
                 cfg = cfg.withUretprobes(uretprobeConfig(b, vma));
             }
-            out.printf("torture %s (%s): %d readers, %d writers, %d s%s%n", b.cliName(), flavour.cliName(), readers, w,
-                    seconds, vma == VmaLookup.NONE ? "" : ", VMA lookup " + vma.label() + ", " + m + " address-space writer"
-                            + (m == 1 ? "" : "s"));
+            out.printf("torture %s (%s): %d readers, %d writers, %d s, %s keys%s%n", b.cliName(), flavour.cliName(),
+                    readers, w, seconds, layout.label(), vma == VmaLookup.NONE ? "" : ", VMA lookup " + vma.label() + ", "
+                            + m + " address-space writer" + (m == 1 ? "" : "s"));
             TortureResult r = TortureDriver.run(b, cfg, flavour);
             out.println(r.format());
             return r.clean() ? OK : VIOLATIONS;

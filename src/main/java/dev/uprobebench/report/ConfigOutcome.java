@@ -51,6 +51,8 @@ public final class ConfigOutcome {
     public long mmOps;
     /** The per-hit trap cost asked for (ns, 0: none) and what the calibrated work took (ns). */
     public long trapNanos;
+    /** Where the churn keys sat ({@code separate}, {@code interleaved}); null in reports from before the key existed. */
+    public String keyLayout;
     public Double trapMeasuredNanos;
     /** The return-probe lifetime ({@code refcount}, {@code hprobe}, {@code srcu-updown}), or null without return probes. */
     public String uretprobe;

@@ -76,9 +76,8 @@ public final class HtmlReport {
                     + "p99.9 %d ns: hit latencies near these are the timer</li>%n", floor.get("p50"), floor.get("p99"),
                     floor.get("p99.9")));
         }
-        String trap = Summary.trapLine(outcomes);
-        if (!trap.isEmpty()) {
-            sb.append("<li>").append(esc(trap)).append("</li>\n");
+        for (String line : Summary.workloadLines(outcomes)) {
+            sb.append("<li>").append(esc(line)).append("</li>\n");
         }
         for (String w : h.warnings()) {
             sb.append("<li class=\"warn\">machine warning: ").append(esc(w)).append("</li>\n");

@@ -53,9 +53,8 @@ public final class Summary {
                     + "p99.9 %d ns; hit latencies near these are the timer, not the hit%n", floor.get("p50"),
                     floor.get("p99"), floor.get("p99.9")));
         }
-        String trap = trapLine(outcomes);
-        if (!trap.isEmpty()) {
-            sb.append("- ").append(trap).append('\n');
+        for (String line : workloadLines(outcomes)) {
+            sb.append("- ").append(line).append('\n');
         }
         for (String w : h.warnings()) {
             sb.append("- machine warning: ").append(w).append('\n');
@@ -181,6 +180,25 @@ public final class Summary {
             }
         }
         return sb.toString();
+    }
+
+    /** What every configuration of this run shared beyond the profile's axes: the trap cost, the key layout. */
+    static List<String> workloadLines(List<ConfigOutcome> outcomes) {
+        List<String> lines = new ArrayList<>();
+        String trap = trapLine(outcomes);
+        if (!trap.isEmpty()) {
+            lines.add(trap);
+        }
+        for (ConfigOutcome o : outcomes) {
+            if ("interleaved".equals(o.keyLayout)) {
+                lines.add("key layout: interleaved: each churn key sits between two stable keys, so the writers' "
+                        + "inserts and erases rotate the nodes the stable lookups walk through; a miss on a stable "
+                        + "key is a false negative, and invariants.json's retriesPerIteration counts the lookups "
+                        + "that had to retry");
+                break;
+            }
+        }
+        return lines;
     }
 
     /** The trap cost every hit of this run paid, or "" when none was asked for. */

@@ -2,6 +2,7 @@ package dev.uprobebench.run;
 
 import dev.uprobebench.bench.KeySequence;
 import dev.uprobebench.bench.TrapCost;
+import dev.uprobebench.mm.KeyLayout;
 import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.pin.PinPolicy;
 import dev.uprobebench.registry.Backend;
@@ -42,6 +43,9 @@ public final class Profile {
         key("churn", "0,max", "comma-separated per-writer register+unregister rates: 0 (no writers), N per second (<= 1000000000), max");
         key("churn-keys", "64", "number of keys the writers register and unregister (>= 1)");
         key("churn-read-fraction", "0", "share of reads aimed at churn keys, in [0, 1]");
+        key("key-layout", "separate", "where the churn keys sit: separate (a file of their own, after every stable "
+                + "key) or interleaved (between stable keys, so that the writers' rotations move the nodes the stable "
+                + "lookups walk through and the seqcount retry is exercised; needs churn-keys <= every stable size)");
         key("sync-every", "1", "unregistrations per synchronize() (1: uprobe_unregister; N: batched; 0: never)");
         key("stable", "1024", "comma-separated stable-set sizes (>= 1)");
         key("distribution", "uniform", "comma-separated key distributions: uniform, zipf");
@@ -198,7 +202,7 @@ public final class Profile {
                 List.copyOf(list("distribution")), doubleValue("zipf-exponent"), List.copyOf(intList("handler-work", 0)),
                 List.copyOf(rcuFlavours()), List.copyOf(vmaLookups()), intValue("mm-writers"), List.copyOf(mmChurn()), TrapCost.parse(get("trap-cost")),
                 List.copyOf(uretprobes()), List.copyOf(uretDurations()), doubleValue("uret-share"), intValue("uret-depth"),
-                get("uret-timeout"), List.copyOf(riAllocs()),
+                get("uret-timeout"), List.copyOf(riAllocs()), keyLayout(stable),
                 PinPolicy.byName(get("pinning")), intValue("warmup-iterations"),
                 millis("warmup-time"), intValue("measurement-iterations"), millis("measurement-time"), rounds,
                 bool("latency") ? Math.min(rounds, intValue("latency-rounds")) : 0, seed(), bool("gc-profiler"),
@@ -216,6 +220,27 @@ public final class Profile {
         }
         values.put(key, value);
         validate(key);
+    }
+
+    private KeyLayout keyLayoutOf() {
+        try {
+            return KeyLayout.byName(get("key-layout"));
+        } catch (IllegalArgumentException e) {
+            throw bad("key-layout", "");
+        }
+    }
+
+    /** The key layout, refused when interleaving cannot hold the churn keys of some stable size. */
+    private KeyLayout keyLayout(List<Integer> stable) {
+        KeyLayout layout = keyLayoutOf();
+        for (int s : stable) {
+            try {
+                layout.check(s, intValue("churn-keys"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+        return layout;
     }
 
     private UsageException bad(String key, String detail) {
@@ -264,6 +289,9 @@ public final class Profile {
                 break;
             case "ri-alloc":
                 riAllocs();
+                break;
+            case "key-layout":
+                keyLayoutOf();
                 break;
             case "churn":
                 churnRates();

@@ -1,5 +1,6 @@
 package dev.uprobebench.run;
 
+import dev.uprobebench.mm.KeyLayout;
 import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.pin.PinPolicy;
 import dev.uprobebench.registry.Backend;
@@ -25,12 +26,13 @@ import java.util.List;
  * @param uretDepth     pending returns per thread
  * @param uretTimeout   the lease timer, as written (e.g. {@code 100ms})
  * @param riAllocs      return-instance sources ({@code pool}, {@code alloc}): an axis
+ * @param keyLayout     where the churn keys sit against the stable ones ({@code separate}, {@code interleaved})
  */
 public record ProfileSettings(List<Backend> backends, Profile.ReaderSpec readers, int writers, List<String> churn,
         int churnKeys, double churnReadFraction, int syncEvery, List<Integer> stable, List<String> distributions,
         double zipfExponent, List<Long> handlerWork, List<RcuFlavour> rcuFlavours, List<VmaLookup> vmaLookups,
         int mmWriters, List<String> mmChurn, long trapNanos, List<String> uretprobes, List<String> uretDurations,
-        double uretShare, int uretDepth, String uretTimeout, List<String> riAllocs, PinPolicy pinning,
+        double uretShare, int uretDepth, String uretTimeout, List<String> riAllocs, KeyLayout keyLayout, PinPolicy pinning,
         int warmupIterations, long warmupMillis, int measurementIterations, long measurementMillis, int rounds,
         int latencyRounds, long seed, boolean gcProfiler, boolean profiling, String profilerEvent,
         List<String> jvmArgs) {

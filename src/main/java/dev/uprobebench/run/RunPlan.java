@@ -1,6 +1,7 @@
 package dev.uprobebench.run;
 
 import dev.uprobebench.bench.TrialFiles;
+import dev.uprobebench.mm.KeyLayout;
 import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.sync.RcuFlavour;
 import java.nio.file.Path;
@@ -97,6 +98,9 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
         m.put("vmaLookup", c.vma().label());
         m.put("mmChurnRate", c.mmChurn());
         m.put("trapNanos", Long.toString(s.trapNanos()));
+        if (s.keyLayout() != KeyLayout.SEPARATE) { // only then: older reports' parameter sets stay as they were
+            m.put("keyLayout", s.keyLayout().label());
+        }
         if (c.hasUretprobes()) { // only then: older reports' parameter sets stay as they were
             m.put("uretprobe", c.uret());
             m.put("uretDuration", c.uretDuration());

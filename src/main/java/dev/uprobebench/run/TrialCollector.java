@@ -82,6 +82,9 @@ final class TrialCollector {
                     o.uretGraceMaxNanos = Math.max(o.uretGraceMaxNanos, r.uretGraceMaxNanos);
                     o.uretReturnP99Nanos = Math.max(o.uretReturnP99Nanos, r.uretReturnP99Nanos);
                 }
+                if (r.keyLayout != null) {
+                    o.keyLayout = r.keyLayout;
+                }
                 if (r.trapNanos > 0) {
                     o.trapNanos = r.trapNanos;
                     o.trapMeasuredNanos = r.trapMeasuredNanos;

@@ -37,6 +37,16 @@ class MainTest {
     }
 
     @Test
+    void tortureWithInterleavedKeysExitsZeroAndSaysSo() {
+        assertEquals(Main.OK, run("torture", "percpu-ref", "--seconds", "1", "--readers", "1", "--key-layout",
+                "interleaved"));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("1 s, interleaved keys") && text.contains("clean"), text);
+        assertEquals(Main.USAGE, run("torture", "srcu", "--key-layout", "mixed"));
+        assertTrue(err().contains("--key-layout") && err().contains("separate, interleaved"), err());
+    }
+
+    @Test
     void tortureThroughTheSpeculativeVmaLookupExitsZeroAndReportsFallbacks() {
         assertEquals(Main.OK, run("torture", "seqcount-rcu", "--seconds", "1", "--readers", "1", "--vma", "speculative"));
         String text = out.toString(StandardCharsets.UTF_8);

@@ -72,6 +72,22 @@ class AddressSpaceReportTest {
     }
 
     @Test
+    void anInterleavedKeyLayoutIsStatedAtTheTopOfBothPages() throws Exception {
+        List<ConfigOutcome> outcomes = new ArrayList<>(Outcomes.sample());
+        outcomes.forEach(o -> o.keyLayout = "interleaved");
+        Files.createDirectories(dir.resolve("latency"));
+        Summary.Header h = new Summary.Header("quick", "q", "20261128-000000", "m", "j", "physical", "1 of 1", List.of(),
+                List.of(), "complete");
+        ReportPages.write(dir, h, outcomes, true);
+        assertTrue(Files.readString(dir.resolve("summary.md")).contains("- key layout: interleaved: each churn key sits "
+                + "between two stable keys"));
+        assertTrue(Files.readString(dir.resolve("index.html")).contains("<li>key layout: interleaved:"));
+        List<ConfigOutcome> separate = new ArrayList<>(Outcomes.sample());
+        separate.forEach(o -> o.keyLayout = "separate");
+        assertEquals(List.of(), Summary.workloadLines(separate), "the default layout goes without saying");
+    }
+
+    @Test
     void tinyFailureRatesKeepThreeSignificantDigits() {
         assertEquals("0%", Summary.smallPercent(0));
         assertEquals("0.015%", Summary.smallPercent(0.00015));

@@ -63,6 +63,17 @@ class ProfileTest {
     }
 
     @Test
+    void theKeyLayoutIsTypedAndInterleavingNeedsAStableKeyAfterEachChurnKey() {
+        assertEquals(dev.uprobebench.mm.KeyLayout.SEPARATE, parse("").settings().keyLayout());
+        assertEquals(dev.uprobebench.mm.KeyLayout.INTERLEAVED,
+                parse("key-layout=interleaved\nstable=64,1024\nchurn-keys=64\n").settings().keyLayout());
+        String e = error("key-layout=interleaved\nstable=32,1024\nchurn-keys=64\n");
+        assertTrue(e.contains("no more churn keys (64) than stable ones (32)") && e.contains("separate"), e);
+        e = error("key-layout=mixed\n");
+        assertTrue(e.contains("key-layout") && e.contains("interleaved") && e.contains("valid:"), e);
+    }
+
+    @Test
     void aStableSetTooLargeForTheSlabIndexIsRefusedNotWrapped() {
         String m = error("stable=100000000000\n");
         assertTrue(m.contains("stable") && m.contains("> 2147483647") && m.contains("valid:"), m);
