@@ -54,7 +54,7 @@ class CheckerSeesBrokenLifetimesTest {
             @Override
             public long handle(Uprobe u) {
                 inHandler.countDown();
-                await(release);
+                ResurrectionRaceTest.await(release); // bounded: the test releases it
                 return 0; // not the uprobe's offset: a broken lifetime has poisoned it by now
             }
         };
@@ -200,16 +200,5 @@ class CheckerSeesBrokenLifetimesTest {
      */
     private static RegistryConfig config(RaceHooks hooks) {
         return RegistryConfig.of(16, 4).withRcuFlavour(RcuFlavour.MEMB).withHooks(hooks);
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(BOUND_SECONDS, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("not released within " + BOUND_SECONDS + " s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -65,7 +65,7 @@ class LeakTermsTest {
             @Override
             public void afterFind(CpuSlot slot, Uprobe u) {
                 atFind.countDown();
-                await(release);
+                ResurrectionRaceTest.await(release); // bounded: the test releases it
             }
         };
         try (UprobeRegistry r = b.create(RegistryConfig.of(16, 4).withHooks(stop))) {
@@ -165,17 +165,6 @@ class LeakTermsTest {
             r.refs().get(slot.id(), index);
             assertEquals(before + 1, r.checkLeaks(), "the reference still counted on the freed uprobe");
             assertTrue(r.invariants().total(Violation.LEAK) >= 1);
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(BOUND_SECONDS, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("not released within " + BOUND_SECONDS + " s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

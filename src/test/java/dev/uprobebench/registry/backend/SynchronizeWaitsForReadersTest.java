@@ -32,18 +32,11 @@ class SynchronizeWaitsForReadersTest {
     @EnumSource(value = Backend.class, names = {"SRCU", "SEQCOUNT_RCU"})
     void synchronizeReturnsOnlyAfterAReaderInsideAHandlerHasLeft(Backend b) throws Exception {
         CountDownLatch inHandler = new CountDownLatch(1);
-        CountDownLatch never = new CountDownLatch(1);
         AtomicBoolean handlerDone = new AtomicBoolean();
         UprobeConsumer blocking = new UprobeConsumer() {
             @Override
             public long handle(Uprobe u) {
-                inHandler.countDown();
-                try {
-                    never.await(HOLD_MILLIS, TimeUnit.MILLISECONDS); // bounded: nobody counts it down
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                handlerDone.set(true);
+                holdInside(inHandler, handlerDone);
                 return 0;
             }
         };
@@ -75,18 +68,11 @@ class SynchronizeWaitsForReadersTest {
     @EnumSource(value = Backend.class, names = {"PERCPU_REF", "SEQCOUNT_RCU_RFC"})
     void synchronizeReturnsOnlyAfterAReaderStoppedAtItsLookupHasLeft(Backend b) throws Exception {
         CountDownLatch atFind = new CountDownLatch(1);
-        CountDownLatch never = new CountDownLatch(1);
         AtomicBoolean readerDone = new AtomicBoolean();
         RaceHooks hold = new RaceHooks() {
             @Override
             public void afterFind(CpuSlot slot, Uprobe u) {
-                atFind.countDown();
-                try {
-                    never.await(HOLD_MILLIS, TimeUnit.MILLISECONDS); // bounded: nobody counts it down
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                readerDone.set(true);
+                holdInside(atFind, readerDone);
             }
         };
         UprobeConsumer c = new UprobeConsumer();
@@ -107,5 +93,19 @@ class SynchronizeWaitsForReadersTest {
             assertTrue(readerDone.get(), b.cliName() + ": synchronize() returned while a reader was inside its read section");
             reader.get(BOUND_SECONDS, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Says the reader is inside, keeps it there for {@link #HOLD_MILLIS} (bounded: the thread that
+     * could release a latch is the one blocked in {@code synchronize()}), then marks it done.
+     */
+    private static void holdInside(CountDownLatch entered, AtomicBoolean done) {
+        entered.countDown();
+        try {
+            new CountDownLatch(1).await(HOLD_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        done.set(true);
     }
 }
