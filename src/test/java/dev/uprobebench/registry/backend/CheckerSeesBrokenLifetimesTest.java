@@ -1,7 +1,6 @@
 package dev.uprobebench.registry.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uprobebench.registry.Backend;
@@ -60,14 +59,7 @@ class CheckerSeesBrokenLifetimesTest {
         };
         try (UprobeRegistry r = create.apply(config)) {
             r.register(1, 1, blocking);
-            CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> {
-                CpuSlot slot = r.slots().acquire();
-                r.readerOnline(slot);
-                long result = r.hit(slot, 1, 1);
-                r.readerOffline(slot);
-                r.slots().release(slot);
-                return result;
-            });
+            CompletableFuture<Long> reader = OneReader.hitAsync(r, 1, 1);
             try {
                 assertTrue(inHandler.await(BOUND_SECONDS, TimeUnit.SECONDS));
                 r.unregister(1, 1, blocking);
@@ -164,23 +156,12 @@ class CheckerSeesBrokenLifetimesTest {
     @ParameterizedTest
     @MethodSource("dev.uprobebench.registry.backend.BackendsBuiltOn#seqcountTree")
     void aSecondLastPutOnAFreedUprobeIsAWriterUseAfterFree(Backend b) {
-        AtomicReference<Uprobe> seen = new AtomicReference<>();
-        RaceHooks capture = new RaceHooks() {
-            @Override
-            public void afterFind(CpuSlot slot, Uprobe u) {
-                seen.set(u);
-            }
-        };
-        try (UprobeRegistry r = b.create(RegistryConfig.of(16, 4).withHooks(capture))) {
+        OneReader.Found found = new OneReader.Found();
+        try (UprobeRegistry r = b.create(RegistryConfig.of(16, 4).withHooks(found))) {
             SeqcountTreeRegistry tree = (SeqcountTreeRegistry) r;
             UprobeConsumer c = new UprobeConsumer();
             r.register(1, 1, c);
-            CpuSlot slot = r.slots().acquire();
-            r.readerOnline(slot);
-            assertEquals(1, r.hit(slot, 1, 1));
-            r.readerOffline(slot);
-            Uprobe u = seen.get();
-            assertNotNull(u);
+            Uprobe u = OneReader.hitOnce(r, found, 1, 1, 1);
             r.unregister(1, 1, c);
             r.barrier();
             assertTrue(u.isFreedAcquire());

@@ -1,7 +1,6 @@
 package dev.uprobebench.registry.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uprobebench.registry.Backend;
@@ -15,7 +14,6 @@ import dev.uprobebench.sync.CpuSlot;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -71,25 +69,18 @@ class LeakTermsTest {
         try (UprobeRegistry r = b.create(RegistryConfig.of(16, 4).withHooks(stop))) {
             r.register(1, 1, new UprobeConsumer());
             r.barrier(); // the registration's rcu_sync callbacks, before a reader can hold a grace period
-            CpuSlot slot = r.slots().acquire();
-            CompletableFuture<Long> reader = new CompletableFuture<>();
-            Thread t = new Thread(() -> {
-                r.readerOnline(slot);
-                reader.complete(r.hit(slot, 1, 1));
-                r.readerOffline(slot);
-            }, "leak-terms-reader");
             long before = r.checkLeaks();
             long online;
             long inside;
+            CompletableFuture<Long> reader;
             try {
-                t.start();
+                reader = OneReader.hitAsync(r, 1, 1);
                 assertTrue(atFind.await(BOUND_SECONDS, TimeUnit.SECONDS));
                 inside = r.checkLeaks();
             } finally {
                 release.countDown();
             }
             assertEquals(1, reader.get(BOUND_SECONDS, TimeUnit.SECONDS));
-            t.join(TimeUnit.SECONDS.toMillis(BOUND_SECONDS));
             // The reader was still online when checked: a QSBR reader, where the design runs on RCU.
             online = r instanceof RcuReaders ? 1 : 0;
             assertEquals(1 + online, inside - before, b.cliName() + ": the held read lock");
@@ -138,24 +129,14 @@ class LeakTermsTest {
      */
     @Test
     void aPercpuReferenceOnAFreedUprobeAtTeardownIsALeak() {
-        AtomicReference<Uprobe> seen = new AtomicReference<>();
-        RaceHooks capture = new RaceHooks() {
-            @Override
-            public void afterFind(CpuSlot slot, Uprobe u) {
-                seen.set(u);
-            }
-        };
+        OneReader.Found found = new OneReader.Found();
         try (PercpuRefRegistry r = (PercpuRefRegistry) Backend.PERCPU_REF.create(
-                RegistryConfig.of(16, 4).withHooks(capture))) {
+                RegistryConfig.of(16, 4).withHooks(found))) {
             UprobeConsumer c = new UprobeConsumer();
             r.register(1, 1, c);
             r.register(2, 2, new UprobeConsumer()); // live, and never counted: its reference is allowed
+            Uprobe u = OneReader.hitOnce(r, found, 1, 1, 1);
             CpuSlot slot = r.slots().acquire();
-            r.readerOnline(slot);
-            assertEquals(1, r.hit(slot, 1, 1));
-            r.readerOffline(slot);
-            Uprobe u = seen.get();
-            assertNotNull(u);
             int index = u.slabIndex();
             r.unregister(1, 1, c);
             r.barrier();

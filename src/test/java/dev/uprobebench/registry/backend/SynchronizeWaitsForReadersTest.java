@@ -42,14 +42,7 @@ class SynchronizeWaitsForReadersTest {
         };
         try (UprobeRegistry r = b.create(RegistryConfig.of(64, 4))) {
             r.register(5, 1, blocking);
-            CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
-                CpuSlot slot = r.slots().acquire();
-                r.readerOnline(slot);
-                r.hit(slot, 5, 1);
-                r.readerQuiescent(slot);
-                r.readerOffline(slot);
-                r.slots().release(slot);
-            });
+            CompletableFuture<Long> reader = OneReader.hitAsync(r, 5, 1);
             assertTrue(inHandler.await(BOUND_SECONDS, TimeUnit.SECONDS));
             r.unregister(5, 1, blocking);
             r.synchronize();
@@ -78,15 +71,7 @@ class SynchronizeWaitsForReadersTest {
         UprobeConsumer c = new UprobeConsumer();
         try (UprobeRegistry r = b.create(RegistryConfig.of(64, 4).withHooks(hold))) {
             r.register(5, 1, c);
-            CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> {
-                CpuSlot slot = r.slots().acquire();
-                r.readerOnline(slot);
-                long result = r.hit(slot, 5, 1);
-                r.readerQuiescent(slot);
-                r.readerOffline(slot);
-                r.slots().release(slot);
-                return result;
-            });
+            CompletableFuture<Long> reader = OneReader.hitAsync(r, 5, 1);
             assertTrue(atFind.await(BOUND_SECONDS, TimeUnit.SECONDS));
             r.unregister(5, 1, c);
             r.synchronize();
