@@ -624,7 +624,6 @@ public class ChurnBenchmark {
     public static class Writer {
         UprobeRegistry registry;
         KeyLayout layout;
-        long churnInode;
         UprobeConsumer[] mine;
         boolean[] held;
         SplittableRandom rnd;
@@ -666,7 +665,6 @@ public class ChurnBenchmark {
             }
             held = new boolean[w.churnKeys];
             layout = w.layout;
-            churnInode = layout.churnInode();
             w.writerConsumers[index] = mine;
             w.writerHeld[index] = held;
             rnd = new SplittableRandom(0x2545f4914f6cdd1dL * (index + 1));
@@ -731,7 +729,7 @@ public class ChurnBenchmark {
             int k = rnd.nextInt(mine.length);
             long t0 = timed ? System.nanoTime() : 0;
             if (held[k]) {
-                registry.unregister(churnInode, layout.churnOffset(k), mine[k]);
+                registry.unregister(layout.churnInode(), layout.churnOffset(k), mine[k]);
                 held[k] = false;
                 if (syncEvery > 0 && ++unregistered % syncEvery == 0) {
                     long s0 = timed ? System.nanoTime() : 0;
@@ -745,7 +743,7 @@ public class ChurnBenchmark {
                     record(unregisterRecorder, unregisterServiceRecorder, System.nanoTime() - t0);
                 }
             } else {
-                registry.register(churnInode, layout.churnOffset(k), mine[k]);
+                registry.register(layout.churnInode(), layout.churnOffset(k), mine[k]);
                 held[k] = true;
                 registers++;
                 if (timed) {
