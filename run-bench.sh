@@ -10,6 +10,11 @@
 set -euo pipefail
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 JAR="$HOME_DIR/target/benchmarks.jar"
+# shellcheck source=scripts/jdk.sh
+source "$HOME_DIR/scripts/jdk.sh"
+# The harness runs on a JDK 25 (java.lang.foreign for the host kernel's uprobes), whatever the
+# shell's default java is; Maven finds its own through the toolchains plugin.
+JDK="$(find_jdk)" || exit 1
 
 stale() {
     [[ ! -f "$JAR" ]] && return 0
@@ -22,6 +27,5 @@ if stale; then
     (cd "$HOME_DIR" && mvn -B -q -DskipTests package) >&2 || { echo "error: the build failed; run 'mvn -B -DskipTests package' to see why" >&2; exit 1; }
 fi
 
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 cd "$HOME_DIR"
-exec "$JAVA" -Duprobe.home="$HOME_DIR" -cp "$JAR" dev.uprobebench.cli.Main "$@"
+exec "$JDK/bin/java" --enable-native-access=ALL-UNNAMED -Duprobe.home="$HOME_DIR" -cp "$JAR" dev.uprobebench.cli.Main "$@"

@@ -7,6 +7,7 @@ import dev.uprobebench.mm.KeyLayout;
 import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.HostKernel;
 import dev.uprobebench.report.Comparison;
 import dev.uprobebench.report.ComparisonPage;
 import dev.uprobebench.report.Fleet;
@@ -75,6 +76,18 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Where probe-target files for the host kernel's uprobes are written: under the project's
+     * {@code target/}, which, unlike {@code /tmp} on many servers, is not mounted noexec.
+     */
+    static Path hostScratch() {
+        try {
+            return Files.createDirectories(home().resolve("target").resolve("host"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the probe-target directory: " + e.getMessage(), e);
+        }
     }
 
     /** The project's home: where {@code profiles/} lives ({@code uprobe.home}, else the working directory). */
@@ -214,7 +227,9 @@ public final class Main implements Callable<Integer> {
     static final class DoctorCommand extends Output implements Callable<Integer> {
         @Override
         public Integer call() {
-            Doctor.print(Doctor.forThisMachine().examine(), CpuTopology.read(), out);
+            List<Doctor.Finding> findings = new ArrayList<>(Doctor.forThisMachine().examine());
+            findings.add(Doctor.hostUprobes(HostKernel.load().check(hostScratch())));
+            Doctor.print(findings, CpuTopology.read(), out);
             return OK;
         }
     }

@@ -1,6 +1,7 @@
 package dev.uprobebench.run;
 
 import dev.uprobebench.pin.CpuTopology;
+import dev.uprobebench.registry.HostKernel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,11 +179,25 @@ public final class Doctor {
     private void jvm(List<Finding> f) {
         Runtime.Version v = Runtime.version();
         String name = System.getProperty("java.vm.name") + " " + v;
-        if (v.feature() < 17) {
-            f.add(new Finding("warn", "JVM", name, "Java 17 or later is required"));
+        if (v.feature() < 25) {
+            f.add(new Finding("warn", "JVM", name, "Java 25 or later is required (java.lang.foreign, for the host "
+                    + "kernel's uprobes): ./run-bench.sh finds one"));
         } else {
             f.add(new Finding("ok", "JVM", name, ""));
         }
+    }
+
+    /**
+     * Whether real uprobes can be used here ({@code kernel} rows), from a trial of the host layer:
+     * the nop5 path and the trap costs it measured, or why not and what that means for a run.
+     */
+    public static Finding hostUprobes(HostKernel.Capability c) {
+        if (!c.usable()) {
+            return new Finding("warn", "real uprobes", c.summary(),
+                    "kernel rows are skipped with this reason (they need x86-64, the uprobe PMU, and root or CAP_PERFMON)");
+        }
+        String costs = c.trapCosts().stream().map(HostKernel.TrapCost::format).collect(Collectors.joining("; "));
+        return new Finding("ok", "real uprobes", c.summary() + (costs.isEmpty() ? "" : "; trap cost " + costs), "");
     }
 
     /** Prints the findings, then the topology. */

@@ -18,6 +18,8 @@ import dev.uprobebench.sync.CpuSlot;
 import dev.uprobebench.sync.RcuFlavour;
 import org.jetbrains.lincheck.Lincheck;
 import org.jetbrains.lincheck.LincheckAssertionError;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,7 +42,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * explored no step inside the registry and passed for the RFC too); and every scenario asserts
  * that both outcomes (hit and miss) were explored, so that a vacuous exploration fails.
  */
+@Tag("model-check")
 class RegistryModelCheckTest {
+    @BeforeAll
+    static void onAJvmLincheckSeesOn() {
+        ModelCheckJvm.requireSeeingJvm();
+    }
+
     static final long INODE = 9;
     static final long KEY = 4096;
     static final int INVOCATIONS = 1000;

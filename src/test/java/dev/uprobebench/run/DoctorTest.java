@@ -3,6 +3,7 @@ package dev.uprobebench.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uprobebench.registry.HostKernel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,5 +79,25 @@ class DoctorTest {
         file("proc/sys/kernel/perf_event_paranoid", "2");
         assertTrue(examine(false).get("perf_event_paranoid").seen().contains("user space only"));
         assertEquals("ok", examine(true).get("perf_event_paranoid").level());
+    }
+
+    @Test
+    void realUprobesThatCannotBeUsedAreAWarningWithTheReasonAndWhatItMeans() {
+        Doctor.Finding f = Doctor.hostUprobes(HostKernel.Capability.unusable("no uprobe PMU: /sys/x/type is missing"));
+        assertEquals("warn", f.level());
+        assertTrue(f.seen().contains("no uprobe PMU"), f.format());
+        assertTrue(f.fix().contains("kernel rows are skipped"), f.format());
+    }
+
+    @Test
+    void usableRealUprobesShowTheNop5PathAndEachTrapCost() {
+        Doctor.Finding f = Doctor.hostUprobes(new HostKernel.Capability(true,
+                "real uprobes usable (uprobe PMU type 8, privileged, nop5 optimised)", "optimised",
+                List.of(new HostKernel.TrapCost("nop5", 1500, 1400, 1700, 2.1, 5, 20_000),
+                        new HostKernel.TrapCost("int3", 6500, 6300, 6900, 2.0, 5, 5_000))));
+        assertEquals("ok", f.level());
+        assertTrue(f.seen().contains("nop5 optimised"), f.format());
+        assertTrue(f.seen().contains("nop5 1500 ns/hit (1400..1700 over 5 batches of 20000"), f.format());
+        assertTrue(f.seen().contains("int3 6500 ns/hit"), f.format());
     }
 }

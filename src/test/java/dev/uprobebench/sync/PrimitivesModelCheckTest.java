@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uprobebench.model.ModelCheckJvm;
 import org.jetbrains.lincheck.Lincheck;
 import org.jetbrains.lincheck.LincheckAssertionError;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,7 +23,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p>Grace periods run inline on the waiting thread ({@link Rcu#runCallbacksInline()}), not on a
  * reclaimer thread that outlives the scenario.
  */
+@Tag("model-check")
 class PrimitivesModelCheckTest {
+    @BeforeAll
+    static void onAJvmLincheckSeesOn() {
+        ModelCheckJvm.requireSeeingJvm();
+    }
+
     static final int INVOCATIONS = 1000;
 
     /** An RCU-protected object: the reader must never see it freed. */

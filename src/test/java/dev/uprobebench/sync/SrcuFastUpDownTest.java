@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,16 @@ import org.junit.jupiter.api.Test;
  */
 class SrcuFastUpDownTest {
     private static final long BOUND_SECONDS = 20;
+    /**
+     * A thread per task: the grace period blocks its thread until the lease is unlocked by the
+     * next task, so the two must not share a pool's only worker (on two cores, Java 25's
+     * CompletableFuture default runs them on a common pool of one, and the unlock never started).
+     */
+    private static final Executor THREAD_PER_TASK = task -> {
+        Thread t = new Thread(task, "srcu-fast-updown-test");
+        t.setDaemon(true);
+        t.start();
+    };
 
     @Test
     void aGracePeriodWaitsForALeaseLockedOnOneThreadAndUnlockedOnAnother() throws Exception {
@@ -34,10 +45,10 @@ class SrcuFastUpDownTest {
             rcu.readUnlock(1);
             rcu.offline(1);
             return i;
-        }).get(BOUND_SECONDS, TimeUnit.SECONDS);
+        }, THREAD_PER_TASK).get(BOUND_SECONDS, TimeUnit.SECONDS);
         assertEquals(1, srcu.readersInside());
         long flips = srcu.flipsOpaque();
-        CompletableFuture<Void> gp = CompletableFuture.runAsync(srcu::synchronize);
+        CompletableFuture<Void> gp = CompletableFuture.runAsync(srcu::synchronize, THREAD_PER_TASK);
         for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
                 srcu.flipsOpaque() == flips && System.nanoTime() < deadline; ) {
             Thread.onSpinWait();
@@ -51,7 +62,7 @@ class SrcuFastUpDownTest {
             srcu.readUnlockFast(2, idx);
             rcu.readUnlock(2);
             rcu.offline(2);
-        }).get(BOUND_SECONDS, TimeUnit.SECONDS);
+        }, THREAD_PER_TASK).get(BOUND_SECONDS, TimeUnit.SECONDS);
         gp.get(BOUND_SECONDS, TimeUnit.SECONDS);
         assertEquals(0, srcu.readersInside());
         assertTrue(barriers.get() >= 3, "the barrier ran at both drain checks and after the flip: " + barriers.get());
