@@ -108,26 +108,45 @@ public final class UprobeEvent implements AutoCloseable {
         return open(pmu, file, offset, retprobe, -1, cpu);
     }
 
+    /**
+     * Counts every task's hits on {@code cpu} of the tracefs-defined uprobe whose tracepoint id is
+     * {@code id} (a {@code PERF_TYPE_TRACEPOINT} event: the kernel's one consumer of that
+     * definition, shared by all such events).
+     */
+    static UprobeEvent tracepointOnCpu(int tracepointType, int id, String name, int cpu) {
+        String call = String.format(Locale.ROOT, "perf_event_open(tracepoint type=%d, id=%d (%s), pid=-1, cpu=%d)",
+                tracepointType, id, name, cpu);
+        return open(tracepointType, id, null, 0, -1, cpu, call, String.format(Locale.ROOT,
+                "tracepoint event (%s on cpu %d)", name, cpu));
+    }
+
     private static UprobeEvent open(UprobePmu pmu, Path file, long offset, boolean retprobe, int pid, int cpu) {
         String call = String.format(Locale.ROOT, "perf_event_open(uprobe type=%d, path=%s, offset=%d,%s pid=%d, cpu=%d)",
                 pmu.type(), file, offset, retprobe ? " retprobe," : "", pid, cpu);
+        return open(pmu.type(), pmu.config(retprobe), file, offset, pid, cpu, call, String.format(Locale.ROOT,
+                "uprobe event (%s+%#x%s)", file.getFileName(), offset, retprobe ? ", retprobe" : ""));
+    }
+
+    /** {@code perf_event_open} of a disabled counting event; {@code file} becomes config1's path. */
+    private static UprobeEvent open(int type, long config, Path file, long config2, int pid, int cpu, String call,
+            String description) {
         long number = Syscalls.perfEventOpen();
-        try (Arena call1 = Arena.ofConfined()) {
-            MemorySegment attr = call1.allocate(ATTR);
-            MemorySegment path = call1.allocateFrom(file.toAbsolutePath().toString());
-            TYPE.set(attr, 0L, pmu.type());
+        try (Arena args = Arena.ofConfined()) {
+            MemorySegment attr = args.allocate(ATTR);
+            TYPE.set(attr, 0L, type);
             SIZE.set(attr, 0L, (int) ATTR.byteSize());
-            CONFIG.set(attr, 0L, pmu.config(retprobe));
+            CONFIG.set(attr, 0L, config);
             FLAGS.set(attr, 0L, FLAG_DISABLED);
-            CONFIG1.set(attr, 0L, path.address());
-            CONFIG2.set(attr, 0L, offset);
-            MemorySegment state = Libc.callState(call1);
+            if (file != null) {
+                CONFIG1.set(attr, 0L, args.allocateFrom(file.toAbsolutePath().toString()).address());
+                CONFIG2.set(attr, 0L, config2);
+            }
+            MemorySegment state = Libc.callState(args);
             long fd = (long) SYSCALL.invokeExact(state, number, attr, (long) pid, (long) cpu, -1L, PERF_FLAG_FD_CLOEXEC);
             if (fd < 0) {
                 throw new HostCallException(call, Libc.errno(state));
             }
-            return new UprobeEvent((int) fd, String.format(Locale.ROOT, "uprobe event fd %d (%s+%#x%s)",
-                    fd, file.getFileName(), offset, retprobe ? ", retprobe" : ""));
+            return new UprobeEvent((int) fd, "fd " + fd + ": " + description);
         } catch (HostCallException e) {
             throw e;
         } catch (Throwable t) {
