@@ -28,4 +28,4 @@ if stale; then
 fi
 
 cd "$HOME_DIR"
-exec "$JDK/bin/java" --enable-native-access=ALL-UNNAMED -Duprobe.home="$HOME_DIR" -cp "$JAR" dev.uprobebench.cli.Main "$@"
+exec "$JDK/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Duprobe.home="$HOME_DIR" -cp "$JAR" dev.uprobebench.cli.Main "$@"

@@ -52,10 +52,15 @@ public final class Analysis {
         for (Row r : rows) {
             m.computeIfAbsent(r.outcome().scenario, k -> new ArrayList<>()).add(r);
         }
+        // Labels in the order they first appear, readers ascending within a label: one total order
+        // (a comparator that calls rows of different labels equal is not transitive, and TimSort
+        // may then misplace rows or throw).
         m.replaceAll((k, v) -> {
+            Map<String, Integer> firstSeen = new LinkedHashMap<>();
+            v.forEach(r -> firstSeen.putIfAbsent(r.outcome().label, firstSeen.size()));
             List<Row> l = new ArrayList<>(v);
-            l.sort((a, b) -> a.outcome().label.equals(b.outcome().label)
-                    ? Integer.compare(a.outcome().readers, b.outcome().readers) : 0);
+            l.sort(Comparator.comparingInt((Row r) -> firstSeen.get(r.outcome().label))
+                    .thenComparingInt(r -> r.outcome().readers));
             return List.copyOf(l);
         });
         this.byScenario = m;

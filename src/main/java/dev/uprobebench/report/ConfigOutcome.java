@@ -140,7 +140,7 @@ public final class ConfigOutcome {
         return rcuFlavour == null || "-".equals(rcuFlavour) || RcuFlavour.QSBR.cliName().equals(rcuFlavour);
     }
 
-    /** True when hits went through an address space. */
+    /** True when the hits ran return probes (an entry, then its return). */
     public boolean hasUretprobes() {
         return uretprobe != null;
     }

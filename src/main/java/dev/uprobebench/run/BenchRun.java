@@ -59,7 +59,10 @@ public final class BenchRun {
     private final JsonArray jmhResults = new JsonArray();
     /** The configuration running now, whose finished runs an interruption still keeps. */
     private volatile BenchConfig running;
-    private volatile boolean finished;
+    /** Set once, under this object's lock, by {@link #claimEnd()}. */
+    private boolean finished;
+    /** The exit code of a run whose end the shutdown hook claimed (128 + SIGINT). */
+    static final int INTERRUPTED = 130;
 
     public BenchRun(Profile profile, Path home, Path reportsRoot, PrintStream out) {
         this(profile, home, reportsRoot, out, null);
@@ -135,8 +138,10 @@ public final class BenchRun {
     }
 
     /** A failure that ends the run (a full disk, say): mark what did not run, keep what did. */
-    private void stopped(Thread hook, RuntimeException e) {
-        finished = true;
+    private synchronized void stopped(Thread hook, RuntimeException e) {
+        if (!claimEnd()) {
+            return; // interrupted first: the report already says so
+        }
         String why = rootMessage(e);
         for (ConfigOutcome o : outcomes) {
             if (ConfigOutcome.PENDING.equals(o.status)) {
@@ -199,11 +204,16 @@ public final class BenchRun {
             header = header.withRounds(roundsText());
         }
         flames.writeDiffs(dir, outcomes);
-        finished = true;
         long failures = outcomes.stream().filter(o -> ConfigOutcome.FAILED.equals(o.status)).count();
-        header = header.withState(failures == 0 ? "complete" : "complete with " + failures + " failed configuration(s)");
-        out.println("drawing plots ...");
-        writeResults(true);
+        synchronized (this) {
+            if (!claimEnd()) {
+                out.println("interrupted: the report in " + dir + " says so");
+                return INTERRUPTED;
+            }
+            header = header.withState(failures == 0 ? "complete" : "complete with " + failures + " failed configuration(s)");
+            out.println("drawing plots ...");
+            writeResults(true);
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
@@ -240,9 +250,22 @@ public final class BenchRun {
         }
     }
 
-    /** What the shutdown hook does when the run is interrupted: mark, keep, write. */
-    void onInterrupt() {
+    /**
+     * Ends the run for the caller: true once, for the first of the main thread (complete, or
+     * stopped by a failure) and the shutdown hook (interrupted). Whoever loses writes nothing, so
+     * a finished report is never rewritten as interrupted, nor an interrupted one as complete.
+     */
+    private synchronized boolean claimEnd() {
         if (finished) {
+            return false;
+        }
+        finished = true;
+        return true;
+    }
+
+    /** What the shutdown hook does when the run is interrupted: mark, keep, write. */
+    synchronized void onInterrupt() {
+        if (!claimEnd()) {
             return;
         }
         for (ConfigOutcome o : outcomes) {

@@ -117,7 +117,18 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
         List<String> a = new ArrayList<>(profile.settings().jvmArgs());
         a.add("-D" + TrialFiles.OUT_PROPERTY + "=" + raw.toAbsolutePath());
         a.add("-D" + TrialFiles.PIN_PROPERTY + "=" + c.pins().encode());
+        a.addAll(forkRuntimeArgs(Runtime.version().feature()));
         return a;
+    }
+
+    /**
+     * What a fork on a Java {@code feature} runtime (the one running this, as JMH forks it) needs
+     * beside the profile's arguments: from 24 on, JMH 1.37's use of {@code sun.misc.Unsafe}
+     * (field offsets) prints a deprecation warning into every fork's log unless allowed; the option
+     * does not exist before 23, where a fork would refuse it.
+     */
+    static List<String> forkRuntimeArgs(int feature) {
+        return feature >= 24 ? List.of("--sun-misc-unsafe-memory-access=allow") : List.of();
     }
 
     /** JMH's options for one fork of {@code mode} ({@code throughput} or {@code latency}). */

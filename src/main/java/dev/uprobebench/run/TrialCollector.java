@@ -64,7 +64,14 @@ final class TrialCollector {
                 o.trials++;
                 r.invariants.forEach((k, v) -> o.invariants.merge(k, v, Long::sum));
                 o.violations += r.violations;
-                o.problems.addAll(r.problems);
+                // Every round collects every trial again: a trial's problems are added once, named by
+                // the fork that had them, beside the problems the run itself recorded.
+                for (String p : r.problems) {
+                    String named = mode + " fork " + r.pid + ": " + p;
+                    if (!o.problems.contains(named)) {
+                        o.problems.add(named);
+                    }
+                }
                 o.speculations += r.speculations;
                 o.fallbacks += r.fallbacks;
                 o.mmOps += r.mmOps;

@@ -64,7 +64,7 @@ public final class ReturnInstance {
         return (int) STATE.getAndSet(this, next);
     }
 
-    /** Test-only mutant: the plain write that replaces the compare-and-set. */
+    /** Test-only mutant: the volatile write (a set, not a compare-and-set) that replaces the compare-and-set. */
     void setStateVolatile(int next) {
         STATE.setVolatile(this, next);
     }
@@ -80,18 +80,5 @@ public final class ReturnInstance {
 
     public Uprobe uprobe() {
         return uprobe;
-    }
-
-    public static String stateName(int s) {
-        switch (s) {
-            case LEASED:
-                return "LEASED";
-            case STABLE:
-                return "STABLE";
-            case GONE:
-                return "GONE";
-            default:
-                return "CONSUMED";
-        }
     }
 }

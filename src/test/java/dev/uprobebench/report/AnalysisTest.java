@@ -65,4 +65,25 @@ class AnalysisTest {
         assertTrue(row(a, "rwlock", 1).flags().stream().anyMatch(f -> f.contains("forks disagree (round 5")),
                 row(a, "rwlock", 1).flags().toString());
     }
+
+    @Test
+    void aScenarioListsItsLabelsInFirstSeenOrderAndEachLabelsReadersAscending() {
+        List<ConfigOutcome> in = new java.util.ArrayList<>();
+        // labels interleaved and readers descending: what the old comparator, which called rows of
+        // different labels equal, left as [a r2, b r1, a r1] for the first three
+        in.add(Outcomes.withForks("a", 2, 1, 1, 1));
+        in.add(Outcomes.withForks("b", 1, 1, 1, 1));
+        in.add(Outcomes.withForks("a", 1, 1, 1, 1));
+        for (int r = 40; r >= 1; r--) {
+            in.add(Outcomes.withForks(r % 2 == 0 ? "c" : "b", r + 1, 1, 1, 1));
+        }
+        List<Analysis.Row> rows = Analysis.of(in).byScenario().values().iterator().next();
+        List<String> seen = rows.stream().map(r -> r.outcome().label + r.outcome().readers).toList();
+        List<String> expected = new java.util.ArrayList<>(List.of("a1", "a2"));
+        for (String label : List.of("b", "c")) {
+            rows.stream().filter(r -> r.outcome().label.equals(label)).mapToInt(r -> r.outcome().readers).sorted()
+                    .forEach(n -> expected.add(label + n));
+        }
+        assertEquals(expected, seen);
+    }
 }

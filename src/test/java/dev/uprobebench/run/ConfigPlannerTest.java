@@ -171,4 +171,10 @@ class ConfigPlannerTest {
         long distinct = e.configs().stream().map(BenchConfig::id).distinct().count();
         assertEquals(e.configs().size(), distinct);
     }
+
+    @Test
+    void forksAllowJmhsUnsafeOnlyOnRuntimesThatKnowTheOption() {
+        assertEquals(List.of(), RunPlan.forkRuntimeArgs(17));
+        assertEquals(List.of("--sun-misc-unsafe-memory-access=allow"), RunPlan.forkRuntimeArgs(25));
+    }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
+import dev.uprobebench.bench.TrialFiles;
+import dev.uprobebench.bench.TrialRecord;
 import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.report.ConfigOutcome;
 import java.io.ByteArrayOutputStream;
@@ -132,5 +134,46 @@ class RoundLoopTest {
         int forks = kept.stream().mapToInt(o -> o.forkRounds.size()).sum();
         assertEquals(3 + 1, forks, "round 1 whole, and the first fork of round 2");
         assertTrue(kept.stream().allMatch(o -> o.forkRounds.get(0) == 1 && ConfigOutcome.OK.equals(o.status)));
+    }
+
+    @Test
+    void aForksTeardownProblemIsListedOnceHoweverManyRoundsCollectItAgain() {
+        BenchRun run = run((dir, c, mode, round, profiled) -> {
+            Path raw = dir.resolve("raw").resolve(c.id()).resolve(mode);
+            TrialRecord r = new TrialRecord();
+            r.pid = 1000 + round;
+            r.problems.add("teardown took too long");
+            try {
+                Files.createDirectories(raw);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            TrialFiles.write(raw, r);
+            return score(round);
+        });
+        assertEquals(0, run.execute());
+        for (ConfigOutcome o : outcomes(run.dir())) {
+            assertEquals(List.of("throughput fork 1001: teardown took too long",
+                    "latency fork 1001: teardown took too long", "throughput fork 1002: teardown took too long",
+                    "throughput fork 1003: teardown took too long"), o.problems, o.id);
+        }
+    }
+
+    @Test
+    void anInterruptionDuringTheLastForkIsNotRewrittenAsCompleteWhenTheLoopEnds() {
+        int forks = RunPlan.of(profile(), CpuTopology.read()).configs().size() * 3 + 3; // and 3 latency forks
+        BenchRun[] self = new BenchRun[1];
+        self[0] = run((dir, c, mode, round, profiled) -> {
+            calls.add(new Call(c.id(), mode, round));
+            if (calls.size() == forks) {
+                self[0].onInterrupt(); // the shutdown hook, while the main thread is still in its last fork
+            }
+            return score(round);
+        });
+        assertEquals(BenchRun.INTERRUPTED, self[0].execute());
+        assertEquals(forks, calls.size());
+        String md = read(self[0].dir().resolve("summary.md"));
+        assertTrue(md.contains("interrupted after 2 of 3 complete rounds"), md);
+        assertTrue(!md.contains("- state: **complete"), md);
     }
 }
