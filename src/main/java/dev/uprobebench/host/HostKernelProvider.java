@@ -12,6 +12,15 @@ public final class HostKernelProvider implements HostKernel {
     static final long INT3_HITS = 5_000;
 
     @Override
+    public Workload open(WorkloadSpec spec, java.nio.file.Path scratch) throws java.io.IOException {
+        HostCapability c = HostCapability.check(scratch);
+        if (!c.usable()) {
+            throw new UnsupportedOperationException(c.summary());
+        }
+        return KernelWorkload.open(spec, UprobePmu.ofThisHost(), scratch);
+    }
+
+    @Override
     public Capability check(java.nio.file.Path scratch) {
         HostCapability c = HostCapability.check(scratch);
         if (!c.usable()) {

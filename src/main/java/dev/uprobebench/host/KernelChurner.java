@@ -1,5 +1,7 @@
 package dev.uprobebench.host;
 
+import dev.uprobebench.registry.HostKernel;
+import dev.uprobebench.registry.LostHitCheck;
 import java.util.List;
 
 /**
@@ -12,13 +14,13 @@ import java.util.List;
  * the writer makes of its function, and after {@code close} nothing is left to count. Confined to
  * one thread.
  */
-public final class KernelChurner {
+public final class KernelChurner implements HostKernel.Writer {
     private final UprobePmu pmu;
     private final List<ProbeTargets.Function> spare;
     private final boolean retprobe;
     private int next;
     private long operations;
-    private HitCheck check = HitCheck.NONE;
+    private LostHitCheck check = LostHitCheck.NONE;
 
     public KernelChurner(UprobePmu pmu, List<ProbeTargets.Function> spare, boolean retprobe) {
         if (spare.isEmpty()) {
@@ -47,23 +49,26 @@ public final class KernelChurner {
      * One register, one call of the probed function, one unregister: two registry writes. The
      * call's count joins {@link #check()}.
      */
+    @Override
     public void churnOnce() {
         ProbeTargets.Function f = spare.get(next);
         try (UprobeEvent e = register()) {
             f.call();
             e.disable();
-            check = check.plus(HitCheck.of(new long[] {1}, new long[] {e.count()}));
+            check = check.plus(LostHitCheck.of(new long[] {1}, new long[] {e.count()}));
         }
         operations += 2;
     }
 
     /** Registrations plus unregistrations so far. */
+    @Override
     public long operations() {
         return operations;
     }
 
     /** The churned probes' counts against the writer's calls while they were registered. */
-    public HitCheck check() {
+    @Override
+    public LostHitCheck check() {
         return check;
     }
 }

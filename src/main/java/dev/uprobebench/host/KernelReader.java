@@ -1,5 +1,7 @@
 package dev.uprobebench.host;
 
+import dev.uprobebench.registry.HostKernel;
+import dev.uprobebench.registry.LostHitCheck;
 import java.util.List;
 
 /**
@@ -9,18 +11,20 @@ import java.util.List;
  * 10), and its own record of the calls it made. Hit = one call of a probed function.
  *
  * <p>Confined to the thread that {@link #open opened} it, except {@link #finish()}, which may run
- * on another thread once this one has stopped hitting.
+ * on another thread once this one has stopped hitting. {@link #unprobed} is the same reader with no
+ * events: the null baseline, whose calls nothing counts.
  */
-public final class KernelReader implements AutoCloseable {
+public final class KernelReader implements HostKernel.Reader {
     private final List<ProbeTargets.Function> targets;
     private final UprobeEvent[] events;
     private final long[] calls;
-    private HitCheck finished;
+    private LostHitCheck finished;
 
     private KernelReader(List<ProbeTargets.Function> targets, UprobeEvent[] events) {
         this.targets = targets;
         this.events = events;
         this.calls = new long[targets.size()];
+        // null: unprobed
     }
 
     /**
@@ -42,18 +46,26 @@ public final class KernelReader implements AutoCloseable {
         return new KernelReader(List.copyOf(targets), events);
     }
 
+    /** The same calls with no probe registered: the {@code kernel} back-end's null baseline. */
+    public static KernelReader unprobed(List<ProbeTargets.Function> targets) {
+        return new KernelReader(List.copyOf(targets), null);
+    }
+
     /** The number of probe targets this reader hits. */
+    @Override
     public int targets() {
         return calls.length;
     }
 
     /** One hit on target {@code i}, one downcall: what a latency round times. */
+    @Override
     public void hit(int i) {
         targets.get(i).call();
         calls[i]++;
     }
 
     /** {@code n} hits on target {@code i} from the native loop: what a throughput round runs. */
+    @Override
     public void hitBatch(int i, long n) {
         targets.get(i).callMany(n);
         calls[i] += n;
@@ -69,14 +81,18 @@ public final class KernelReader implements AutoCloseable {
     }
 
     /** Disables the events and checks their counts against the calls; once. */
-    public synchronized HitCheck finish() {
+    @Override
+    public synchronized LostHitCheck finish() {
+        if (finished == null && events == null) {
+            finished = new LostHitCheck(calls(), 0, 0, 0);
+        }
         if (finished == null) {
             long[] counts = new long[events.length];
             for (int i = 0; i < events.length; i++) {
                 events[i].disable();
                 counts[i] = events[i].count();
             }
-            finished = HitCheck.of(calls.clone(), counts);
+            finished = LostHitCheck.of(calls.clone(), counts);
         }
         return finished;
     }
@@ -88,6 +104,9 @@ public final class KernelReader implements AutoCloseable {
     }
 
     private static void closeAll(UprobeEvent[] events) {
+        if (events == null) {
+            return;
+        }
         RuntimeException first = null;
         for (UprobeEvent e : events) {
             if (e == null) {

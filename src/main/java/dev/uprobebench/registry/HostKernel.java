@@ -48,21 +48,123 @@ public interface HostKernel {
         }
     }
 
+    /**
+     * A {@code kernel} workload: {@code stable} probe targets the readers hit and {@code spare}
+     * ones the churn writer registers and unregisters, all of one trap kind.
+     *
+     * @param trap   {@code int3} (an ordinary first instruction) or {@code nop5} (the 5-byte nop
+     *               Linux 6.18+ optimises into a call to the uprobe trampoline)
+     * @param probe  {@code uprobe}, {@code uretprobe} (the same PMU with the retprobe bit: counts
+     *               returns), or {@code none}: the same calls unprobed, the null baseline
+     * @param stable probe targets the readers hit, each probed for the whole run
+     * @param spare  probe targets for the churn writer
+     */
+    record WorkloadSpec(String trap, String probe, int stable, int spare) {
+        public static final List<String> TRAPS = List.of("int3", "nop5");
+        public static final List<String> PROBES = List.of("uprobe", "uretprobe", "none");
+
+        public WorkloadSpec {
+            if (!TRAPS.contains(trap)) {
+                throw new IllegalArgumentException("unknown trap '" + trap + "'; valid: " + String.join(", ", TRAPS));
+            }
+            if (!PROBES.contains(probe)) {
+                throw new IllegalArgumentException("unknown probe '" + probe + "'; valid: " + String.join(", ", PROBES));
+            }
+            if (stable < 1 || spare < 0) {
+                throw new IllegalArgumentException("stable must be >= 1 and spare >= 0, got " + stable + ", " + spare);
+            }
+        }
+
+        public boolean probed() {
+            return !probe.equals("none");
+        }
+
+        public boolean retprobe() {
+            return probe.equals("uretprobe");
+        }
+    }
+
+    /** The probe targets of one run, and the readers and writer that use them. */
+    interface Workload extends AutoCloseable {
+        /**
+         * A reader for the calling thread: one perf event of its own on each stable target,
+         * counting this thread's hits only (none when unprobed).
+         */
+        Reader reader();
+
+        /** A churn writer on the spare targets; there must be some. */
+        Writer writer();
+
+        /** Unmaps the targets and removes their file; close readers first. */
+        @Override
+        void close();
+    }
+
+    /** A reader: hit = one call of a probed function. Confined to the thread that opened it. */
+    interface Reader extends AutoCloseable {
+        /** How many stable targets it hits. */
+        int targets();
+
+        /** One call of target {@code i}, one downcall (latency rounds time each). */
+        void hit(int i);
+
+        /** {@code n} calls of target {@code i} from the native loop, one downcall. */
+        void hitBatch(int i, long n);
+
+        /** Stops counting and checks invariant 11 (unprobed: its calls, nothing to check); once. */
+        LostHitCheck finish();
+
+        /** Unregisters this reader's probes. */
+        @Override
+        void close();
+    }
+
+    /** The churn writer: each operation registers a probe, calls it once, and unregisters it. */
+    interface Writer {
+        void churnOnce();
+
+        /** Registrations plus unregistrations so far. */
+        long operations();
+
+        /** The churned probes' counts against the calls made while they were registered. */
+        LostHitCheck check();
+    }
+
     /** Tries real uprobes here, with probe-target files in {@code scratch}; never throws. */
     Capability check(Path scratch);
+
+    /**
+     * Writes and maps the probe targets of {@code spec} in {@code scratch}.
+     *
+     * @throws UnsupportedOperationException where real uprobes cannot be used, saying why
+     */
+    Workload open(WorkloadSpec spec, Path scratch) throws java.io.IOException;
 
     /** The host layer, or a stand-in that says why there is none on this JVM. */
     static HostKernel load() {
         int feature = Runtime.version().feature();
         if (feature < 25) {
-            return scratch -> Capability.unusable("this JVM is Java " + feature
+            return new Absent("this JVM is Java " + feature
                     + "; the host layer needs Java 25 (java.lang.foreign): run through ./run-bench.sh, which finds one");
         }
         try {
-            return ServiceLoader.load(HostKernel.class).findFirst().orElseGet(() -> scratch -> Capability.unusable(
+            return ServiceLoader.load(HostKernel.class).findFirst().orElseGet(() -> new Absent(
                     "the host layer (dev.uprobebench.host) is not on the class path"));
         } catch (ServiceConfigurationError | LinkageError e) {
-            return scratch -> Capability.unusable("the host layer failed to load: " + e.getMessage());
+            return new Absent("the host layer failed to load: " + e.getMessage());
+        }
+    }
+
+    /** No host layer on this JVM: every call says why. */
+    record Absent(String why) implements HostKernel {
+        @Override
+        public Capability check(Path scratch) {
+            return Capability.unusable(why);
+        }
+
+        @Override
+        public Workload open(WorkloadSpec spec, Path scratch) {
+            throw new UnsupportedOperationException("real uprobes not usable: " + why);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.uprobebench.host;
 
+import dev.uprobebench.registry.LostHitCheck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,7 +39,7 @@ class KernelWorkloadTest {
         return ProbeTargets.create(RealUprobes.scratch(), List.of(Trap.NOP5, Trap.INT3, Trap.NOP5, Trap.INT3));
     }
 
-    static HitCheck readAndFinish(ProbeTargets t, boolean retprobe, int batches, CountDownLatch registered)
+    static LostHitCheck readAndFinish(ProbeTargets t, boolean retprobe, int batches, CountDownLatch registered)
             throws IOException {
         try (KernelReader r = KernelReader.open(pmu, t.functions().subList(0, 2), retprobe)) {
             registered.countDown();
@@ -55,12 +56,12 @@ class KernelWorkloadTest {
     void twoReadersEachCountExactlyTheirOwnHits(boolean retprobe) throws Exception {
         try (ProbeTargets t = targets()) {
             CountDownLatch both = new CountDownLatch(2);
-            CompletableFuture<HitCheck> a = CompletableFuture.supplyAsync(() -> uncheck(() -> readAndFinish(t, retprobe, 20, both)), THREAD_PER_TASK);
-            CompletableFuture<HitCheck> b = CompletableFuture.supplyAsync(() -> uncheck(() -> readAndFinish(t, retprobe, 30, both)), THREAD_PER_TASK);
-            HitCheck ca = a.get(BOUND_SECONDS, TimeUnit.SECONDS);
-            HitCheck cb = b.get(BOUND_SECONDS, TimeUnit.SECONDS);
-            assertEquals(new HitCheck(20 * 501, 20 * 501, 0, 0), ca, ca.format());
-            assertEquals(new HitCheck(30 * 501, 30 * 501, 0, 0), cb, cb.format());
+            CompletableFuture<LostHitCheck> a = CompletableFuture.supplyAsync(() -> uncheck(() -> readAndFinish(t, retprobe, 20, both)), THREAD_PER_TASK);
+            CompletableFuture<LostHitCheck> b = CompletableFuture.supplyAsync(() -> uncheck(() -> readAndFinish(t, retprobe, 30, both)), THREAD_PER_TASK);
+            LostHitCheck ca = a.get(BOUND_SECONDS, TimeUnit.SECONDS);
+            LostHitCheck cb = b.get(BOUND_SECONDS, TimeUnit.SECONDS);
+            assertEquals(new LostHitCheck(20 * 501, 20 * 501, 0, 0), ca, ca.format());
+            assertEquals(new LostHitCheck(30 * 501, 30 * 501, 0, 0), cb, cb.format());
         }
     }
 
@@ -69,7 +70,7 @@ class KernelWorkloadTest {
         try (ProbeTargets t = targets()) {
             CountDownLatch registered = new CountDownLatch(1);
             AtomicBoolean reading = new AtomicBoolean(true);
-            CompletableFuture<HitCheck> reader = CompletableFuture.supplyAsync(() -> uncheck(() -> {
+            CompletableFuture<LostHitCheck> reader = CompletableFuture.supplyAsync(() -> uncheck(() -> {
                 try (KernelReader r = KernelReader.open(pmu, t.functions().subList(0, 2), false)) {
                     registered.countDown();
                     for (int i = 0; reading.get() || i < 50; i++) {
@@ -84,10 +85,10 @@ class KernelWorkloadTest {
                 writer.churnOnce();
             }
             reading.set(false);
-            HitCheck read = reader.get(BOUND_SECONDS, TimeUnit.SECONDS);
+            LostHitCheck read = reader.get(BOUND_SECONDS, TimeUnit.SECONDS);
             assertTrue(read.exact() && read.calls() >= 50 * 200, read.format());
             assertEquals(80, writer.operations());
-            assertEquals(new HitCheck(40, 40, 0, 0), writer.check(), "each churned probe counted its one call");
+            assertEquals(new LostHitCheck(40, 40, 0, 0), writer.check(), "each churned probe counted its one call");
         }
     }
 
@@ -96,7 +97,7 @@ class KernelWorkloadTest {
         try (ProbeTargets t = targets(); KernelReader r = KernelReader.open(pmu, t.functions().subList(0, 2), false)) {
             r.hitBatch(0, 1_000);
             t.function(1).call(); // the call the reader does not count
-            HitCheck c = r.finish();
+            LostHitCheck c = r.finish();
             assertFalse(c.exact());
             assertEquals(1, c.extraHits(), c.format());
             assertEquals(0, c.lostHits(), c.format());
@@ -108,7 +109,7 @@ class KernelWorkloadTest {
         try (ProbeTargets t = targets(); KernelReader r = KernelReader.open(pmu, t.functions().subList(0, 2), false)) {
             r.hitBatch(0, 1_000);
             CompletableFuture.runAsync(() -> r.hitBatch(1, 3), THREAD_PER_TASK).get(BOUND_SECONDS, TimeUnit.SECONDS);
-            HitCheck c = r.finish();
+            LostHitCheck c = r.finish();
             assertEquals(3, c.lostHits(), c.format());
             assertEquals(0, c.extraHits(), c.format());
             assertEquals(c, r.finish(), "finished once");

@@ -1,4 +1,4 @@
-package dev.uprobebench.host;
+package dev.uprobebench.registry;
 
 import java.util.Locale;
 
@@ -13,11 +13,11 @@ import java.util.Locale;
  * @param lostHits  the sum over probes of calls minus count, where positive
  * @param extraHits the sum over probes of count minus calls, where positive
  */
-public record HitCheck(long calls, long counted, long lostHits, long extraHits) {
-    public static final HitCheck NONE = new HitCheck(0, 0, 0, 0);
+public record LostHitCheck(long calls, long counted, long lostHits, long extraHits) {
+    public static final LostHitCheck NONE = new LostHitCheck(0, 0, 0, 0);
 
     /** Compares, probe by probe, a reader's calls with its events' counts. */
-    public static HitCheck of(long[] calls, long[] counts) {
+    public static LostHitCheck of(long[] calls, long[] counts) {
         if (calls.length != counts.length) {
             throw new IllegalArgumentException(calls.length + " call counts for " + counts.length + " events");
         }
@@ -31,12 +31,12 @@ public record HitCheck(long calls, long counted, long lostHits, long extraHits) 
             lost += Math.max(0, calls[i] - counts[i]);
             extra += Math.max(0, counts[i] - calls[i]);
         }
-        return new HitCheck(c, k, lost, extra);
+        return new LostHitCheck(c, k, lost, extra);
     }
 
     /** Both checks of two readers, or of a reader and the churn writer. */
-    public HitCheck plus(HitCheck o) {
-        return new HitCheck(calls + o.calls, counted + o.counted, lostHits + o.lostHits, extraHits + o.extraHits);
+    public LostHitCheck plus(LostHitCheck o) {
+        return new LostHitCheck(calls + o.calls, counted + o.counted, lostHits + o.lostHits, extraHits + o.extraHits);
     }
 
     public boolean exact() {

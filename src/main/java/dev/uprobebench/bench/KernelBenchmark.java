@@ -1,0 +1,259 @@
+package dev.uprobebench.bench;
+
+import dev.uprobebench.pin.CpuTopology;
+import dev.uprobebench.pin.PinPolicy;
+import dev.uprobebench.pin.PinningPlan;
+import dev.uprobebench.pin.ThreadPinner;
+import dev.uprobebench.registry.HostKernel;
+import dev.uprobebench.registry.LostHitCheck;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.ThreadParams;
+
+/**
+ * The host kernel's own uprobes as a back-end ({@code kernel}, DESIGN.md section 10): readers call
+ * real probed functions (hit = one call; the kernel traps it, finds the uprobe in its registry and
+ * runs the perf consumer) while a writer registers and unregisters uprobes on other functions of
+ * the same file, so that the kernel's registry is written under the readers.
+ *
+ * <ul>
+ *   <li>{@code throughput} group: {@code hitBatch} calls a probed function {@value #BATCH} times
+ *       from a native loop per invocation; {@code write} is the writer, one register, one call and one
+ *       unregister per invocation, as fast as it can ({@code churnRate=max}) or paced to
+ *       {@code churnRate} operations a second. Read the secondary results {@code hits} (hits/s)
+ *       and {@code registryWrites} (registrations plus unregistrations a second);</li>
+ *   <li>{@code latency} group: {@code hit} is one call per invocation, one downcall, timed by JMH's
+ *       sample mode ({@code writeTimed} the writer beside it).</li>
+ * </ul>
+ * Every reader's perf events count its own thread's hits; at the end each count must equal the
+ * reader's calls exactly (invariant 11, lost hit): a mismatch fails the run. Parameters:
+ * {@code trap} ({@code int3}, {@code nop5}), {@code probe} ({@code uprobe}, {@code uretprobe}, or
+ * {@code none}: the same calls unprobed, the null baseline), {@code stable} (probed functions the
+ * readers hit in turn). Needs x86-64, the uprobe PMU and root or CAP_PERFMON, a Java 25 runtime and
+ * {@code --enable-native-access=ALL-UNNAMED}; elsewhere setup fails with the reason.
+ *
+ * <p>Run: {@code $JDK/bin/java --enable-native-access=ALL-UNNAMED -jar target/benchmarks.jar
+ * 'KernelBenchmark.throughput' -tg 1,0 -p trap=int3,nop5 -p probe=uprobe,none -jvmArgsAppend
+ * '--enable-native-access=ALL-UNNAMED -Duprobe.pin=physical;r=0;w=1'} ({@code -tg 1,1} adds the
+ * writer). Threads are pinned as {@code uprobe.pin} says, readers then writers.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+public class KernelBenchmark {
+    /** Calls per native loop: about a millisecond of nop5 hits, five of int3. */
+    static final int BATCH = 1000;
+
+    /** One run's probe targets, and every thread's check at the end. */
+    @State(Scope.Benchmark)
+    public static class Host {
+        @Param({"nop5"})
+        public String trap;
+
+        @Param({"uprobe"})
+        public String probe;
+
+        @Param({"1"})
+        public int stable;
+
+        /** The writer's pace: {@code max}, or register+unregister operations per second. */
+        @Param({"max"})
+        public String churnRate;
+
+        HostKernel.Workload workload;
+        PinningPlan plan;
+        CpuTopology topology;
+        long churnIntervalNanos;
+        private LostHitCheck total = LostHitCheck.NONE;
+        private int participants;
+        private boolean finished;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            HostKernel.WorkloadSpec spec = new HostKernel.WorkloadSpec(trap, probe, stable, 8);
+            churnIntervalNanos = churnRate.equals("max") ? 0 : TimeUnit.SECONDS.toNanos(1) / Long.parseLong(churnRate);
+            topology = CpuTopology.read();
+            String planText = System.getProperty(TrialFiles.PIN_PROPERTY);
+            plan = planText != null && !planText.isEmpty() ? PinningPlan.decode(planText)
+                    : PinningPlan.plan(topology, PinPolicy.NONE, 0, 0);
+            Path scratch = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "uprobe-bench-host"));
+            workload = HostKernel.load().open(spec, scratch);
+        }
+
+        /** A reader or the writer starts: the run's check waits for it to leave. */
+        synchronized void join() {
+            participants++;
+        }
+
+        /**
+         * A reader or the writer leaves with its check; the last one to leave checks the total and
+         * closes the targets. (JMH tears this state down once, on whichever thread gets there first,
+         * possibly before another thread's own teardown has run: the check cannot live there.)
+         */
+        synchronized void leave(LostHitCheck c) {
+            total = total.plus(c);
+            if (--participants == 0) {
+                finished = true;
+                workload.close();
+                System.out.println("\nkernel hit check (invariant 11): " + total.format());
+                if (!total.exact()) {
+                    throw new IllegalStateException("invariant 11 (lost hit) violated: " + total.format());
+                }
+            }
+        }
+
+        void pin(String role, int index) {
+            ThreadPinner.PinRecord pin = ThreadPinner.pinCurrentThread(role, index, plan.cpuFor(role, index), topology);
+            if (plan.pinned() && !pin.verified()) {
+                throw new IllegalStateException("pinning " + role + " " + index + " failed: " + pin.note());
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public synchronized void tearDown() {
+            if (participants == 0 && !finished) {
+                workload.close(); // nobody ran
+            }
+        }
+    }
+
+    /** A reader: its own events on every stable target, opened on its own (pinned) thread. */
+    @State(Scope.Thread)
+    public static class Reader {
+        HostKernel.Reader reader;
+        int next;
+        private Host host;
+
+        @Setup(Level.Trial)
+        public void setUp(Host h, ThreadParams t) {
+            host = h;
+            h.pin(PinningPlan.READER, t.getSubgroupThreadIndex());
+            reader = h.workload.reader();
+            h.join();
+        }
+
+        int nextTarget() {
+            int i = next;
+            next = i + 1 == reader.targets() ? 0 : i + 1;
+            return i;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            LostHitCheck check;
+            try {
+                check = reader.finish();
+            } finally {
+                reader.close();
+            }
+            host.leave(check);
+        }
+    }
+
+    /** The churn writer, pinned after the readers. */
+    @State(Scope.Thread)
+    public static class Writer {
+        HostKernel.Writer writer;
+        long nextAt;
+        private Host host;
+
+        @Setup(Level.Trial)
+        public void setUp(Host h, ThreadParams t) {
+            host = h;
+            h.pin(PinningPlan.WRITER, t.getSubgroupThreadIndex());
+            writer = h.workload.writer();
+            nextAt = System.nanoTime();
+            h.join();
+        }
+
+        /** One churn operation, after waiting for its slot when paced. */
+        void churnPaced(Host h) {
+            if (h.churnIntervalNanos > 0) {
+                long wait;
+                while ((wait = nextAt - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                nextAt += h.churnIntervalNanos;
+            }
+            writer.churnOnce();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            host.leave(writer.check());
+        }
+    }
+
+    /**
+     * The throughput group's counts, reported by JMH per second: hits, and registry writes. Group
+     * methods are ordered by name for {@code -tg}: readers ({@code hit...}) before writers.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Counts {
+        public long hits;
+        public long registryWrites;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            hits = 0;
+            registryWrites = 0;
+        }
+    }
+
+    @Benchmark
+    @Group("throughput")
+    @GroupThreads(1)
+    public void hitBatch(Reader r, Counts c) {
+        r.reader.hitBatch(r.nextTarget(), BATCH);
+        c.hits += BATCH;
+    }
+
+    @Benchmark
+    @Group("throughput")
+    @GroupThreads(1)
+    public void write(Host h, Writer w, Counts c) {
+        w.churnPaced(h);
+        c.registryWrites += 2;
+    }
+
+    @Benchmark
+    @Group("latency")
+    @GroupThreads(1)
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public void hit(Reader r) {
+        r.reader.hit(r.nextTarget());
+    }
+
+    /** The writer beside the timed reader ({@code -tg 1,1}); its operations are timed too. */
+    @Benchmark
+    @Group("latency")
+    @GroupThreads(1)
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public void writeTimed(Host h, Writer w) {
+        w.churnPaced(h);
+    }
+}
