@@ -83,50 +83,10 @@ public final class ComparisonPage {
         return sb.toString();
     }
 
+    /** The page: the Markdown above, with the forest plot embedded. */
     public static String html(Inputs in, List<Row> rows) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>uprobe-bench comparison</title>"
-                + "<style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse}"
-                + "th,td{border:1px solid #ccc;padding:3px 7px;font-size:13px}th{background:#f2f2f2}"
-                + ".faster{color:#0a7a0a;font-weight:bold}.slower{color:#b00000;font-weight:bold}"
-                + ".warn{color:#8a5a00}.invalid{background:#fde0e0;color:#b00000}</style></head><body>\n");
-        sb.append("<h1>uprobe-bench comparison: ").append(HtmlReport.esc(in.title())).append("</h1>\n<ul><li>A: <code>")
-                .append(HtmlReport.esc(in.a().toString())).append("</code></li><li>B: <code>")
-                .append(HtmlReport.esc(in.b().toString())).append("</code></li><li>")
-                .append(HtmlReport.esc(rule(in.noiseThreshold()).replace("`", ""))).append("</li><li>verdicts: ")
-                .append(HtmlReport.esc(tally(rows))).append("</li></ul>\n");
-        for (String w : in.warnings()) {
-            sb.append("<p class=\"warn\">warning: ").append(HtmlReport.esc(w)).append("</p>\n");
-        }
-        sb.append(forest(rows, in.noiseThreshold())).append('\n');
-        sb.append("<table><tr><th>configuration</th><th>forks A/B</th><th>hits/s A</th><th>hits/s B</th>"
-                + "<th>B/A [95% CI]</th><th>q</th><th>verdict</th><th>writer B/A</th><th>hit p50 ns A → B</th>"
-                + "<th>hit p99 ns A → B</th><th>hit p99.9 ns A → B</th><th>diff flame graph</th></tr>\n");
-        for (Row r : rows) {
-            String cls = !r.valid() ? "invalid" : r.hits().verdict().equals(Comparison.FASTER) ? "faster"
-                    : r.hits().verdict().equals(Comparison.SLOWER) ? "slower" : "";
-            sb.append(r.valid() ? "<tr>" : "<tr class=\"invalid\">").append("<td>").append(HtmlReport.esc(r.id()))
-                    .append("</td><td>").append(r.hits().nA()).append('/').append(r.hits().nB()).append("</td><td>")
-                    .append(Summary.rate(r.a().hitsPerSec)).append("</td><td>")
-                    .append(Summary.rate(r.b().hitsPerSec)).append("</td><td>").append(r.hits().format())
-                    .append("</td><td>").append(r.hits().formatQ())
-                    .append("</td><td class=\"").append(cls).append("\">").append(HtmlReport.esc(r.verdict()))
-                    .append("</td><td>").append(r.writer() == null ? "-" : r.writer().format()).append("</td><td>")
-                    .append(HtmlReport.esc(delta(r, "p50"))).append("</td><td>")
-                    .append(HtmlReport.esc(delta(r, "p99"))).append("</td><td>")
-                    .append(HtmlReport.esc(delta(r, "p99.9"))).append("</td><td>")
-                    .append(r.flames().isEmpty() ? "-" : "<a href=\"" + r.flames().get(0) + "\">diff</a>")
-                    .append("</td></tr>\n");
-        }
-        sb.append("</table>\n");
-        if (!in.onlyA().isEmpty() || !in.onlyB().isEmpty()) {
-            sb.append("<h2>Not compared</h2><ul>\n");
-            in.onlyA().forEach(id -> sb.append("<li>only in A: ").append(HtmlReport.esc(id)).append("</li>\n"));
-            in.onlyB().forEach(id -> sb.append("<li>only in B: ").append(HtmlReport.esc(id)).append("</li>\n"));
-            sb.append("</ul>\n");
-        }
-        sb.append("</body></html>\n");
-        return sb.toString();
+        return HtmlPage.render("uprobe-bench comparison", markdown(in, rows),
+                Map.of("forest.svg", HtmlPage.svg(forest(rows, in.noiseThreshold()))));
     }
 
     private static String delta(Row r, String p) {
@@ -182,7 +142,7 @@ public final class ComparisonPage {
             String colour = !r.valid() ? "#b00000" : c.verdict().equals(Comparison.FASTER) ? "#0a7a0a"
                     : c.verdict().equals(Comparison.SLOWER) ? "#b00000" : "#1f4e99";
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", labelW - 8,
-                    y + 4, HtmlReport.esc(r.id())));
+                    y + 4, HtmlPage.esc(r.id())));
             if (!Double.isFinite(c.ratio())) {
                 continue;
             }
@@ -191,8 +151,8 @@ public final class ComparisonPage {
                         + "stroke-width=\"2\"/>", x.applyAsDouble(c.low()), y, x.applyAsDouble(c.high()), y, colour));
             }
             sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%d\" r=\"4\" fill=\"%s\"><title>%s: %s, %s"
-                    + "</title></circle>", x.applyAsDouble(c.ratio()), y, colour, HtmlReport.esc(r.id()), c.format(),
-                    HtmlReport.esc(r.verdict())));
+                    + "</title></circle>", x.applyAsDouble(c.ratio()), y, colour, HtmlPage.esc(r.id()), c.format(),
+                    HtmlPage.esc(r.verdict())));
         }
         sb.append("</svg>");
         return sb.toString();

@@ -239,36 +239,10 @@ public final class Fleet {
         return sb.toString();
     }
 
+    /** The page: the Markdown above, with the plots embedded. */
     static String html(List<Machine> machines, Map<String, Plots.Saved> plots) {
-        StringBuilder sb = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>uprobe-bench fleet"
-                + "</title><style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse}"
-                + "td,th{border:1px solid #ccc;padding:0.25em 0.5em;font-size:90%}th{background:#f4f4f4}"
-                + "img{max-width:100%}</style></head><body>\n");
-        sb.append("<h1>Profile <code>").append(HtmlReport.esc(machines.get(0).profile().get("(name)")))
-                .append("</code> on ").append(machines.size()).append(" machines</h1>\n<h2>Machines</h2>\n<table><tr><th></th>");
-        machines.forEach(m -> sb.append("<th>").append(HtmlReport.esc(m.name())).append("</th>"));
-        sb.append("</tr>\n");
-        for (String[] d : DESCRIPTION) {
-            sb.append("<tr><th>").append(d[1]).append("</th>");
-            machines.forEach(m -> sb.append("<td>").append(HtmlReport.esc(m.describe(d[0]))).append("</td>"));
-            sb.append("</tr>\n");
-        }
-        sb.append("</table>\n<h2>Hit throughput per configuration</h2>\n<p>Mean over forks with its 95% interval, then "
-                + "per reader (one reader per core). <code>-</code>: not run on that machine.</p>\n<table><tr>"
-                + "<th>configuration</th>");
-        machines.forEach(m -> sb.append("<th>").append(HtmlReport.esc(m.name())).append("</th>"));
-        sb.append("</tr>\n");
-        for (String id : ids(machines)) {
-            sb.append("<tr><td>").append(HtmlReport.esc(id)).append("</td>");
-            machines.forEach(m -> sb.append("<td>").append(HtmlReport.esc(cell(find(m, id)))).append("</td>"));
-            sb.append("</tr>\n");
-        }
-        sb.append("</table>\n");
-        if (!plots.isEmpty()) {
-            sb.append("<h2>Speed-up</h2>\n");
-            plots.forEach((k, v) -> sb.append("<img alt=\"").append(k).append("\" src=\"data:image/png;base64,")
-                    .append(v.pngBase64()).append("\">\n"));
-        }
-        return sb.append("</body></html>\n").toString();
+        Map<String, String> embedded = new LinkedHashMap<>();
+        plots.forEach((k, v) -> embedded.put("plots/" + k + ".png", HtmlPage.png(v.pngBase64())));
+        return HtmlPage.render("uprobe-bench fleet", markdown(machines, plots), embedded);
     }
 }

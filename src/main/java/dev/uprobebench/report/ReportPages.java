@@ -64,12 +64,24 @@ public final class ReportPages {
         } catch (java.io.UncheckedIOException ex) {
             plotProblems.add("exports could not be written: " + ex.getMessage());
         }
-        Map<String, List<String>> links = new LinkedHashMap<>();
-        plots.forEach((k, v) -> links.put(k, v.saved().stream().map(Plots.Saved::name).collect(Collectors.toList())));
-        writeAtomically(dir.resolve("summary.md"), Summary.render(header, analysis, links, plotProblems));
+        java.util.Set<String> written = new java.util.HashSet<>(List.of("summary.md"));
         if (withPlots) {
-            writeAtomically(dir.resolve("index.html"), HtmlReport.render(dir, header, analysis, plots, plotProblems));
+            written.add("index.html");
         }
+        String page = Summary.render(header, analysis, plots, plotProblems,
+                f -> written.contains(f) || Files.exists(dir.resolve(f)));
+        writeAtomically(dir.resolve("summary.md"), page);
+        if (withPlots) {
+            Map<String, String> embedded = new LinkedHashMap<>();
+            plots.values().forEach(p -> p.saved().forEach(s -> embedded.put(png(s.name()), HtmlPage.png(s.pngBase64()))));
+            writeAtomically(dir.resolve("index.html"), HtmlPage.render("uprobe-bench: " + header.profile(), page,
+                    embedded));
+        }
+    }
+
+    /** Where a plot's PNG is, relative to the report directory. */
+    static String png(String plot) {
+        return "plots/" + plot + ".png";
     }
 
     static ScenarioPlots plot(Path dir, int n, String scenario, List<Analysis.Row> rows) throws IOException {

@@ -28,9 +28,12 @@ public final class Summary {
     private Summary() {
     }
 
-    /** The summary, with links to each scenario's plots ({@code plots/<name>.png|svg}). */
-    public static String render(Header h, Analysis analysis, Map<String, List<String>> plots,
-            List<String> plotProblems) {
+    /**
+     * The report's one page, in Markdown: {@code summary.md} as it is, and {@code index.html} as
+     * {@link HtmlPage} renders it (plots embedded there, linked here: {@code plots/<name>.png|svg}).
+     */
+    public static String render(Header h, Analysis analysis, Map<String, ReportPages.ScenarioPlots> plots,
+            List<String> plotProblems, java.util.function.Predicate<String> exists) {
         List<ConfigOutcome> outcomes = analysis.outcomes();
         StringBuilder sb = new StringBuilder();
         sb.append("# uprobe-bench: profile `").append(h.profile()).append("`\n\n");
@@ -63,17 +66,22 @@ public final class Summary {
 
         for (Map.Entry<String, List<Analysis.Row>> e : analysis.byScenario().entrySet()) {
             sb.append("## ").append(e.getKey()).append("\n\n");
-            for (String plot : plots.getOrDefault(e.getKey(), List.of())) {
-                sb.append("![").append(plot).append("](plots/").append(plot).append(".png) ([SVG](plots/").append(plot)
+            ReportPages.ScenarioPlots sp = plots.getOrDefault(e.getKey(), ReportPages.ScenarioPlots.NONE);
+            for (int i = 0; i < sp.saved().size(); i++) {
+                String plot = sp.saved().get(i).name();
+                sb.append("![plot ").append(plot).append(": ").append(String.join(", ", sp.series().get(i)))
+                        .append("](").append(ReportPages.png(plot)).append(") ([SVG](plots/").append(plot)
                         .append(".svg))\n\n");
             }
             sb.append(TABLE_LEGEND).append("\n\n");
-            sb.append("| back-end | readers | forks | hits/s | 95% CI | CV | per reader | × unsync | × rwlock "
+            boolean flames = e.getValue().stream().anyMatch(r -> !flameGraphLinks(r.outcome()).isEmpty());
+            sb.append("| back-end | readers | forks | hits/s | 95% CI | CV | per reader | × unsync | × rwlock | rank "
                     + "| writer ops/s | hit p50 | hit p99 | hit p99.9 | hit max | register p99 µs | unregister p99 µs "
-                    + "| unregister service p99 µs | verdict |\n");
-            sb.append("|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                    + "| unregister service p99 µs | verdict |").append(flames ? " flame graphs |" : "").append('\n');
+            sb.append("|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+                    .append(flames ? "---|" : "").append('\n');
             for (Analysis.Row r : e.getValue()) {
-                sb.append(row(r)).append('\n');
+                sb.append(row(r)).append(flames ? " " + flameGraphLinks(r.outcome()) + " |" : "").append('\n');
             }
             sb.append('\n');
             String vma = addressSpaceTable(e.getValue());
@@ -108,7 +116,8 @@ public final class Summary {
         }
 
         sb.append("## Invariants\n\n");
-        sb.append("Counted on every hit and at teardown (DESIGN.md section 4); any count makes the result INVALID.\n\n");
+        sb.append("Counted on every hit and at teardown (DESIGN.md section 4); any count (in bold) makes the result "
+                + "INVALID.\n\n");
         List<String> kinds = kinds(outcomes);
         sb.append("| configuration | trials |");
         kinds.forEach(k -> sb.append(' ').append(k).append(" |"));
@@ -119,7 +128,8 @@ public final class Summary {
             ConfigOutcome o = r.outcome();
             sb.append("| ").append(o.id).append(" | ").append(o.trials).append(" |");
             for (String k : kinds) {
-                sb.append(' ').append(o.invariants.getOrDefault(k, 0L)).append(" |");
+                long v = o.invariants.getOrDefault(k, 0L);
+                sb.append(' ').append(v > 0 ? "**" + v + "**" : Long.toString(v)).append(" |");
             }
             sb.append(' ').append(bold(r)).append(" |\n");
         }
@@ -159,15 +169,11 @@ public final class Summary {
             sb.append('\n');
         }
         sb.append("## Files\n\n");
-        sb.append("- `index.html`: this report with plots, for a browser (self-contained)\n");
-        sb.append("- `jmh-results.json`: JMH's JSON for every run (loads in JMH Visualizer)\n");
-        sb.append("- `latency/<configuration>-{hit,register,unregister,register-service,unregister-service,synchronize,"
-                + "mmap,munmap}.hgrm`: percentile distributions "
-                + "(HdrHistogram plotter; values in µs), `latency/<configuration>*.hlog`: interval logs (ns)\n");
-        sb.append("- `invariants.json`, `environment.json`, `profile.properties`, `jmh/*.log` (JMH's output)\n");
-        sb.append("- `bencher.json` (Bencher Metric Format), `github-action-benchmark.json` and "
-                + "`github-action-benchmark-latency.json` (github-action-benchmark's customBiggerIsBetter and "
-                + "customSmallerIsBetter): valid configurations only\n");
+        for (String[] f : FILES) {
+            if (exists.test(f[0])) {
+                sb.append("- [").append(f[0]).append("](").append(f[0]).append("): ").append(f[1]).append('\n');
+            }
+        }
         boolean flames = outcomes.stream().anyMatch(o -> !o.flamegraphs.isEmpty());
         if (flames) {
             sb.append("\n## Flame graphs\n\n");
@@ -236,6 +242,37 @@ public final class Summary {
         return k;
     }
 
+    /** The report's files, each listed when it exists (an interrupted run may lack some). */
+    private static final String[][] FILES = {
+        {"summary.md", "this report in Markdown"},
+        {"index.html", "the same with the plots embedded, for a browser (self-contained)"},
+        {"plots/", "every plot as PNG and SVG"},
+        {"jmh-results.json", "JMH's JSON for every run (loads in JMH Visualizer)"},
+        {"latency/", "`<configuration>-{hit,register,unregister,register-service,unregister-service,synchronize,mmap,"
+                + "munmap}.hgrm`: percentile distributions (HdrHistogram plotter; values in µs); "
+                + "`<configuration>*.hlog`: interval logs (ns)"},
+        {"invariants.json", "per configuration: counts, pins, latency percentiles"},
+        {"environment.json", "machine, JVM, doctor findings, git commit"},
+        {"profile.properties", "the profile as resolved"},
+        {"jmh/", "JMH's output, one log per fork"},
+        {Exports.BENCHER, "Bencher Metric Format: valid configurations only"},
+        {Exports.ACTION_BIGGER, "github-action-benchmark's customBiggerIsBetter: valid configurations only"},
+        {Exports.ACTION_SMALLER, "github-action-benchmark's customSmallerIsBetter: valid configurations only"}};
+
+    /** Links to a configuration's flame graphs, by kind, or "" without any. */
+    static String flameGraphLinks(ConfigOutcome o) {
+        List<String> out = new ArrayList<>();
+        for (String f : o.flamegraphs) {
+            if (!f.endsWith(".html")) {
+                continue;
+            }
+            String name = f.substring(f.lastIndexOf('/') + 1);
+            String kind = name.startsWith("diff-") ? "diff vs rwlock" : name.endsWith("-lock.html") ? "locks" : "cpu";
+            out.add("[" + kind + "](" + f + ")");
+        }
+        return String.join(" ", out);
+    }
+
     /** The verdict in bold unless it is plain "valid". */
     static String bold(Analysis.Row r) {
         String v = r.verdict();
@@ -251,7 +288,7 @@ public final class Summary {
         return "| " + o.label + " | " + o.readers + " | " + h.n() + " | " + rate(h.n() == 0 ? null : h.mean()) + " | "
                 + interval(h) + " | " + percent(h.cv()) + " | "
                 + rate(h.n() == 0 ? null : h.mean() / o.readers) + " | " + r.xUnsync().formatRatio() + " | "
-                + r.xRwlock().formatRatio() + " | "
+                + r.xRwlock().formatRatio() + " | " + (r.rank() == null ? "excluded" : Integer.toString(r.rank())) + " | "
                 + (o.writers == 0 || r.writer().n() == 0 ? "-" : rate(r.writer().mean())) + " | "
                 + ns(hit, "p50") + " | " + ns(hit, "p99") + " | " + ns(hit, "p99.9") + " | " + ns(hit, "max") + " | "
                 + us(reg, "p99") + " | " + us(unreg, "p99") + " | " + us(o.latency.get("unregister-service"), "p99")

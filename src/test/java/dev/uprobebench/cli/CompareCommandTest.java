@@ -84,7 +84,8 @@ class CompareCommandTest {
         assertTrue(md.contains("verdicts: 1 faster, 1 no significant change"), md);
         String html = Files.readString(dir.resolve("index.html"));
         assertTrue(html.contains("class=\"faster\""));
-        assertTrue(html.contains("<svg") && Files.readString(dir.resolve("forest.svg")).startsWith("<svg"),
+        String forest = Files.readString(dir.resolve("forest.svg"));
+        assertTrue(forest.startsWith("<svg") && html.contains("src=\"" + dev.uprobebench.report.HtmlPage.svg(forest) + "\""),
                 "the forest plot is on the page and beside it");
     }
 

@@ -50,7 +50,7 @@ class AddressSpaceReportTest {
         assertTrue(java.util.regex.Pattern.compile("\\| srcu \\| 2 \\| speculative \\| 8\\.00 M \\| 2\\.00[^|]* \\| "
                 + "8,000,000 \\| 2,000,000 \\| 25% \\| 2,000 \\| 25\\.0 \\| 15\\.0 \\|").matcher(md).find(),
                 "the speed-up over the 1-reader row, paired by round: " + md);
-        assertTrue(html.contains("<h3>The address space</h3>") && html.contains("<td>0.015%</td>"), html);
+        assertTrue(html.contains("<h3>The address space</h3>") && html.contains("<td align=\"right\">0.015%</td>"), html);
         assertFalse(md.contains("| rwlock | 1 | none |"), "registry-only rows are not in the table");
     }
 
