@@ -236,6 +236,7 @@ public abstract class Rcu implements AutoCloseable {
         @Override
         public void readUnlock(int slot) {
             long nest = readers.getPlain(slot, NEST) - 1;
+            assert nest >= 0 : "rcu_read_unlock() on slot " + slot + " outside any read section";
             readers.setPlain(slot, NEST, nest);
             if (nest == 0) {
                 readers.setRelease(slot, CTR, 0); // every read in the section before this store

@@ -56,7 +56,8 @@ public final class RwSpinLock {
     }
 
     public void readUnlock() {
-        CNTS.getAndAdd(word, -READER_BIAS);
+        long c = (long) CNTS.getAndAdd(word, -READER_BIAS);
+        assert c >= READER_BIAS : "read_unlock() with no reader inside (lock word " + Long.toHexString(c) + ")";
     }
 
     public void writeLock() {

@@ -54,12 +54,14 @@ public final class SeqCount extends SeqCountValue {
 
     public void writeBegin() {
         long s = (long) SEQ.get(this);
+        assert (s & 1) == 0 : "write_seqcount_begin() inside a write section (sequence " + s + ")";
         SEQ.setOpaque(this, s + 1);
         VarHandle.storeStoreFence();
     }
 
     public void writeEnd() {
         long s = (long) SEQ.get(this);
+        assert (s & 1) == 1 : "write_seqcount_end() outside a write section (sequence " + s + ")";
         SEQ.setRelease(this, s + 1);
     }
 

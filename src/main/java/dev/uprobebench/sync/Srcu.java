@@ -101,6 +101,7 @@ public final class Srcu implements AutoCloseable {
 
     /** {@code srcu_read_unlock()}. */
     public void readUnlock(int slot, int idx) {
+        assert idx == 0 || idx == 1 : "srcu_read_unlock() with index " + idx + ", not one srcu_read_lock() returned";
         VarHandle.fullFence(); // C
         counts.incrementOpaque(slot, UNLOCK0 + idx, 1);
     }
@@ -121,6 +122,7 @@ public final class Srcu implements AutoCloseable {
      * inside a read section of the barrier RCU.
      */
     public void readUnlockFast(int slot, int idx) {
+        assert idx == 0 || idx == 1 : "srcu_read_unlock_fast_updown() with index " + idx;
         counts.incrementOpaque(slot, UNLOCK0 + idx, 1);
     }
 
