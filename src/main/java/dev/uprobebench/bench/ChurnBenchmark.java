@@ -627,8 +627,7 @@ public class ChurnBenchmark {
         UprobeConsumer[] mine;
         boolean[] held;
         SplittableRandom rnd;
-        long interval;
-        long deadline;
+        Pacer pacer;
         int syncEvery;
         int unregistered;
         long registers;
@@ -668,7 +667,7 @@ public class ChurnBenchmark {
             w.writerConsumers[index] = mine;
             w.writerHeld[index] = held;
             rnd = new SplittableRandom(0x2545f4914f6cdd1dL * (index + 1));
-            interval = w.writerIntervalNanos[index];
+            pacer = new Pacer(w.writerIntervalNanos[index]);
             syncEvery = w.syncEvery;
         }
 
@@ -683,7 +682,7 @@ public class ChurnBenchmark {
 
         @Setup(Level.Iteration)
         public void startPacing() {
-            deadline = System.nanoTime();
+            pacer.restart();
             for (SingleWriterRecorder r : recorders()) {
                 r.reset();
             }
@@ -707,25 +706,13 @@ public class ChurnBenchmark {
             workload.addCounts(0, 0, registers, unregisters);
         }
 
-        /** Waits for the next slot of the target rate; a writer that fell behind does not burst. */
-        private void pace() {
-            if (interval == 0) {
-                return;
-            }
-            long now;
-            while ((now = System.nanoTime()) < deadline) {
-                Thread.onSpinWait();
-            }
-            deadline = Math.max(deadline + interval, now - interval);
-        }
-
         /** The service time, raw and corrected for the operations the schedule held back behind it. */
         private void record(SingleWriterRecorder corrected, SingleWriterRecorder service, long nanos) {
-            recordWriterLatency(corrected, service, nanos, interval);
+            recordWriterLatency(corrected, service, nanos, pacer.interval());
         }
 
         void churn(boolean timed) {
-            pace();
+            pacer.await();
             int k = rnd.nextInt(mine.length);
             long t0 = timed ? System.nanoTime() : 0;
             if (held[k]) {
@@ -765,8 +752,7 @@ public class ChurnBenchmark {
         int first;
         int stride;
         SplittableRandom rnd;
-        long interval;
-        long deadline;
+        Pacer pacer;
         long ops;
         final SingleWriterRecorder mmapRecorder = Writer.recorder();
         final SingleWriterRecorder munmapRecorder = Writer.recorder();
@@ -786,12 +772,12 @@ public class ChurnBenchmark {
             first = index;
             stride = Math.max(1, w.mmWriters);
             rnd = new SplittableRandom(0x6a09e667f3bcc909L * (index + 1));
-            interval = w.mmIntervalNanos;
+            pacer = new Pacer(w.mmIntervalNanos);
         }
 
         @Setup(Level.Iteration)
         public void startPacing() {
-            deadline = System.nanoTime();
+            pacer.restart();
             mmapRecorder.reset();
             munmapRecorder.reset();
         }
@@ -815,13 +801,7 @@ public class ChurnBenchmark {
         }
 
         void churn(boolean timed) {
-            if (interval != 0) {
-                long now;
-                while ((now = System.nanoTime()) < deadline) {
-                    Thread.onSpinWait();
-                }
-                deadline = Math.max(deadline + interval, now - interval);
-            }
+            pacer.await();
             int slots = (mapped.length - first + stride - 1) / stride;
             if (slots <= 0) {
                 return; // more address-space writers than regions: this one has none
@@ -833,8 +813,8 @@ public class ChurnBenchmark {
             if (timed) {
                 long v = LatencyLog.clamp(System.nanoTime() - t0);
                 SingleWriterRecorder r = mapped[j] ? mmapRecorder : munmapRecorder;
-                if (interval != 0) {
-                    r.recordValueWithExpectedInterval(v, interval);
+                if (pacer.interval() != 0) {
+                    r.recordValueWithExpectedInterval(v, pacer.interval());
                 } else {
                     r.recordValue(v);
                 }
