@@ -209,6 +209,12 @@ public final class Main implements Callable<Integer> {
             for (Backend b : Backend.values()) {
                 out.printf("  %-18s %-6s %s%n", b.cliName(), b.safe() ? "safe" : "UNSAFE", b.description());
             }
+            // Not in the back-end table yet: it runs by hand (KernelBenchmark), not in profiles.
+            out.println("references (the real thing, measured beside the model):");
+            out.printf("  %-18s %-6s the host kernel's own uprobes (Linux %s, %s), through perf_event_open: %s; "
+                    + "run by hand as KernelBenchmark (README, \"Benchmarks by hand\"), not in profiles yet%n", "kernel",
+                    "real", System.getProperty("os.version"), System.getProperty("os.arch"),
+                    HostKernel.load().check(hostScratch(), false).summary());
             out.println("profiles:");
             for (String name : Profile.available(home())) {
                 String q;
@@ -228,7 +234,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             List<Doctor.Finding> findings = new ArrayList<>(Doctor.forThisMachine().examine());
-            findings.add(Doctor.hostUprobes(HostKernel.load().check(hostScratch())));
+            findings.add(Doctor.hostUprobes(HostKernel.load().check(hostScratch(), true)));
             Doctor.print(findings, CpuTopology.read(), out);
             return OK;
         }

@@ -21,10 +21,10 @@ public final class HostKernelProvider implements HostKernel {
     }
 
     @Override
-    public Capability check(java.nio.file.Path scratch) {
+    public Capability check(java.nio.file.Path scratch, boolean measureTrapCosts) {
         HostCapability c = HostCapability.check(scratch);
-        if (!c.usable()) {
-            return new Capability(false, c.summary(), c.nop5Path(), List.of());
+        if (!c.usable() || !measureTrapCosts) {
+            return new Capability(c.usable(), c.summary(), c.nop5Path(), List.of());
         }
         try {
             UprobePmu pmu = UprobePmu.ofThisHost();

@@ -130,8 +130,11 @@ public interface HostKernel {
         LostHitCheck check();
     }
 
-    /** Tries real uprobes here, with probe-target files in {@code scratch}; never throws. */
-    Capability check(Path scratch);
+    /**
+     * Tries real uprobes here, with probe-target files in {@code scratch}, and measures each trap's
+     * cost when {@code measureTrapCosts} (about a third of a second); never throws.
+     */
+    Capability check(Path scratch, boolean measureTrapCosts);
 
     /**
      * Writes and maps the probe targets of {@code spec} in {@code scratch}.
@@ -158,7 +161,7 @@ public interface HostKernel {
     /** No host layer on this JVM: every call says why. */
     record Absent(String why) implements HostKernel {
         @Override
-        public Capability check(Path scratch) {
+        public Capability check(Path scratch, boolean measureTrapCosts) {
             return Capability.unusable(why);
         }
 

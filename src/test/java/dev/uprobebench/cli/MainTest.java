@@ -92,5 +92,8 @@ class MainTest {
         }
         assertTrue(text.contains("UNSAFE"));
         assertTrue(text.contains("quick") && text.contains("[default]"));
+        // the host kernel, as a reference, with the host's version and whether it can run here
+        assertTrue(text.contains("  kernel ") && text.contains("Linux " + System.getProperty("os.version"))
+                && text.contains("real uprobes "), text);
     }
 }

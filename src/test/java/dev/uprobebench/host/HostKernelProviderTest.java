@@ -18,12 +18,20 @@ class HostKernelProviderTest {
     @Test
     void aUsableHostMeasuresTheCostOfBothTrapKinds() {
         RealUprobes.require();
-        HostKernel.Capability c = HostKernel.load().check(RealUprobes.scratch());
+        HostKernel.Capability c = HostKernel.load().check(RealUprobes.scratch(), true);
         assertTrue(c.usable(), c.summary());
         assertEquals(List.of("nop5", "int3"), c.trapCosts().stream().map(HostKernel.TrapCost::trap).toList());
         for (HostKernel.TrapCost t : c.trapCosts()) {
             assertTrue(t.minNs() > 0 && t.minNs() <= t.medianNs() && t.medianNs() <= t.maxNs(), t.format());
             assertEquals(HostKernelProvider.REPETITIONS, t.repetitions());
         }
+    }
+
+    @Test
+    void aQuickCheckSaysWhetherRealUprobesWorkWithoutMeasuringTraps() {
+        RealUprobes.require();
+        HostKernel.Capability c = HostKernel.load().check(RealUprobes.scratch(), false);
+        assertTrue(c.usable(), c.summary());
+        assertEquals(List.of(), c.trapCosts());
     }
 }
