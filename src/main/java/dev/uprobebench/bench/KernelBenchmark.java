@@ -9,6 +9,8 @@ import dev.uprobebench.registry.LostHitCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -46,8 +48,10 @@ import org.openjdk.jmh.infra.ThreadParams;
  * Every reader's perf events count its own thread's hits; at the end each count must equal the
  * reader's calls exactly (invariant 11, lost hit): a mismatch fails the run. Parameters:
  * {@code trap} ({@code int3}, {@code nop5}), {@code probe} ({@code uprobe}, {@code uretprobe}, or
- * {@code none}: the same calls unprobed, the null baseline), {@code stable} (probed functions the
- * readers hit in turn). Needs x86-64, the uprobe PMU and root or CAP_PERFMON, a Java 25 runtime and
+ * {@code none}: the same calls unprobed, the null baseline), {@code attach} ({@code thread}: a perf
+ * event per reader on each probe, so N readers put N consumers on it; {@code shared}: one tracefs
+ * probe per target counted by one event per CPU, one consumer, checked in total per target),
+ * {@code stable} (probed functions the readers hit in turn). Needs x86-64, the uprobe PMU and root or CAP_PERFMON, a Java 25 runtime and
  * {@code --enable-native-access=ALL-UNNAMED}; elsewhere setup fails with the reason.
  *
  * <p>Run: {@code $JDK/bin/java --enable-native-access=ALL-UNNAMED -jar target/benchmarks.jar
@@ -73,6 +77,10 @@ public class KernelBenchmark {
         @Param({"uprobe"})
         public String probe;
 
+        /** {@code thread}: one perf event per reader on each probe; {@code shared}: one probe per CPU-counted target. */
+        @Param({"thread"})
+        public String attach;
+
         @Param({"1"})
         public int stable;
 
@@ -85,12 +93,13 @@ public class KernelBenchmark {
         CpuTopology topology;
         long churnIntervalNanos;
         private LostHitCheck total = LostHitCheck.NONE;
+        private final List<long[]> readerCalls = new ArrayList<>();
         private int participants;
         private boolean finished;
 
         @Setup(Level.Trial)
         public void setUp() throws IOException {
-            HostKernel.WorkloadSpec spec = new HostKernel.WorkloadSpec(trap, probe, stable, 8);
+            HostKernel.WorkloadSpec spec = new HostKernel.WorkloadSpec(trap, probe, attach, stable, 8);
             churnIntervalNanos = churnRate.equals("max") ? 0 : TimeUnit.SECONDS.toNanos(1) / Long.parseLong(churnRate);
             topology = CpuTopology.read();
             String planText = System.getProperty(TrialFiles.PIN_PROPERTY);
@@ -105,17 +114,30 @@ public class KernelBenchmark {
             participants++;
         }
 
+        /** A reader leaves with its own check and the calls it made on each target. */
+        synchronized void leave(LostHitCheck c, long[] callsPerTarget) {
+            readerCalls.add(callsPerTarget);
+            leave(c);
+        }
+
         /**
-         * A reader or the writer leaves with its check; the last one to leave checks the total and
-         * closes the targets. (JMH tears this state down once, on whichever thread gets there first,
-         * possibly before another thread's own teardown has run: the check cannot live there.)
+         * A reader or the writer leaves with its check; the last one to leave adds the shared
+         * probes' check, verifies the total and closes the targets. (JMH tears this state down
+         * once, on whichever thread gets there first, possibly before another thread's own
+         * teardown has run: the check cannot live there.)
          */
         synchronized void leave(LostHitCheck c) {
             total = total.plus(c);
             if (--participants == 0) {
                 finished = true;
-                workload.close();
-                System.out.println("\nkernel hit check (invariant 11): " + total.format());
+                try {
+                    total = total.plus(workload.finishShared(readerCalls));
+                } finally {
+                    workload.close();
+                }
+                long calls = readerCalls.stream().flatMapToLong(java.util.Arrays::stream).sum();
+                System.out.println("\nkernel hit check (invariant 11, attach=" + attach + ", probe=" + probe + "): "
+                        + (probe.equals("none") ? calls + " calls, unprobed: nothing to count" : total.format()));
                 if (!total.exact()) {
                     throw new IllegalStateException("invariant 11 (lost hit) violated: " + total.format());
                 }
@@ -166,7 +188,7 @@ public class KernelBenchmark {
             } finally {
                 reader.close();
             }
-            host.leave(check);
+            host.leave(check, reader.callsPerTarget());
         }
     }
 

@@ -46,7 +46,10 @@ public final class KernelReader implements HostKernel.Reader {
         return new KernelReader(List.copyOf(targets), events);
     }
 
-    /** The same calls with no probe registered: the {@code kernel} back-end's null baseline. */
+    /**
+     * The same calls with no events of this reader's own: the {@code kernel} back-end's null
+     * baseline, or a reader whose hits shared probes count.
+     */
     public static KernelReader unprobed(List<ProbeTargets.Function> targets) {
         return new KernelReader(List.copyOf(targets), null);
     }
@@ -71,6 +74,11 @@ public final class KernelReader implements HostKernel.Reader {
         calls[i] += n;
     }
 
+    @Override
+    public long[] callsPerTarget() {
+        return calls.clone();
+    }
+
     /** The calls recorded so far, over all targets. */
     public long calls() {
         long c = 0;
@@ -84,7 +92,7 @@ public final class KernelReader implements HostKernel.Reader {
     @Override
     public synchronized LostHitCheck finish() {
         if (finished == null && events == null) {
-            finished = new LostHitCheck(calls(), 0, 0, 0);
+            finished = LostHitCheck.NONE; // nothing of its own to check: see finishShared
         }
         if (finished == null) {
             long[] counts = new long[events.length];

@@ -56,12 +56,17 @@ public interface HostKernel {
      *               Linux 6.18+ optimises into a call to the uprobe trampoline)
      * @param probe  {@code uprobe}, {@code uretprobe} (the same PMU with the retprobe bit: counts
      *               returns), or {@code none}: the same calls unprobed, the null baseline
+     * @param attach {@code thread}: one perf event per reader thread on each stable probe (N
+     *               readers, N consumers on each uprobe; each count a reader's own), or
+     *               {@code shared}: one tracefs-defined probe per stable target, counted by one
+     *               event per CPU (one consumer, as the kernel's own bench attaches one BPF link)
      * @param stable probe targets the readers hit, each probed for the whole run
      * @param spare  probe targets for the churn writer
      */
-    record WorkloadSpec(String trap, String probe, int stable, int spare) {
+    record WorkloadSpec(String trap, String probe, String attach, int stable, int spare) {
         public static final List<String> TRAPS = List.of("int3", "nop5");
         public static final List<String> PROBES = List.of("uprobe", "uretprobe", "none");
+        public static final List<String> ATTACH = List.of("thread", "shared");
 
         public WorkloadSpec {
             if (!TRAPS.contains(trap)) {
@@ -69,6 +74,9 @@ public interface HostKernel {
             }
             if (!PROBES.contains(probe)) {
                 throw new IllegalArgumentException("unknown probe '" + probe + "'; valid: " + String.join(", ", PROBES));
+            }
+            if (!ATTACH.contains(attach)) {
+                throw new IllegalArgumentException("unknown attach '" + attach + "'; valid: " + String.join(", ", ATTACH));
             }
             if (stable < 1 || spare < 0) {
                 throw new IllegalArgumentException("stable must be >= 1 and spare >= 0, got " + stable + ", " + spare);
@@ -82,15 +90,29 @@ public interface HostKernel {
         public boolean retprobe() {
             return probe.equals("uretprobe");
         }
+
+        /** One shared probe per target, counted per CPU, rather than events per reader thread. */
+        public boolean shared() {
+            return attach.equals("shared");
+        }
     }
 
     /** The probe targets of one run, and the readers and writer that use them. */
     interface Workload extends AutoCloseable {
         /**
-         * A reader for the calling thread: one perf event of its own on each stable target,
-         * counting this thread's hits only (none when unprobed).
+         * A reader for the calling thread: with {@code attach=thread}, one perf event of its own
+         * on each stable target, counting this thread's hits only; with {@code shared} (or
+         * unprobed), none: the shared probes count every reader's hits.
          */
         Reader reader();
+
+        /**
+         * Invariant 11 for the shared probes, once every reader has stopped: per target, every
+         * reader's calls ({@code callsPerTarget}, one array per reader) against the counts of all
+         * CPUs. {@link LostHitCheck#NONE} with per-thread events (each reader checks its own) and
+         * unprobed.
+         */
+        LostHitCheck finishShared(List<long[]> callsPerTarget);
 
         /** A churn writer on the spare targets; there must be some. */
         Writer writer();
@@ -111,8 +133,15 @@ public interface HostKernel {
         /** {@code n} calls of target {@code i} from the native loop, one downcall. */
         void hitBatch(int i, long n);
 
-        /** Stops counting and checks invariant 11 (unprobed: its calls, nothing to check); once. */
+        /**
+         * Stops counting and checks invariant 11 on this reader's own events; once. Without events
+         * of its own (shared probes, checked by {@link Workload#finishShared}, or unprobed):
+         * {@link LostHitCheck#NONE}.
+         */
         LostHitCheck finish();
+
+        /** The calls made on each target, in target order. */
+        long[] callsPerTarget();
 
         /** Unregisters this reader's probes. */
         @Override

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uprobebench.bench.KernelBenchmark;
 import java.util.Collection;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.Options;
@@ -18,14 +19,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ends with the counts checked (a mismatch would fail the fork, and with it this run).
  */
 class KernelBenchmarkTest {
-    @Test
-    void aReaderAndAChurnWriterRunAgainstTheRealKernelWithExactCounts() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"thread", "shared"})
+    void aReaderAndAChurnWriterRunAgainstTheRealKernelWithExactCounts(String attach) throws Exception {
         RealUprobes.require();
         Options o = new OptionsBuilder()
                 .include(KernelBenchmark.class.getName() + ".throughput")
                 .threadGroups(1, 1)
                 .param("trap", "nop5")
                 .param("probe", "uprobe")
+                .param("attach", attach)
                 .param("churnRate", "max")
                 .warmupIterations(0)
                 .measurementIterations(1)
