@@ -23,25 +23,17 @@ import dev.uprobebench.sync.Srcu;
  *       unlocks the lease, STABLE puts the reference, GONE does nothing (no handler ran on a
  *       dying uprobe).</li>
  * </ul>
- * Exactly one side unlocks each lease: the compare-and-set and the exchange decide it. The
- * test-only mutant {@code noCas} replaces both with a read and a volatile write (no
- * compare-and-set), so that both sides can see LEASED and both unlock. Published {@code trig-uretprobe-nop} on 80 cores: 1.97 / 13.66 / 45.3 /
+ * Exactly one side unlocks each lease: the compare-and-set and the exchange decide it. A test
+ * double (in test sources) replaces both with a read and a volatile write, so that both sides can
+ * see LEASED and both unlock. Published {@code trig-uretprobe-nop} on 80 cores: 1.97 / 13.66 / 45.3 /
  * 47.6 M/s at 1 / 8 / 32 / 80 threads.
  */
 public class HprobeLifetime extends UretprobeLifetime {
     private final LeaseHooks hooks;
-    private final boolean noCas;
 
-    HprobeLifetime(ReturnProbeSupport registry, InvariantCounters invariants, LeaseHooks hooks, boolean noCas) {
+    HprobeLifetime(ReturnProbeSupport registry, InvariantCounters invariants, LeaseHooks hooks) {
         super(registry, invariants);
         this.hooks = hooks;
-        this.noCas = noCas;
-    }
-
-    /** Test-only: the mutant whose timer and return both unlock a lease they both saw LEASED. */
-    static HprobeLifetime withoutCompareAndSet(ReturnProbeSupport registry, InvariantCounters invariants,
-            LeaseHooks hooks) {
-        return new HprobeLifetime(registry, invariants, hooks, true);
     }
 
     @Override
@@ -63,12 +55,24 @@ public class HprobeLifetime extends UretprobeLifetime {
     @Override
     int consume(ReturnInstance ri) {
         hooks.returnBeforeSwap(ri);
-        if (noCas) {
-            int s = ri.stateAcquire();
-            ri.setStateVolatile(ReturnInstance.CONSUMED);
-            return s;
-        }
+        return exchangeForConsumed(ri);
+    }
+
+    /**
+     * {@code hprobe_consume()}'s {@code xchg}: the state becomes CONSUMED and the one it replaced
+     * is returned, in one atomic step, so that a timer's compare-and-set from LEASED fails after it.
+     * (A separate step so that a test can take the atomicity away and see both sides unlock.)
+     */
+    int exchangeForConsumed(ReturnInstance ri) {
         return ri.getAndSetState(ReturnInstance.CONSUMED);
+    }
+
+    /**
+     * {@code hprobe_expire()}'s {@code try_cmpxchg} from LEASED to {@code next}: false when the
+     * return's exchange came first. (A separate step for the same test.)
+     */
+    boolean claimFromLeased(ReturnInstance ri, int next) {
+        return ri.compareAndSetState(ReturnInstance.LEASED, next);
     }
 
     @Override
@@ -81,9 +85,7 @@ public class HprobeLifetime extends UretprobeLifetime {
         boolean got = registry.tryGet(u);
         int next = got ? ReturnInstance.STABLE : ReturnInstance.GONE;
         hooks.timerBeforeSwap(ri);
-        if (noCas) {
-            ri.setStateVolatile(next);
-        } else if (!ri.compareAndSetState(ReturnInstance.LEASED, next)) {
+        if (!claimFromLeased(ri, next)) {
             if (got) {
                 registry.putUprobe(u); // lost the race: undo our reference
             }

@@ -53,7 +53,7 @@ public enum Lifetime {
             case REFCOUNT:
                 return new RefcountLifetime(registry, invariants);
             case HPROBE:
-                return new HprobeLifetime(registry, invariants, hooks, false);
+                return new HprobeLifetime(registry, invariants, hooks);
             default:
                 return new SrcuUpdownLifetime(registry, invariants, hooks);
         }

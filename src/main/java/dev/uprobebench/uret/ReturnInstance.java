@@ -64,7 +64,7 @@ public final class ReturnInstance {
         return (int) STATE.getAndSet(this, next);
     }
 
-    /** Test-only mutant: the volatile write (a set, not a compare-and-set) that replaces the compare-and-set. */
+    /** A volatile set of the state, no read-modify-write (the no-compare-and-set test double uses it). */
     void setStateVolatile(int next) {
         STATE.setVolatile(this, next);
     }

@@ -21,7 +21,7 @@ import dev.uprobebench.sync.CpuSlot;
  */
 public final class SrcuUpdownLifetime extends HprobeLifetime {
     SrcuUpdownLifetime(ReturnProbeSupport registry, InvariantCounters invariants, LeaseHooks hooks) {
-        super(registry, invariants, hooks, false);
+        super(registry, invariants, hooks);
         if (!registry.uretprobeDomain().isFast()) {
             throw new IllegalArgumentException("srcu-updown needs a registry built with a fast up/down uretprobes_srcu "
                     + "(RegistryConfig.withFastUretprobeSrcu)");

@@ -62,7 +62,7 @@ class HprobeStateMachineTest {
             ReturnProbeConfig c = ReturnProbeConfig.of(design).withDuration("1000");
             probes = mutant
                     ? new ReturnProbes(registry, c,
-                            s -> HprobeLifetime.withoutCompareAndSet(s, registry.invariants(), hooks), false)
+                            s -> new NoCompareAndSetHprobe(s, registry.invariants(), hooks), false)
                     : new ReturnProbes(registry, c, hooks, false);
             registry.register(INODE, KEY, consumer);
             slot = registry.slots().acquire();
