@@ -100,13 +100,26 @@ public class KernelBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws IOException {
             HostKernel.WorkloadSpec spec = new HostKernel.WorkloadSpec(trap, probe, attach, stable, 8);
-            churnIntervalNanos = churnRate.equals("max") ? 0 : TimeUnit.SECONDS.toNanos(1) / Long.parseLong(churnRate);
+            churnIntervalNanos = churnRate.equals("max") ? 0 : TimeUnit.SECONDS.toNanos(1) / rate(churnRate);
             topology = CpuTopology.read();
             String planText = System.getProperty(TrialFiles.PIN_PROPERTY);
             plan = planText != null && !planText.isEmpty() ? PinningPlan.decode(planText)
                     : PinningPlan.plan(topology, PinPolicy.NONE, 0, 0);
             Path scratch = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "uprobe-bench-host"));
             workload = HostKernel.load().open(spec, scratch);
+        }
+
+        private static long rate(String perSecond) {
+            try {
+                long r = Long.parseLong(perSecond);
+                if (r >= 1 && r <= TimeUnit.SECONDS.toNanos(1)) {
+                    return r;
+                }
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            throw new IllegalArgumentException("churnRate must be max or operations a second (1 to 1000000000), got '"
+                    + perSecond + "'");
         }
 
         /** A reader or the writer starts: the run's check waits for it to leave. */

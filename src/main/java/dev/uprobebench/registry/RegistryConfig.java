@@ -9,11 +9,9 @@ import dev.uprobebench.sync.RcuFlavour;
  * @param slots number of per-CPU slots (one per reader and writer thread, plus the harness)
  * @param stepBound tree steps after which a lookup counts as lost
  * @param rcuFlavour RCU read side for the RCU-based back-ends
- * @param hooks test-only interleaving points
+ * @param hooks test-only interleaving points, and the seqcount retry a test double may take away
  * @param brokenGracePeriods test-only mutant: grace periods (RCU, SRCU) end at once, which the
  *     checker must catch; never set by the command line
- * @param noSeqcountRetry test-only mutant: a lockless lookup's miss is final even when a writer
- *     ran during it (no {@code read_seqcount_retry}), which the false-negative check must catch
  * @param inlineCallbacks test-only: deferred frees wait for their grace period on the thread that
  *     queues them and run there, with no reclaimer thread (for model checkers, which schedule only
  *     the scenario's own threads)
@@ -21,7 +19,7 @@ import dev.uprobebench.sync.RcuFlavour;
  *     {@code srcu-updown} return-probe lifetime) rather than a fenced SRCU domain
  */
 public record RegistryConfig(int slabCapacity, int slots, int stepBound, RcuFlavour rcuFlavour, RaceHooks hooks,
-        boolean brokenGracePeriods, boolean noSeqcountRetry, boolean inlineCallbacks, boolean fastUretprobeSrcu) {
+        boolean brokenGracePeriods, boolean inlineCallbacks, boolean fastUretprobeSrcu) {
     public static final int DEFAULT_STEP_BOUND = 1024;
 
     public RegistryConfig {
@@ -42,36 +40,31 @@ public record RegistryConfig(int slabCapacity, int slots, int stepBound, RcuFlav
 
     public static RegistryConfig of(int slabCapacity, int slots) {
         return new RegistryConfig(slabCapacity, slots, DEFAULT_STEP_BOUND, RcuFlavour.QSBR, RaceHooks.NONE, false,
-                false, false, false);
+                false, false);
     }
 
     public RegistryConfig withHooks(RaceHooks h) {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, h, brokenGracePeriods, noSeqcountRetry, inlineCallbacks, fastUretprobeSrcu);
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, h, brokenGracePeriods, inlineCallbacks, fastUretprobeSrcu);
     }
 
     public RegistryConfig withRcuFlavour(RcuFlavour f) {
-        return new RegistryConfig(slabCapacity, slots, stepBound, f, hooks, brokenGracePeriods, noSeqcountRetry, inlineCallbacks, fastUretprobeSrcu);
-    }
-
-    /** The no-retry mutant, for tests that must see the false-negative check catch it. */
-    public RegistryConfig withoutSeqcountRetry() {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, brokenGracePeriods, true, inlineCallbacks, fastUretprobeSrcu);
+        return new RegistryConfig(slabCapacity, slots, stepBound, f, hooks, brokenGracePeriods, inlineCallbacks, fastUretprobeSrcu);
     }
 
     /** Deferred frees run inline after their grace period, for model checking. */
     public RegistryConfig withInlineCallbacks() {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, brokenGracePeriods,
-                noSeqcountRetry, true, fastUretprobeSrcu);
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, brokenGracePeriods, true,
+                fastUretprobeSrcu);
     }
 
     /** The grace-period mutant, for tests that must see the checker catch it. */
     public RegistryConfig withBrokenGracePeriods() {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, true, noSeqcountRetry, inlineCallbacks, fastUretprobeSrcu);
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, true, inlineCallbacks, fastUretprobeSrcu);
     }
 
     /** {@code uretprobes_srcu} as an SRCU-fast-updown domain, for the {@code srcu-updown} lifetime. */
     public RegistryConfig withFastUretprobeSrcu() {
         return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, brokenGracePeriods,
-                noSeqcountRetry, inlineCallbacks, true);
+                inlineCallbacks, true);
     }
 }

@@ -20,14 +20,14 @@ import org.junit.jupiter.api.Test;
 class RegistryUnitsTest {
     @Test
     void aConfigurationOutOfBoundsIsRefusedAndItsBoundsAreAccepted() {
-        RegistryConfig ok = new RegistryConfig(1, 1, 64, RcuFlavour.QSBR, RaceHooks.NONE, false, false, false, false);
+        RegistryConfig ok = new RegistryConfig(1, 1, 64, RcuFlavour.QSBR, RaceHooks.NONE, false, false, false);
         assertEquals(64, ok.stepBound());
         assertThrows(IllegalArgumentException.class, () -> RegistryConfig.of(0, 1));
         assertThrows(IllegalArgumentException.class, () -> RegistryConfig.of(1, 0));
         assertThrows(IllegalArgumentException.class,
-                () -> new RegistryConfig(1, 1, 63, RcuFlavour.QSBR, RaceHooks.NONE, false, false, false, false));
+                () -> new RegistryConfig(1, 1, 63, RcuFlavour.QSBR, RaceHooks.NONE, false, false, false));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new RegistryConfig(1, 1, 64, null, RaceHooks.NONE, false, false, false, false));
+                () -> new RegistryConfig(1, 1, 64, null, RaceHooks.NONE, false, false, false));
         assertTrue(e.getMessage().contains(RcuFlavour.names()), e.getMessage());
         assertTrue(ok.withInlineCallbacks().inlineCallbacks());
         assertFalse(ok.inlineCallbacks());

@@ -32,12 +32,8 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
     /** {@code uprobes_treelock}'s write side; readers never take it. */
     private final ReentrantLock treeLock = new ReentrantLock();
 
-    /** The test-only no-retry mutant ({@link RegistryConfig#noSeqcountRetry()}). */
-    private final boolean noRetry;
-
     SeqcountTreeRegistry(Backend backend, RegistryConfig config) {
         super(backend, config);
-        this.noRetry = config.noSeqcountRetry();
     }
 
     /** Frees {@code u} after the back-end's grace period ({@code call_rcu}, {@code call_srcu}). */
@@ -55,7 +51,7 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
         while (true) {
             long seq = seqcount.begin();
             RbNode n = tree.findBounded(inode, offset, stepBound);
-            if (n != null || noRetry || !seqcount.retry(seq)) {
+            if (n != null || !hooks.lookupMustRetry(seqcount, seq)) {
                 return n;
             }
             invariants.onRetry(slot);
