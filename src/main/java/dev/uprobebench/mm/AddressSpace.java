@@ -35,21 +35,16 @@ public final class AddressSpace implements AutoCloseable {
     public static final long PAGE_SIZE = 4096;
 
     /** Test-only variants. */
-    public record Options(MmHooks hooks, boolean brokenGracePeriods, boolean noSpeculationRetry) {
-        public static final Options NONE = new Options(MmHooks.NONE, false, false);
+    public record Options(MmHooks hooks, boolean brokenGracePeriods) {
+        public static final Options NONE = new Options(MmHooks.NONE, false);
 
         public Options withHooks(MmHooks h) {
-            return new Options(h, brokenGracePeriods, noSpeculationRetry);
-        }
-
-        /** The mutant whose speculation never consults the sequence again: stale hits get through. */
-        public Options withoutSpeculationRetry() {
-            return new Options(hooks, brokenGracePeriods, true);
+            return new Options(h, brokenGracePeriods);
         }
 
         /** The mutant whose grace periods end at once: VMAs are freed under their readers. */
         public Options withBrokenGracePeriods() {
-            return new Options(hooks, true, noSpeculationRetry);
+            return new Options(hooks, true);
         }
     }
 
@@ -59,7 +54,6 @@ public final class AddressSpace implements AutoCloseable {
     final Rcu rcu;
     final InvariantCounters invariants;
     final MmHooks hooks;
-    final boolean noSpeculationRetry;
     final int stepBound;
     private final VmaPool vmas;
     private final FilePool files;
@@ -78,7 +72,6 @@ public final class AddressSpace implements AutoCloseable {
         this.rcu = Rcu.create(flavour, slots, options.brokenGracePeriods());
         this.invariants = invariants;
         this.hooks = options.hooks();
-        this.noSpeculationRetry = options.noSpeculationRetry();
         this.stepBound = stepBound;
         this.vmas = new VmaPool(vmaCapacity, invariants);
         this.files = new FilePool(invariants);

@@ -142,7 +142,7 @@ public final class VmaWalker implements HitCheck {
     public boolean found(CpuSlot slot) {
         boolean stale = changed();
         if (speculating) {
-            boolean valid = mm.noSpeculationRetry || !mm.lock.speculateRetry(sequence);
+            boolean valid = !mm.hooks.speculationMustRetry(mm.lock, sequence);
             if (valid && stale) {
                 mm.invariants.count(slot, Violation.STALE_VMA);
             }

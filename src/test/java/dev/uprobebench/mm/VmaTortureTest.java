@@ -54,6 +54,14 @@ class VmaTortureTest {
         }
     }
 
+    /** The mutant: a speculation that never consults the sequence again. */
+    static final MmHooks NO_SEQUENCE_CHECK = new MmHooks() {
+        @Override
+        public boolean speculationMustRetry(MmapLock lock, long start) {
+            return false;
+        }
+    };
+
     /**
      * The mutant whose speculation skips {@code mmap_lock_speculate_retry}: with the churn file
      * remapped under the readers, stale hits get through, and torture alone (no latches) sees them.
@@ -63,7 +71,7 @@ class VmaTortureTest {
         TortureConfig c = TortureConfig.defaults().withMillis(1500).withChurn(64, 0.9)
                 .withVma(VmaLookup.SPECULATIVE, 1);
         try (UprobeRegistry registry = Backend.SEQCOUNT_RCU.create(RegistryConfig.of(c.slabCapacity(), c.slots()))) {
-            TortureResult r = TortureDriver.run(registry, c, AddressSpace.Options.NONE.withoutSpeculationRetry());
+            TortureResult r = TortureDriver.run(registry, c, AddressSpace.Options.NONE.withHooks(NO_SEQUENCE_CHECK));
             System.out.println(r.format());
             assertTrue(r.count(Violation.STALE_VMA) > 0, r.format());
         }
