@@ -34,8 +34,8 @@ public final class Analysis {
 
         /** Flags and qualifiers (INVALID, UNPINNED, ...) in one line, or "valid". */
         public String verdict() {
-            if (!ConfigOutcome.OK.equals(outcome.status)) {
-                return outcome.status.toUpperCase(Locale.ROOT);
+            if (outcome.status() != Status.OK) {
+                return outcome.status().name();
             }
             List<String> all = new ArrayList<>(outcome.qualifiers());
             all.addAll(flags);
@@ -50,17 +50,17 @@ public final class Analysis {
         this.rows = List.copyOf(rows);
         Map<String, List<Row>> m = new LinkedHashMap<>();
         for (Row r : rows) {
-            m.computeIfAbsent(r.outcome().scenario, k -> new ArrayList<>()).add(r);
+            m.computeIfAbsent(r.outcome().spec().scenario(), k -> new ArrayList<>()).add(r);
         }
         // Labels in the order they first appear, readers ascending within a label: one total order
         // (a comparator that calls rows of different labels equal is not transitive, and TimSort
         // may then misplace rows or throw).
         m.replaceAll((k, v) -> {
             Map<String, Integer> firstSeen = new LinkedHashMap<>();
-            v.forEach(r -> firstSeen.putIfAbsent(r.outcome().label, firstSeen.size()));
+            v.forEach(r -> firstSeen.putIfAbsent(r.outcome().spec().label(), firstSeen.size()));
             List<Row> l = new ArrayList<>(v);
-            l.sort(Comparator.comparingInt((Row r) -> firstSeen.get(r.outcome().label))
-                    .thenComparingInt(r -> r.outcome().readers));
+            l.sort(Comparator.comparingInt((Row r) -> firstSeen.get(r.outcome().spec().label()))
+                    .thenComparingInt(r -> r.outcome().spec().readers()));
             return List.copyOf(l);
         });
         this.byScenario = m;
@@ -93,16 +93,16 @@ public final class Analysis {
     public static Analysis of(List<ConfigOutcome> outcomes) {
         List<Row> draft = new ArrayList<>();
         for (ConfigOutcome o : outcomes) {
-            Estimate hits = Estimate.of(o.forkHitsPerSec);
-            Estimate writer = o.writers == 0 ? Estimate.NONE : Estimate.of(o.forkWriterOpsPerSec);
-            ConfigOutcome ceiling = find(outcomes, c -> role(c) == Backend.Role.CEILING && c.readers == o.readers
-                    && c.stable == o.stable && Objects.equals(c.distribution, o.distribution)
-                    && c.handlerWork == o.handlerWork && Objects.equals(c.vmaLookup, o.vmaLookup)
-                    && Objects.equals(c.mmChurn, o.mmChurn));
-            ConfigOutcome base = find(outcomes, c -> role(c) == Backend.Role.BASELINE && c.readers == o.readers
-                    && Objects.equals(c.scenario, o.scenario));
-            ConfigOutcome one = o.readers == 1 ? null : find(outcomes, c -> c.readers == 1
-                    && Objects.equals(c.backendKey, o.backendKey) && Objects.equals(c.scenario, o.scenario));
+            Estimate hits = Estimate.of(o.forkHitsPerSec());
+            Estimate writer = o.spec().writers() == 0 ? Estimate.NONE : Estimate.of(o.forkWriterOpsPerSec());
+            ConfigOutcome ceiling = find(outcomes, c -> role(c) == Backend.Role.CEILING && c.spec().readers() == o.spec().readers()
+                    && c.spec().stable() == o.spec().stable() && Objects.equals(c.spec().distribution(), o.spec().distribution())
+                    && c.spec().handlerWork() == o.spec().handlerWork() && Objects.equals(c.spec().vmaLookup(), o.spec().vmaLookup())
+                    && Objects.equals(c.spec().mmChurn(), o.spec().mmChurn()));
+            ConfigOutcome base = find(outcomes, c -> role(c) == Backend.Role.BASELINE && c.spec().readers() == o.spec().readers()
+                    && Objects.equals(c.spec().scenario(), o.spec().scenario()));
+            ConfigOutcome one = o.spec().readers() == 1 ? null : find(outcomes, c -> c.spec().readers() == 1
+                    && Objects.equals(c.spec().backendKey(), o.spec().backendKey()) && Objects.equals(c.spec().scenario(), o.spec().scenario()));
             Estimate xUnsync = ceiling == null ? Estimate.NONE : Estimate.pairedRatio(o.hitsByRound(), ceiling.hitsByRound());
             Estimate xRwlock = base == null ? Estimate.NONE : Estimate.pairedRatio(o.hitsByRound(), base.hitsByRound());
             Estimate speedUp = one == null ? Estimate.NONE : Estimate.pairedRatio(o.hitsByRound(), one.hitsByRound());
@@ -118,7 +118,7 @@ public final class Analysis {
 
     private static Backend.Role role(ConfigOutcome c) {
         try {
-            return Backend.byName(c.backend).role();
+            return Backend.byName(c.spec().backend()).role();
         } catch (IllegalArgumentException e) {
             return null; // a back-end this version no longer has
         }
@@ -126,7 +126,7 @@ public final class Analysis {
 
     private static ConfigOutcome find(List<ConfigOutcome> all, java.util.function.Predicate<ConfigOutcome> p) {
         for (ConfigOutcome c : all) {
-            if (!c.forkHitsPerSec.isEmpty() && p.test(c)) {
+            if (!c.forkHitsPerSec().isEmpty() && p.test(c)) {
                 return c;
             }
         }
@@ -144,9 +144,9 @@ public final class Analysis {
                             100 * hits.relativeHalfWidth(), 100 * Estimate.NOISY_HALF_WIDTH)
                     : NOISY + ": one fork, no interval");
         }
-        if (exceedsReaderRatio(speedUp, o.readers)) {
+        if (exceedsReaderRatio(speedUp, o.spec().readers())) {
             f.add(String.format(Locale.ROOT, "%s: speed-up %s from 1 to %d readers exceeds the reader ratio",
-                    SUSPECT, speedUp.formatRatio(), o.readers));
+                    SUSPECT, speedUp.formatRatio(), o.spec().readers()));
         }
         if (role(o) != Backend.Role.CEILING && role(o) != Backend.Role.FLOOR && xUnsync.n() > 0
                 && (xUnsync.hasInterval() ? xUnsync.low() > 1 : xUnsync.mean() > 1)) {
@@ -156,7 +156,7 @@ public final class Analysis {
         int out = hits.outlier();
         if (out >= 0) {
             f.add(String.format(Locale.ROOT, "%s: forks disagree (round %d is an outlier, Grubbs 5%%)", SUSPECT,
-                    o.forkRounds.size() > out ? o.forkRounds.get(out) : out + 1));
+                    o.forkRounds().size() > out ? o.forkRounds().get(out) : out + 1));
         }
         return f;
     }
@@ -168,7 +168,7 @@ public final class Analysis {
         }
         List<Row> peers = new ArrayList<>();
         for (Row p : all) {
-            if (p.outcome().readers == o.readers && Objects.equals(p.outcome().scenario, o.scenario)
+            if (p.outcome().spec().readers() == o.spec().readers() && Objects.equals(p.outcome().spec().scenario(), o.spec().scenario())
                     && p.outcome().valid() && p.hits().n() > 0 && role(p.outcome()) != Backend.Role.FLOOR) {
                 peers.add(p);
             }

@@ -66,8 +66,8 @@ public final class ComparisonPage {
         sb.append("|---|---:|---:|---:|---|---:|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             sb.append("| ").append(r.id()).append(" | ").append(r.hits().nA()).append('/').append(r.hits().nB())
-                    .append(" | ").append(Summary.rate(r.a().hitsPerSec)).append(" | ")
-                    .append(Summary.rate(r.b().hitsPerSec)).append(" | ").append(r.hits().format()).append(" | ")
+                    .append(" | ").append(Summary.rate(r.a().hitsPerSec())).append(" | ")
+                    .append(Summary.rate(r.b().hitsPerSec())).append(" | ").append(r.hits().format()).append(" | ")
                     .append(r.hits().formatQ()).append(" | ")
                     .append(r.hits().isChange() || !r.valid() ? "**" + r.verdict() + "**" : r.verdict()).append(" | ")
                     .append(r.writer() == null ? "-" : r.writer().format()).append(" | ")
@@ -90,8 +90,8 @@ public final class ComparisonPage {
     }
 
     private static String delta(Row r, String p) {
-        Map<String, Long> la = r.a().latency.get("hit");
-        Map<String, Long> lb = r.b().latency.get("hit");
+        Map<String, Long> la = r.a().totals().latency().get("hit");
+        Map<String, Long> lb = r.b().totals().latency().get("hit");
         if (la == null || lb == null || !la.containsKey(p) || !lb.containsKey(p)) {
             return "-";
         }

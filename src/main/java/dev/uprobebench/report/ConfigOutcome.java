@@ -1,16 +1,25 @@
 package dev.uprobebench.report;
 
-import dev.uprobebench.sync.RcuFlavour;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * What one configuration of a run produced, as the report files store it
- * ({@code invariants.json}, {@code summary.md}, the comparison).
+ * The result of one configuration of a run, built from what its forks produced: the plan's
+ * {@link ConfigSpec}, one {@link ForkRecord} per finished throughput fork, the {@link TrialTotals}
+ * read from the forks' trial records, and where it stands ({@link Status}). Immutable: the run
+ * makes a new one whenever a fork finishes ({@code with...}); the report, compare, fleet, exports
+ * and history read it and nothing else. {@link OutcomeJson} stores it in {@code invariants.json}.
+ *
+ * @param message why the status is not {@link Status#OK} (null when it is)
+ * @param forks the finished throughput forks, in the order they ran
+ * @param flamegraphs flame graph files relative to the report, when profiling ran
+ * @param runProblems problems the run itself met (a flame graph that could not be drawn), beside the forks' own
  */
-public final class ConfigOutcome {
+public record ConfigOutcome(ConfigSpec spec, Status status, String message, List<ForkRecord> forks,
+        TrialTotals totals, List<String> flamegraphs, List<String> runProblems) {
     /**
      * The report format: 2 since rounds (every fork's round and score in {@code invariants.json});
      * a report records it in {@code environment.json} as {@code reportFormat} (absent means 1), and
@@ -18,168 +27,156 @@ public final class ConfigOutcome {
      */
     public static final int REPORT_FORMAT = 2;
 
-    /** Lifecycle of a configuration in a run. */
-    public static final String PENDING = "pending";
-    public static final String OK = "ok";
-    public static final String FAILED = "failed";
-    public static final String INTERRUPTED = "interrupted";
+    public ConfigOutcome {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(status, "status");
+        forks = List.copyOf(forks);
+        totals = totals == null ? TrialTotals.NONE : totals;
+        flamegraphs = List.copyOf(flamegraphs);
+        runProblems = List.copyOf(runProblems);
+    }
 
-    public String id;
-    /** The back-end and RCU flavour, file-name safe ({@code seqcount-rcu-qsbr}). */
-    public String backendKey;
-    /** Everything but the back-end, file-name safe ({@code r1_w1_churn-max_s1024_uniform_h0}). */
-    public String configKey;
-    public String label;
-    public String scenario;
-    public String backend;
-    /** The RCU read side ({@code qsbr}, {@code memb}), or null where it is not an axis of the back-end. */
-    public String rcuFlavour;
-    public int readers;
-    public int writers;
-    public String churn;
-    public int stable;
-    public String distribution;
-    public long handlerWork;
-    /** How hits found their VMA: {@code none} (the registry alone), {@code mmap-lock}, {@code speculative}; null in older reports. */
-    public String vmaLookup;
-    public int mmWriters;
-    public String mmChurn;
-    /** Speculative VMA lookups, and those that fell back to {@code mmap_read_lock}, summed over trials. */
-    public long speculations;
-    public long fallbacks;
-    /** Address-space writer operations (mmap plus munmap), summed over trials. */
-    public long mmOps;
-    /** The per-hit trap cost asked for (ns, 0: none) and what the calibrated work took (ns). */
-    public long trapNanos;
-    /** Where the churn keys sat ({@code separate}, {@code interleaved}); null in reports from before the key existed. */
-    public String keyLayout;
-    public Double trapMeasuredNanos;
-    /** The return-probe lifetime ({@code refcount}, {@code hprobe}, {@code srcu-updown}), or null without return probes. */
-    public String uretprobe;
-    public String uretDuration;
-    public String riAlloc;
-    /** Return-probe counts summed over trials (see {@code TrialRecord}); hits of those trials for the entry share. */
-    public long uretHits;
-    public long uretEntries;
-    public long uretReturns;
-    public long uretReturnsGone;
-    public long uretSkipped;
-    public long uretExpiredStable;
-    public long uretExpiredGone;
-    public long uretRiDropped;
-    public long uretGracePeriods;
-    public long uretGraceNanos;
-    public long uretGraceMaxNanos;
-    /** The highest return-path p99 over the timed trials (ns), or 0 when none was timed. */
-    public long uretReturnP99Nanos;
-    public String pinPolicy;
-    /** More benchmark threads than logical CPUs (possible only with pinning=none). */
-    public boolean oversubscribed;
-    /** The back-end is the negative control (unsafe by design): never ranked, always labelled. */
-    public boolean negativeControl;
-    public String status = PENDING;
-    public String message;
+    /** A planned configuration before any fork. */
+    public static ConfigOutcome pending(ConfigSpec spec) {
+        return new ConfigOutcome(spec, Status.PENDING, null, List.of(), TrialTotals.NONE, List.of(), List.of());
+    }
 
-    /** Reader hits per second over all readers, mean over forks (the per-fork scores below). */
-    public Double hitsPerSec;
-    /** Writer operations per second, mean over forks. */
-    public Double writerOpsPerSec;
-    /** The round of each throughput fork, in the order run; aligned with the two lists below. */
-    public List<Integer> forkRounds = new ArrayList<>();
-    /** Each throughput fork's hits/s (JMH's score of that fork: the mean of its iterations). */
-    public List<Double> forkHitsPerSec = new ArrayList<>();
+    public ConfigOutcome withStatus(Status s, String why) {
+        return new ConfigOutcome(spec, s, why, forks, totals, flamegraphs, runProblems);
+    }
+
+    /** With one more finished throughput fork. */
+    public ConfigOutcome withFork(ForkRecord f) {
+        List<ForkRecord> l = new ArrayList<>(forks);
+        l.add(f);
+        return new ConfigOutcome(spec, status, message, l, totals, flamegraphs, runProblems);
+    }
+
+    /** With every fork replaced (tests, and reports read back). */
+    public ConfigOutcome withForks(List<ForkRecord> l) {
+        return new ConfigOutcome(spec, status, message, l, totals, flamegraphs, runProblems);
+    }
+
+    /** With the totals of a new collection of the trial records (they replace, never add to, the old). */
+    public ConfigOutcome withTotals(TrialTotals t) {
+        return new ConfigOutcome(spec, status, message, forks, t, flamegraphs, runProblems);
+    }
+
+    /** With more flame graph files. */
+    public ConfigOutcome withFlamegraphs(List<String> files) {
+        List<String> l = new ArrayList<>(flamegraphs);
+        l.addAll(files);
+        return new ConfigOutcome(spec, status, message, forks, totals, l, runProblems);
+    }
+
+    /** With one more problem of the run's own (listed once). */
+    public ConfigOutcome withProblem(String p) {
+        if (runProblems.contains(p)) {
+            return this;
+        }
+        List<String> l = new ArrayList<>(runProblems);
+        l.add(p);
+        return new ConfigOutcome(spec, status, message, forks, totals, flamegraphs, l);
+    }
+
+    public String id() {
+        return spec.id();
+    }
+
+    /** Every problem: the forks' (named by fork), then the run's. */
+    public List<String> problems() {
+        List<String> l = new ArrayList<>(totals.problems());
+        l.addAll(runProblems);
+        return l;
+    }
+
+    /** Reader hits per second over all readers, mean over forks; null before the first fork. */
+    public Double hitsPerSec() {
+        return forks.isEmpty() ? null : Estimate.mean(forkHitsPerSec());
+    }
+
+    /** Writer operations per second, mean over forks; null without writers or forks. */
+    public Double writerOpsPerSec() {
+        return forks.isEmpty() || spec.writers() == 0 ? null : Estimate.mean(forkWriterOpsPerSec());
+    }
+
+    /** The round of each throughput fork, in the order run; aligned with the lists below. */
+    public List<Integer> forkRounds() {
+        return forks.stream().map(ForkRecord::round).toList();
+    }
+
+    /** Each throughput fork's hits/s. */
+    public List<Double> forkHitsPerSec() {
+        return forks.stream().map(ForkRecord::hitsPerSec).toList();
+    }
+
     /** Each throughput fork's writer operations/s (0 without writers). */
-    public List<Double> forkWriterOpsPerSec = new ArrayList<>();
-    /** JMH's own per-iteration error of each fork (99.9% half-width): a diagnostic only. */
-    public List<Double> forkJmhErrors = new ArrayList<>();
-    public Double missesPerIteration;
-    public Double retriesPerIteration;
-    /** gc.alloc.rate.norm (bytes per operation), when the gc profiler ran. */
-    public Double allocBytesPerOp;
+    public List<Double> forkWriterOpsPerSec() {
+        return forks.stream().map(ForkRecord::writerOpsPerSec).toList();
+    }
 
-    /** Latency percentiles in ns per tag (hit, register, unregister). */
-    public Map<String, Map<String, Long>> latency = new LinkedHashMap<>();
-    /** Latency percentile curves per tag: [percentile, ns] pairs, for plots. */
-    public Map<String, List<double[]>> curves = new LinkedHashMap<>();
-    /** Timer floor in ns (an empty timed section), from the latency run. */
-    public Map<String, Long> timerFloorNanos = new LinkedHashMap<>();
+    /** JMH's own per-iteration error of each fork: a diagnostic only. */
+    public List<Double> forkJmhErrors() {
+        return forks.stream().map(ForkRecord::jmhError).toList();
+    }
 
-    /** Invariant counts summed over every trial of this configuration. */
-    public Map<String, Long> invariants = new LinkedHashMap<>();
-    public long violations;
-    /** Trials that reported (forks x runs); 0 means no checker result. */
-    public int trials;
-    /** Thread placement as read back: "reader0@cpu0(core0,pkg0)" ... */
-    public List<String> pinMap = new ArrayList<>();
-    public boolean pinsVerified;
-    public List<String> problems = new ArrayList<>();
-    /** Flame graph files (relative to the report), when profiling ran. */
-    public List<String> flamegraphs = new ArrayList<>();
+    /** The last fork's misses per iteration, when counted. */
+    public Double missesPerIteration() {
+        return forks.isEmpty() ? null : forks.get(forks.size() - 1).missesPerIteration();
+    }
+
+    /** The last fork's retries per iteration, when counted. */
+    public Double retriesPerIteration() {
+        return forks.isEmpty() ? null : forks.get(forks.size() - 1).retriesPerIteration();
+    }
+
+    /** The last fork's gc.alloc.rate.norm (bytes per operation), when the gc profiler ran. */
+    public Double allocBytesPerOp() {
+        return forks.isEmpty() ? null : forks.get(forks.size() - 1).allocBytesPerOp();
+    }
 
     /** Hits/s of each fork by its round, for ratios paired by round. */
     public Map<Integer, Double> hitsByRound() {
         Map<Integer, Double> m = new LinkedHashMap<>();
-        for (int i = 0; i < forkRounds.size() && i < forkHitsPerSec.size(); i++) {
-            m.put(forkRounds.get(i), forkHitsPerSec.get(i));
+        for (ForkRecord f : forks) {
+            m.put(f.round(), f.hitsPerSec());
         }
         return m;
     }
 
-    /** Adds one finished throughput fork and updates the means. */
-    public void addFork(int round, double hits, double writerOps, double jmhError) {
-        forkRounds.add(round);
-        forkHitsPerSec.add(hits);
-        forkWriterOpsPerSec.add(writerOps);
-        forkJmhErrors.add(jmhError);
-        hitsPerSec = Estimate.mean(forkHitsPerSec);
-        writerOpsPerSec = writers == 0 ? null : Estimate.mean(forkWriterOpsPerSec);
-    }
-
-    /** True for a back-end without an RCU axis, or for the default read side (what the published figures model). */
-    public boolean defaultRcuFlavour() {
-        return rcuFlavour == null || "-".equals(rcuFlavour) || RcuFlavour.QSBR.cliName().equals(rcuFlavour);
-    }
-
-    /** True when the hits ran return probes (an entry, then its return). */
-    public boolean hasUretprobes() {
-        return uretprobe != null;
-    }
-
     /** Entries (each with its return) per hit, over every trial; null without return probes or hits. */
     public Double entriesPerHit() {
-        return uretHits == 0 ? null : (double) uretEntries / uretHits;
-    }
-
-    public boolean hasAddressSpace() {
-        return vmaLookup != null && !"none".equals(vmaLookup);
+        return totals.uretHits() == 0 ? null : (double) totals.uretEntries() / totals.uretHits();
     }
 
     /** Share of speculative lookups that failed and took the lock, or null when none was tried. */
     public Double speculationFailureRate() {
-        return speculations == 0 ? null : (double) fallbacks / speculations;
+        return totals.speculations() == 0 ? null : (double) totals.fallbacks() / totals.speculations();
     }
 
+    /** Numbers that may be ranked: finished, checked, clean, and not the negative control. */
     public boolean valid() {
-        return OK.equals(status) && violations == 0 && trials > 0 && !negativeControl;
+        return status == Status.OK && totals.violations() == 0 && totals.trials() > 0 && !spec.negativeControl();
     }
 
     /** Labels that qualify the numbers: INVALID, UNPINNED, ... (empty when clean). */
     public List<String> qualifiers() {
         List<String> q = new ArrayList<>();
-        if (negativeControl) {
+        if (spec.negativeControl()) {
             q.add("NEGATIVE CONTROL: unsafe by design");
         }
+        long violations = totals.violations();
         if (violations > 0) {
             q.add("INVALID: " + violations + " invariant violation" + (violations == 1 ? "" : "s"));
-        } else if (OK.equals(status) && trials == 0) {
+        } else if (status == Status.OK && totals.trials() == 0) {
             q.add("UNCHECKED: no trial record");
         }
-        if (oversubscribed) {
+        if (spec.oversubscribed()) {
             q.add("OVERSUBSCRIBED: more threads than CPUs");
         }
-        if ("none".equals(pinPolicy)) {
+        if ("none".equals(spec.pinPolicy())) {
             q.add("UNPINNED");
-        } else if (OK.equals(status) && !pinsVerified) {
+        } else if (status == Status.OK && !totals.pinsVerified()) {
             q.add("PINNING NOT VERIFIED");
         }
         return q;

@@ -58,14 +58,14 @@ public final class Exports {
         List<Analysis.Row> rows = new ArrayList<>();
         for (Analysis.Row r : analysis.rows()) {
             ConfigOutcome o = r.outcome();
-            if (o.negativeControl) {
-                excluded.add(new Excluded(o.id, "negative control (unsafe by design)"));
+            if (o.spec().negativeControl()) {
+                excluded.add(new Excluded(o.id(), "negative control (unsafe by design)"));
             } else if (!o.valid()) {
                 List<String> q = o.qualifiers();
-                excluded.add(new Excluded(o.id, !ConfigOutcome.OK.equals(o.status) ? o.status
+                excluded.add(new Excluded(o.id(), o.status() != Status.OK ? o.status().json()
                         : q.isEmpty() ? "not valid" : q.get(0)));
             } else if (r.hits().n() == 0) {
-                excluded.add(new Excluded(o.id, "no finished fork"));
+                excluded.add(new Excluded(o.id(), "no finished fork"));
             } else {
                 rows.add(r);
             }
@@ -89,7 +89,7 @@ public final class Exports {
             if (p999 != null) {
                 b.add("hit-p99-9", value(p999));
             }
-            root.add(r.outcome().id, b);
+            root.add(r.outcome().id(), b);
         }
         return root;
     }
@@ -111,16 +111,16 @@ public final class Exports {
     }
 
     static Long hitPercentile(ConfigOutcome o, String p) {
-        Map<String, Long> hit = o.latency.get("hit");
+        Map<String, Long> hit = o.totals().latency().get("hit");
         return hit == null ? null : hit.get(p);
     }
 
     static JsonArray actionBigger(List<Analysis.Row> rows) {
         JsonArray a = new JsonArray();
         for (Analysis.Row r : rows) {
-            a.add(entry(r.outcome().id + " hits/s", "hits/s", r.hits(), r.outcome()));
+            a.add(entry(r.outcome().id() + " hits/s", "hits/s", r.hits(), r.outcome()));
             if (r.writer().n() > 0) {
-                a.add(entry(r.outcome().id + " writer ops/s", "ops/s", r.writer(), r.outcome()));
+                a.add(entry(r.outcome().id() + " writer ops/s", "ops/s", r.writer(), r.outcome()));
             }
         }
         return a;
@@ -133,7 +133,7 @@ public final class Exports {
                 Long v = hitPercentile(r.outcome(), p);
                 if (v != null) {
                     JsonObject e = new JsonObject();
-                    e.addProperty("name", r.outcome().id + " hit " + p);
+                    e.addProperty("name", r.outcome().id() + " hit " + p);
                     e.addProperty("unit", "ns");
                     e.addProperty("value", v);
                     e.addProperty("extra", extra(r.outcome()));
@@ -159,6 +159,6 @@ public final class Exports {
 
     private static String extra(ConfigOutcome o) {
         List<String> q = o.qualifiers();
-        return o.label + ", " + o.scenario + (q.isEmpty() ? "" : "; " + String.join("; ", q));
+        return o.spec().label() + ", " + o.spec().scenario() + (q.isEmpty() ? "" : "; " + String.join("; ", q));
     }
 }

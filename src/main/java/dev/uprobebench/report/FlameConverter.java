@@ -16,7 +16,7 @@ public final class FlameConverter {
 
     /** The configuration's CPU collapsed stacks (relative to its report), or null when it was not profiled. */
     public static String collapsedOf(ConfigOutcome o) {
-        return o.flamegraphs.stream().filter(f -> f.endsWith(".collapsed") && !f.endsWith("-lock.collapsed")
+        return o.flamegraphs().stream().filter(f -> f.endsWith(".collapsed") && !f.endsWith("-lock.collapsed")
                 && !f.contains("/diff-")).findFirst().orElse(null);
     }
 

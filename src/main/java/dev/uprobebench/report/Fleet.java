@@ -135,12 +135,12 @@ public final class Fleet {
     /** Configuration ids in first-seen order over all machines. */
     static List<String> ids(List<Machine> machines) {
         Set<String> ids = new LinkedHashSet<>();
-        machines.forEach(m -> m.outcomes().forEach(o -> ids.add(o.id)));
+        machines.forEach(m -> m.outcomes().forEach(o -> ids.add(o.id())));
         return new ArrayList<>(ids);
     }
 
     private static ConfigOutcome find(Machine m, String id) {
-        return m.outcomes().stream().filter(o -> o.id.equals(id)).findFirst().orElse(null);
+        return m.outcomes().stream().filter(o -> o.id().equals(id)).findFirst().orElse(null);
     }
 
     /** "9.30 M [8.91 M, 9.69 M]", per reader, or why there is no number. */
@@ -148,13 +148,13 @@ public final class Fleet {
         if (o == null) {
             return "-";
         }
-        Estimate e = Estimate.of(o.forkHitsPerSec);
+        Estimate e = Estimate.of(o.forkHitsPerSec());
         if (e.n() == 0) {
-            return o.status == null ? "-" : o.status;
+            return o.status().json();
         }
         String v = Summary.rate(e.mean()) + (e.hasInterval() ? " [" + Summary.rate(e.low()) + ", "
                 + Summary.rate(e.high()) + "]" : " (" + e.n() + " fork)");
-        v += "; " + Summary.rate(e.mean() / Math.max(1, o.readers)) + "/reader";
+        v += "; " + Summary.rate(e.mean() / Math.max(1, o.spec().readers())) + "/reader";
         List<String> q = o.qualifiers();
         return q.isEmpty() ? v : v + " " + String.join(", ", q);
     }
@@ -168,13 +168,13 @@ public final class Fleet {
         Map<String, String> titles = new LinkedHashMap<>();
         for (Machine m : machines) {
             for (ConfigOutcome o : m.outcomes()) {
-                if (!o.valid() || o.forkHitsPerSec.isEmpty()) {
+                if (!o.valid() || o.forkHitsPerSec().isEmpty()) {
                     continue;
                 }
-                String key = o.label + " | " + o.scenario;
-                titles.put(key, o.label + ", " + o.scenario);
+                String key = o.spec().label() + " | " + o.spec().scenario();
+                titles.put(key, o.spec().label() + ", " + o.spec().scenario());
                 curves.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(m.name(), k -> new TreeMap<>())
-                        .put(o.readers, Estimate.of(o.forkHitsPerSec).mean());
+                        .put(o.spec().readers(), Estimate.of(o.forkHitsPerSec()).mean());
             }
         }
         Map<String, XYChart> charts = new LinkedHashMap<>();

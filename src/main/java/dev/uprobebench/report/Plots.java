@@ -131,20 +131,20 @@ public final class Plots {
      * dotted, an invalid one dashed and named so.
      */
     private static void mark(XYSeries s, ConfigOutcome o) {
-        Color c = o.hasUretprobes() ? designColour(o.uretprobe) : colour(o.backend);
-        s.setMarker(o.hasUretprobes() ? designMarker(o.uretprobe) : marker(o.backend));
+        Color c = o.spec().hasUretprobes() ? designColour(o.spec().uretprobe()) : colour(o.spec().backend());
+        s.setMarker(o.spec().hasUretprobes() ? designMarker(o.spec().uretprobe()) : marker(o.spec().backend()));
         s.setLineColor(c);
         s.setMarkerColor(c);
         if (!o.valid()) {
             s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-        } else if (!o.defaultRcuFlavour()) {
+        } else if (!o.spec().defaultRcuFlavour()) {
             s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {2f, 3f}, 0f));
         }
     }
 
     /** Label of a series: the back-end, and INVALID when any of its points is. */
     private static String seriesName(String label, List<ConfigOutcome> points) {
-        boolean invalid = points.stream().anyMatch(p -> p.violations > 0);
+        boolean invalid = points.stream().anyMatch(p -> p.totals().violations() > 0);
         return invalid ? label + " (INVALID)" : label;
     }
 
@@ -160,23 +160,23 @@ public final class Plots {
         Map<String, List<Analysis.Row>> byLabel = new LinkedHashMap<>();
         for (Analysis.Row r : rows) {
             if (r.hits().n() > 0) {
-                byLabel.computeIfAbsent(r.outcome().label, k -> new ArrayList<>()).add(r);
+                byLabel.computeIfAbsent(r.outcome().spec().label(), k -> new ArrayList<>()).add(r);
             }
         }
-        long readerCounts = byLabel.values().stream().flatMap(List::stream).mapToInt(r -> r.outcome().readers)
+        long readerCounts = byLabel.values().stream().flatMap(List::stream).mapToInt(r -> r.outcome().spec().readers())
                 .distinct().count();
         if (readerCounts == 1) {
             return pointsPerBackEnd(c, byLabel);
         }
         for (Map.Entry<String, List<Analysis.Row>> e : byLabel.entrySet()) {
             List<Analysis.Row> pts = e.getValue();
-            pts.sort((a, b) -> Integer.compare(a.outcome().readers, b.outcome().readers));
+            pts.sort((a, b) -> Integer.compare(a.outcome().spec().readers(), b.outcome().spec().readers()));
             double[] x = new double[pts.size()];
             double[] y = new double[pts.size()];
             double[] err = new double[pts.size()];
             for (int i = 0; i < pts.size(); i++) {
                 Estimate h = pts.get(i).hits();
-                x[i] = pts.get(i).outcome().readers;
+                x[i] = pts.get(i).outcome().spec().readers();
                 y[i] = h.mean() / 1e6;
                 err[i] = h.hasInterval() ? (h.high() - h.mean()) / 1e6 : 0;
             }
@@ -195,7 +195,7 @@ public final class Plots {
      */
     private static XYChart pointsPerBackEnd(XYChart c, Map<String, List<Analysis.Row>> byLabel) {
         List<String> labels = new ArrayList<>(byLabel.keySet());
-        int readers = byLabel.values().iterator().next().get(0).outcome().readers;
+        int readers = byLabel.values().iterator().next().get(0).outcome().spec().readers();
         c.setXAxisTitle("back-ends in legend order (" + readers + " reader" + (readers == 1 ? "" : "s") + ", one per core)");
         c.getStyler().setXAxisMin(0.0);
         c.getStyler().setXAxisMax(labels.size() + 1.0);
@@ -261,7 +261,7 @@ public final class Plots {
         c.getStyler().setxAxisTickLabelsFormattingFunction(Plots::percentileLabel);
         c.getStyler().setyAxisTickLabelsFormattingFunction(Plots::powerOfTenLabel);
         for (ConfigOutcome o : outcomes) {
-            List<double[]> curve = o.curves.get(tag);
+            List<double[]> curve = o.totals().curves().get(tag);
             if (curve == null || curve.isEmpty()) {
                 continue;
             }
@@ -280,7 +280,7 @@ public final class Plots {
                 x[i] = percentileAxis(pts.get(i)[0]);
                 y[i] = Math.log10(Math.max(pts.get(i)[1] / unitNanos, 1e-3)); // drawn in decades
             }
-            XYSeries s = c.addSeries(seriesName(o.label, List.of(o)), x, y);
+            XYSeries s = c.addSeries(seriesName(o.spec().label(), List.of(o)), x, y);
             mark(s, o);
         }
         return c;

@@ -46,7 +46,7 @@ public final class PublishedFigures {
     /** The published series a configuration's back-end is held against, or null. */
     static String seriesOf(ConfigOutcome o) {
         try {
-            return Backend.byName(o.backend).publishedSeries();
+            return Backend.byName(o.spec().backend()).publishedSeries();
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -58,8 +58,8 @@ public final class PublishedFigures {
      * and 80 CPUs only.
      */
     static String vmaNote(List<Analysis.Row> scenario) {
-        String vma = scenario.isEmpty() || scenario.get(0).outcome().vmaLookup == null ? "none"
-                : scenario.get(0).outcome().vmaLookup;
+        String vma = scenario.isEmpty() || scenario.get(0).outcome().spec().vmaLookup() == null ? "none"
+                : scenario.get(0).outcome().spec().vmaLookup();
         switch (vma) {
             case "mmap-lock":
                 return "This scenario takes `mmap_read_lock` on every hit, as the published runs did: like for like.";
@@ -82,9 +82,9 @@ public final class PublishedFigures {
     private static Analysis.Row find(List<Analysis.Row> scenario, String backend, int readers) {
         for (Analysis.Row r : scenario) {
             ConfigOutcome o = r.outcome();
-            if (o.backend.equals(backend) && o.readers == readers && r.speedUp().n() > 0 && o.valid()
-                    && !o.hasUretprobes() // return-probe rows have their own table
-                    && o.defaultRcuFlavour()) {
+            if (o.spec().backend().equals(backend) && o.spec().readers() == readers && r.speedUp().n() > 0 && o.valid()
+                    && !o.spec().hasUretprobes() // return-probe rows have their own table
+                    && o.spec().defaultRcuFlavour()) {
                 return r;
             }
         }
@@ -102,13 +102,13 @@ public final class PublishedFigures {
         for (Analysis.Row r : scenario) {
             ConfigOutcome o = r.outcome();
             String series = seriesOf(o);
-            if (o.hasUretprobes() || series == null || published(series, o.readers) == null || find(scenario, o.backend, o.readers) == null) {
+            if (o.spec().hasUretprobes() || series == null || published(series, o.spec().readers()) == null || find(scenario, o.spec().backend(), o.spec().readers()) == null) {
                 continue;
             }
-            if (!readers.contains(o.readers)) {
-                readers.add(o.readers);
+            if (!readers.contains(o.spec().readers())) {
+                readers.add(o.spec().readers());
             }
-            backends.putIfAbsent(o.backend, series);
+            backends.putIfAbsent(o.spec().backend(), series);
         }
         if (backends.isEmpty()) {
             return "";

@@ -49,7 +49,7 @@ public final class ReportComparison {
         List<ConfigOutcome> oa = outcomes(a);
         List<ConfigOutcome> ob = outcomes(b);
         Map<String, ConfigOutcome> byIdB = new LinkedHashMap<>();
-        ob.forEach(o -> byIdB.put(o.id, o));
+        ob.forEach(o -> byIdB.put(o.id(), o));
         List<ComparisonPage.Row> rows = new ArrayList<>();
         List<String> onlyA = new ArrayList<>();
         Path dir = reportsRoot.resolve("compare-" + a.getFileName() + "-vs-" + b.getFileName());
@@ -59,15 +59,15 @@ public final class ReportComparison {
             throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
         }
         for (ConfigOutcome x : oa) {
-            ConfigOutcome y = byIdB.remove(x.id);
+            ConfigOutcome y = byIdB.remove(x.id());
             if (y == null) {
-                onlyA.add(x.id);
+                onlyA.add(x.id());
                 continue;
             }
-            Comparison hits = Comparison.of(x.forkHitsPerSec, y.forkHitsPerSec, threshold);
-            Comparison writer = x.writers == 0 ? null
-                    : Comparison.of(x.forkWriterOpsPerSec, y.forkWriterOpsPerSec, threshold);
-            rows.add(new ComparisonPage.Row(x.id, x, y, hits, writer, diffFlames(a, b, x, y, dir)));
+            Comparison hits = Comparison.of(x.forkHitsPerSec(), y.forkHitsPerSec(), threshold);
+            Comparison writer = x.spec().writers() == 0 ? null
+                    : Comparison.of(x.forkWriterOpsPerSec(), y.forkWriterOpsPerSec(), threshold);
+            rows.add(new ComparisonPage.Row(x.id(), x, y, hits, writer, diffFlames(a, b, x, y, dir)));
         }
         List<Comparison> adjusted = Comparison.family(rows.stream().map(ComparisonPage.Row::hits)
                 .collect(java.util.stream.Collectors.toList()));
@@ -119,7 +119,7 @@ public final class ReportComparison {
 
     static List<ConfigOutcome> outcomes(Path report) {
         try {
-            return List.of(new Gson().fromJson(Files.readString(report.resolve("invariants.json")), ConfigOutcome[].class));
+            return OutcomeJson.read(Files.readString(report.resolve("invariants.json")));
         } catch (IOException | RuntimeException e) {
             throw new BadReportException("cannot read " + report.resolve("invariants.json") + ": " + e.getMessage());
         }
@@ -131,9 +131,9 @@ public final class ReportComparison {
         if (ca == null || cb == null) {
             return List.of();
         }
-        String name = "flamegraphs/diff-" + x.id + ".html";
+        String name = "flamegraphs/diff-" + x.id() + ".html";
         try {
-            FlameConverter.convert("--diff", "--title", "CPU: " + x.label + ", B vs A (frames show B; red grew, blue shrank)",
+            FlameConverter.convert("--diff", "--title", "CPU: " + x.spec().label() + ", B vs A (frames show B; red grew, blue shrank)",
                     a.resolve(ca).toString(), b.resolve(cb).toString(), dir.resolve(name).toString());
             return List.of(name);
         } catch (IOException e) {
@@ -164,8 +164,8 @@ public final class ReportComparison {
         }
         List<String> pinDiff = new ArrayList<>();
         for (ComparisonPage.Row r : rows) {
-            if (!Objects.equals(new java.util.TreeSet<>(r.a().pinMap), new java.util.TreeSet<>(r.b().pinMap))
-                    || !Objects.equals(r.a().pinPolicy, r.b().pinPolicy)) {
+            if (!Objects.equals(new java.util.TreeSet<>(r.a().totals().pinMap()), new java.util.TreeSet<>(r.b().totals().pinMap()))
+                    || !Objects.equals(r.a().spec().pinPolicy(), r.b().spec().pinPolicy())) {
                 pinDiff.add(r.id());
             }
         }

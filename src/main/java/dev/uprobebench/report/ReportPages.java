@@ -93,15 +93,15 @@ public final class ReportPages {
             saved.add(Plots.save(t, dir, "s" + n + "-throughput"));
             series.add(new ArrayList<>(t.getSeriesMap().keySet()));
         }
-        if (outcomes.stream().anyMatch(ConfigOutcome::hasUretprobes)) {
+        if (outcomes.stream().anyMatch(o -> o.spec().hasUretprobes())) {
             XYChart pub = Plots.publishedUretprobe();
             saved.add(Plots.save(pub, dir, "s" + n + "-published-uretprobe"));
             series.add(new ArrayList<>(pub.getSeriesMap().keySet()));
         }
-        List<Integer> readerCounts = outcomes.stream().map(o -> o.readers).distinct().sorted()
+        List<Integer> readerCounts = outcomes.stream().map(o -> o.spec().readers()).distinct().sorted()
                 .collect(Collectors.toList());
         for (int r : readerCounts) {
-            List<ConfigOutcome> at = outcomes.stream().filter(o -> o.readers == r).collect(Collectors.toList());
+            List<ConfigOutcome> at = outcomes.stream().filter(o -> o.spec().readers() == r).collect(Collectors.toList());
             XYChart h = Plots.latency("Hit latency, " + r + " reader" + (r == 1 ? "" : "s"), at, "hit", "ns", 1);
             if (Plots.hasData(h)) {
                 saved.add(Plots.save(h, dir, "s" + n + "-hit-latency-r" + r));

@@ -35,7 +35,7 @@ public final class ReturnProbeTable {
         StringBuilder sb = new StringBuilder();
         for (Analysis.Row r : rows) {
             ConfigOutcome o = r.outcome();
-            if (!o.hasUretprobes()) {
+            if (!o.spec().hasUretprobes()) {
                 continue;
             }
             if (sb.length() == 0) {
@@ -51,19 +51,19 @@ public final class ReturnProbeTable {
             Analysis.Row ref = refcountRow(rows, o);
             String xRef = ref == null || ref == r ? "-"
                     : Estimate.pairedRatio(o.hitsByRound(), ref.outcome().hitsByRound()).formatRatio();
-            Double pub = published(o.uretprobe, o.readers);
-            Double pubRef = published("refcount", o.readers);
+            Double pub = published(o.spec().uretprobe(), o.spec().readers());
+            Double pubRef = published("refcount", o.spec().readers());
             String published = pub == null ? "-" : String.format(Locale.ROOT, "%.2f (%.2f)", pub, pub / pubRef);
-            sb.append("| ").append(o.uretprobe).append(" | ").append(o.readers).append(" | ")
-                    .append(o.uretDuration).append(o.uretDuration.matches("\\d+") ? " hits" : "").append(" | ")
-                    .append(o.riAlloc).append(" | ").append(Summary.rate(pairs)).append(" | ")
+            sb.append("| ").append(o.spec().uretprobe()).append(" | ").append(o.spec().readers()).append(" | ")
+                    .append(o.spec().uretDuration()).append(o.spec().uretDuration().matches("\\d+") ? " hits" : "").append(" | ")
+                    .append(o.spec().riAlloc()).append(" | ").append(Summary.rate(pairs)).append(" | ")
                     .append(r.speedUp().formatRatio()).append(" | ").append(xRef).append(" | ").append(published)
-                    .append(" | ").append(count(o.uretExpiredStable)).append(" / ").append(count(o.uretExpiredGone))
-                    .append(" | ").append(count(o.uretReturnsGone)).append(" | ").append(count(o.uretSkipped))
-                    .append(" | ").append(count(o.uretRiDropped)).append(" | ").append(count(o.uretGracePeriods))
-                    .append(", ").append(o.uretGracePeriods == 0 ? "-" : ms(o.uretGraceNanos / o.uretGracePeriods))
-                    .append(" / ").append(o.uretGracePeriods == 0 ? "-" : ms(o.uretGraceMaxNanos)).append(" | ")
-                    .append(o.uretReturnP99Nanos == 0 ? "-" : count(o.uretReturnP99Nanos)).append(" |\n");
+                    .append(" | ").append(count(o.totals().uretExpiredStable())).append(" / ").append(count(o.totals().uretExpiredGone()))
+                    .append(" | ").append(count(o.totals().uretReturnsGone())).append(" | ").append(count(o.totals().uretSkipped()))
+                    .append(" | ").append(count(o.totals().uretRiDropped())).append(" | ").append(count(o.totals().uretGracePeriods()))
+                    .append(", ").append(o.totals().uretGracePeriods() == 0 ? "-" : ms(o.totals().uretGraceNanos() / o.totals().uretGracePeriods()))
+                    .append(" / ").append(o.totals().uretGracePeriods() == 0 ? "-" : ms(o.totals().uretGraceMaxNanos())).append(" | ")
+                    .append(o.totals().uretReturnP99Nanos() == 0 ? "-" : count(o.totals().uretReturnP99Nanos())).append(" |\n");
         }
         return sb.toString();
     }
@@ -88,8 +88,8 @@ public final class ReturnProbeTable {
     private static Analysis.Row refcountRow(List<Analysis.Row> rows, ConfigOutcome o) {
         for (Analysis.Row r : rows) {
             ConfigOutcome c = r.outcome();
-            if ("refcount".equals(c.uretprobe) && c.readers == o.readers && Objects.equals(c.scenario, o.scenario)
-                    && Objects.equals(c.riAlloc, o.riAlloc) && Objects.equals(c.rcuFlavour, o.rcuFlavour)) {
+            if ("refcount".equals(c.spec().uretprobe()) && c.spec().readers() == o.spec().readers() && Objects.equals(c.spec().scenario(), o.spec().scenario())
+                    && Objects.equals(c.spec().riAlloc(), o.spec().riAlloc()) && Objects.equals(c.spec().rcuFlavour(), o.spec().rcuFlavour())) {
                 return r;
             }
         }

@@ -40,8 +40,8 @@ public final class Summary {
         if (!h.question().isEmpty()) {
             sb.append("> ").append(h.question()).append("\n\n");
         }
-        long done = outcomes.stream().filter(o -> ConfigOutcome.OK.equals(o.status)).count();
-        long invalid = outcomes.stream().filter(o -> o.violations > 0).count();
+        long done = outcomes.stream().filter(o -> o.status() == Status.OK).count();
+        long invalid = outcomes.stream().filter(o -> o.totals().violations() > 0).count();
         sb.append("- state: **").append(h.state()).append("**, ").append(done).append(" of ").append(outcomes.size())
                 .append(" configurations finished").append(invalid > 0 ? ", **" + invalid + " INVALID**" : "")
                 .append('\n');
@@ -100,7 +100,7 @@ public final class Summary {
 
         List<ConfigOutcome> alloc = new ArrayList<>();
         for (ConfigOutcome o : outcomes) {
-            if (o.allocBytesPerOp != null) {
+            if (o.allocBytesPerOp() != null) {
                 alloc.add(o);
             }
         }
@@ -109,8 +109,8 @@ public final class Summary {
             sb.append("`gc.alloc.rate.norm` over every operation of the throughput run (hits and writer operations); "
                     + "without churn, it is the hit path's own allocation.\n\n| configuration | bytes/op |\n|---|---:|\n");
             for (ConfigOutcome o : alloc) {
-                sb.append("| ").append(o.id).append(" | ")
-                        .append(String.format(Locale.ROOT, "%.3f", o.allocBytesPerOp)).append(" |\n");
+                sb.append("| ").append(o.id()).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.3f", o.allocBytesPerOp())).append(" |\n");
             }
             sb.append('\n');
         }
@@ -126,9 +126,9 @@ public final class Summary {
         sb.append("---|\n");
         for (Analysis.Row r : analysis.rows()) {
             ConfigOutcome o = r.outcome();
-            sb.append("| ").append(o.id).append(" | ").append(o.trials).append(" |");
+            sb.append("| ").append(o.id()).append(" | ").append(o.totals().trials()).append(" |");
             for (String k : kinds) {
-                long v = o.invariants.getOrDefault(k, 0L);
+                long v = o.totals().invariants().getOrDefault(k, 0L);
                 sb.append(' ').append(v > 0 ? "**" + v + "**" : Long.toString(v)).append(" |");
             }
             sb.append(' ').append(bold(r)).append(" |\n");
@@ -137,29 +137,29 @@ public final class Summary {
 
         sb.append("## Pinning map (read back from each thread)\n\n");
         for (ConfigOutcome o : outcomes) {
-            if (!o.pinMap.isEmpty()) {
-                sb.append("- `").append(o.id).append("`: ").append(String.join(", ", o.pinMap)).append('\n');
+            if (!o.totals().pinMap().isEmpty()) {
+                sb.append("- `").append(o.id()).append("`: ").append(String.join(", ", o.totals().pinMap())).append('\n');
             }
         }
         sb.append('\n');
 
         List<ConfigOutcome> missing = new ArrayList<>();
         for (ConfigOutcome o : outcomes) {
-            if (!ConfigOutcome.OK.equals(o.status)) {
+            if (o.status() != Status.OK) {
                 missing.add(o);
             }
         }
         if (!missing.isEmpty()) {
             sb.append("## Missing\n\n");
             for (ConfigOutcome o : missing) {
-                sb.append("- `").append(o.id).append("`: ").append(o.status)
-                        .append(o.message == null ? "" : ": " + o.message).append('\n');
+                sb.append("- `").append(o.id()).append("`: ").append(o.status().json())
+                        .append(o.message() == null ? "" : ": " + o.message()).append('\n');
             }
             sb.append('\n');
         }
         List<String> problems = new ArrayList<>();
         for (ConfigOutcome o : outcomes) {
-            o.problems.forEach(p -> problems.add("`" + o.id + "`: " + p));
+            o.problems().forEach(p -> problems.add("`" + o.id() + "`: " + p));
         }
         problems.addAll(plotProblems);
         if (!h.notes().isEmpty() || !problems.isEmpty()) {
@@ -174,11 +174,11 @@ public final class Summary {
                 sb.append("- [").append(f[0]).append("](").append(f[0]).append("): ").append(f[1]).append('\n');
             }
         }
-        boolean flames = outcomes.stream().anyMatch(o -> !o.flamegraphs.isEmpty());
+        boolean flames = outcomes.stream().anyMatch(o -> !o.flamegraphs().isEmpty());
         if (flames) {
             sb.append("\n## Flame graphs\n\n");
             for (ConfigOutcome o : outcomes) {
-                for (String f : o.flamegraphs) {
+                for (String f : o.flamegraphs()) {
                     if (f.endsWith(".html")) {
                         sb.append("- [").append(f).append("](").append(f).append(")\n");
                     }
@@ -196,7 +196,7 @@ public final class Summary {
             lines.add(trap);
         }
         for (ConfigOutcome o : outcomes) {
-            if ("interleaved".equals(o.keyLayout)) {
+            if ("interleaved".equals(o.totals().keyLayout())) {
                 lines.add("key layout: interleaved: each churn key sits between two stable keys, so the writers' "
                         + "inserts and erases rotate the nodes the stable lookups walk through; a miss on a stable "
                         + "key is a false negative, and invariants.json's retriesPerIteration counts the lookups "
@@ -210,12 +210,12 @@ public final class Summary {
     /** The trap cost every hit of this run paid, or "" when none was asked for. */
     static String trapLine(List<ConfigOutcome> outcomes) {
         for (ConfigOutcome o : outcomes) {
-            if (o.trapNanos > 0) {
+            if (o.totals().trapNanos() > 0) {
                 return String.format(Locale.ROOT, "trap cost: %d ns of fixed work per hit outside the registry, standing "
                         + "for the kernel's trap (int3 + single-step about 300 ns, 6.18's nop5 path about 140 ns); the "
                         + "calibrated work took %s ns per hit here, and it is in every hits/s and hit latency figure",
-                        o.trapNanos, o.trapMeasuredNanos == null ? "-" : String.format(Locale.ROOT, "%.0f",
-                                o.trapMeasuredNanos));
+                        o.totals().trapNanos(), o.totals().trapMeasuredNanos() == null ? "-" : String.format(Locale.ROOT, "%.0f",
+                                o.totals().trapMeasuredNanos()));
             }
         }
         return "";
@@ -223,8 +223,8 @@ public final class Summary {
 
     static Map<String, Long> timerFloor(List<ConfigOutcome> outcomes) {
         for (ConfigOutcome o : outcomes) {
-            if (o.timerFloorNanos != null && o.timerFloorNanos.containsKey("p50")) {
-                return o.timerFloorNanos;
+            if (o.totals().timerFloorNanos() != null && o.totals().timerFloorNanos().containsKey("p50")) {
+                return o.totals().timerFloorNanos();
             }
         }
         return Map.of();
@@ -233,7 +233,7 @@ public final class Summary {
     private static List<String> kinds(List<ConfigOutcome> outcomes) {
         List<String> k = new ArrayList<>();
         for (ConfigOutcome o : outcomes) {
-            for (String key : o.invariants.keySet()) {
+            for (String key : o.totals().invariants().keySet()) {
                 if (!k.contains(key)) {
                     k.add(key);
                 }
@@ -262,7 +262,7 @@ public final class Summary {
     /** Links to a configuration's flame graphs, by kind, or "" without any. */
     static String flameGraphLinks(ConfigOutcome o) {
         List<String> out = new ArrayList<>();
-        for (String f : o.flamegraphs) {
+        for (String f : o.flamegraphs()) {
             if (!f.endsWith(".html")) {
                 continue;
             }
@@ -281,17 +281,17 @@ public final class Summary {
 
     private static String row(Analysis.Row r) {
         ConfigOutcome o = r.outcome();
-        Map<String, Long> hit = o.latency.get("hit");
-        Map<String, Long> reg = o.latency.get("register");
-        Map<String, Long> unreg = o.latency.get("unregister");
+        Map<String, Long> hit = o.totals().latency().get("hit");
+        Map<String, Long> reg = o.totals().latency().get("register");
+        Map<String, Long> unreg = o.totals().latency().get("unregister");
         Estimate h = r.hits();
-        return "| " + o.label + " | " + o.readers + " | " + h.n() + " | " + rate(h.n() == 0 ? null : h.mean()) + " | "
+        return "| " + o.spec().label() + " | " + o.spec().readers() + " | " + h.n() + " | " + rate(h.n() == 0 ? null : h.mean()) + " | "
                 + interval(h) + " | " + percent(h.cv()) + " | "
-                + rate(h.n() == 0 ? null : h.mean() / o.readers) + " | " + r.xUnsync().formatRatio() + " | "
+                + rate(h.n() == 0 ? null : h.mean() / o.spec().readers()) + " | " + r.xUnsync().formatRatio() + " | "
                 + r.xRwlock().formatRatio() + " | " + (r.rank() == null ? "excluded" : Integer.toString(r.rank())) + " | "
-                + (o.writers == 0 || r.writer().n() == 0 ? "-" : rate(r.writer().mean())) + " | "
+                + (o.spec().writers() == 0 || r.writer().n() == 0 ? "-" : rate(r.writer().mean())) + " | "
                 + ns(hit, "p50") + " | " + ns(hit, "p99") + " | " + ns(hit, "p99.9") + " | " + ns(hit, "max") + " | "
-                + us(reg, "p99") + " | " + us(unreg, "p99") + " | " + us(o.latency.get("unregister-service"), "p99")
+                + us(reg, "p99") + " | " + us(unreg, "p99") + " | " + us(o.totals().latency().get("unregister-service"), "p99")
                 + " | " + bold(r) + " |";
     }
 
@@ -304,7 +304,7 @@ public final class Summary {
         StringBuilder sb = new StringBuilder();
         for (Analysis.Row r : rows) {
             ConfigOutcome o = r.outcome();
-            if (!o.hasAddressSpace()) {
+            if (!o.spec().hasAddressSpace()) {
                 continue;
             }
             if (sb.length() == 0) {
@@ -316,14 +316,14 @@ public final class Summary {
                 sb.append("|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
             }
             Double failure = o.speculationFailureRate();
-            sb.append("| ").append(o.label).append(" | ").append(o.readers).append(" | ").append(o.vmaLookup)
+            sb.append("| ").append(o.spec().label()).append(" | ").append(o.spec().readers()).append(" | ").append(o.spec().vmaLookup())
                     .append(" | ").append(rate(r.hits().n() == 0 ? null : r.hits().mean())).append(" | ")
                     .append(r.speedUp().formatRatio()).append(" | ")
-                    .append(o.speculations == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.speculations)).append(" | ")
-                    .append(o.speculations == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.fallbacks)).append(" | ")
+                    .append(o.totals().speculations() == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.totals().speculations())).append(" | ")
+                    .append(o.totals().speculations() == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.totals().fallbacks())).append(" | ")
                     .append(failure == null ? "-" : smallPercent(failure)).append(" | ")
-                    .append(o.mmWriters == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.mmOps)).append(" | ")
-                    .append(us(o.latency.get("mmap"), "p99")).append(" | ").append(us(o.latency.get("munmap"), "p99"))
+                    .append(o.spec().mmWriters() == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.totals().mmOps())).append(" | ")
+                    .append(us(o.totals().latency().get("mmap"), "p99")).append(" | ").append(us(o.totals().latency().get("munmap"), "p99"))
                     .append(" |\n");
         }
         return sb.toString();

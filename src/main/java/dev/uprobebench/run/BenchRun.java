@@ -6,6 +6,10 @@ import com.google.gson.JsonArray;
 import dev.uprobebench.bench.TrialFiles;
 import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.report.ConfigOutcome;
+import dev.uprobebench.report.ConfigSpec;
+import dev.uprobebench.report.ForkRecord;
+import dev.uprobebench.report.OutcomeJson;
+import dev.uprobebench.report.Status;
 import dev.uprobebench.report.JmhResults;
 import dev.uprobebench.report.ReportPages;
 import dev.uprobebench.report.Summary;
@@ -99,9 +103,7 @@ public final class BenchRun {
             throw new UncheckedIOException("cannot create report directory " + dir + ": " + e.getMessage(), e);
         }
         for (BenchConfig c : configs) {
-            ConfigOutcome o = outcomeOf(c);
-            o.oversubscribed = c.threads() > topology.logicalCpus();
-            outcomes.add(o);
+            outcomes.add(ConfigOutcome.pending(specOf(c, c.threads() > topology.logicalCpus())));
         }
         env = Environment.collect(topology, doctor, home);
         env.put("pinningPolicy", profile.settings().pinning().cliName());
@@ -142,15 +144,9 @@ public final class BenchRun {
         if (!claimEnd()) {
             return; // interrupted first: the report already says so
         }
-        String why = rootMessage(e);
-        for (ConfigOutcome o : outcomes) {
-            if (ConfigOutcome.PENDING.equals(o.status)) {
-                o.status = ConfigOutcome.INTERRUPTED;
-                o.message = "the run stopped before this configuration: " + why;
-            }
-        }
+        markPending("the run stopped before this configuration: " + rootMessage(e));
         header = header.withState("stopped after " + completeRounds + " of " + plan.rounds() + " complete rounds: "
-                + why).withRounds(roundsText());
+                + rootMessage(e)).withRounds(roundsText());
         keepRunning();
         try {
             writeResults();
@@ -175,8 +171,7 @@ public final class BenchRun {
             for (int k = 0; k < order.size(); k++) {
                 int i = order.get(k);
                 BenchConfig c = configs.get(i);
-                ConfigOutcome o = outcomes.get(i);
-                if (ConfigOutcome.FAILED.equals(o.status)) {
+                if (outcomes.get(i).status() == Status.FAILED) {
                     done++;
                     continue; // a configuration that failed once is not run again
                 }
@@ -186,16 +181,19 @@ public final class BenchRun {
                 out.printf(Locale.ROOT, "[round %d/%d, %d/%d] %s (about %s left)%n", round, rounds, k + 1,
                         order.size(), c.describe(), duration(left));
                 running = c;
-                runFork(c, o, round);
+                ConfigOutcome o = runFork(c, outcomes.get(i), round);
+                synchronized (this) {
+                    outcomes.set(i, o);
+                }
                 addJmhResults(c, round);
                 running = null;
                 done++;
-                if (ConfigOutcome.FAILED.equals(o.status)) {
-                    out.println("  FAILED: " + o.message);
+                if (o.status() == Status.FAILED) {
+                    out.println("  FAILED: " + o.message());
                 } else {
-                    out.printf(Locale.ROOT, "  hits %s/s, writer ops %s/s, %s%n",
-                            Summary.rate(o.forkHitsPerSec.get(o.forkHitsPerSec.size() - 1)),
-                            o.writers == 0 ? "-" : Summary.rate(o.forkWriterOpsPerSec.get(o.forkWriterOpsPerSec.size() - 1)),
+                    ForkRecord last = o.forks().get(o.forks().size() - 1);
+                    out.printf(Locale.ROOT, "  hits %s/s, writer ops %s/s, %s%n", Summary.rate(last.hitsPerSec()),
+                            c.writers() == 0 ? "-" : Summary.rate(last.writerOpsPerSec()),
                             o.qualifiers().isEmpty() ? "valid" : String.join("; ", o.qualifiers()));
                 }
                 writeResults();
@@ -203,8 +201,13 @@ public final class BenchRun {
             completeRounds = round;
             header = header.withRounds(roundsText());
         }
-        flames.writeDiffs(dir, outcomes);
-        long failures = outcomes.stream().filter(o -> ConfigOutcome.FAILED.equals(o.status)).count();
+        List<ConfigOutcome> withDiffs = flames.writeDiffs(dir, List.copyOf(outcomes));
+        synchronized (this) {
+            for (int i = 0; i < withDiffs.size(); i++) {
+                outcomes.set(i, withDiffs.get(i));
+            }
+        }
+        long failures = outcomes.stream().filter(o -> o.status() == Status.FAILED).count();
         synchronized (this) {
             if (!claimEnd()) {
                 out.println("interrupted: the report in " + dir + " says so");
@@ -219,7 +222,7 @@ public final class BenchRun {
         } catch (IllegalStateException e) {
             // shutting down already
         }
-        long violations = outcomes.stream().mapToLong(o -> o.violations).sum();
+        long violations = outcomes.stream().mapToLong(o -> o.totals().violations()).sum();
         out.printf(Locale.ROOT, "wall time %s%n", duration(System.currentTimeMillis() - started));
         out.println("summary: " + dir.resolve("summary.md"));
         out.println("page: " + dir.resolve("index.html"));
@@ -268,12 +271,7 @@ public final class BenchRun {
         if (!claimEnd()) {
             return;
         }
-        for (ConfigOutcome o : outcomes) {
-            if (ConfigOutcome.PENDING.equals(o.status)) {
-                o.status = ConfigOutcome.INTERRUPTED;
-                o.message = "the run was interrupted before this configuration finished a fork";
-            }
-        }
+        markPending("the run was interrupted before this configuration finished a fork");
         header = header.withState("interrupted after " + completeRounds + " of " + plan.rounds()
                 + " complete rounds; every finished fork is kept").withRounds(roundsText());
         keepRunning();
@@ -285,32 +283,19 @@ public final class BenchRun {
         }
     }
 
-    private ConfigOutcome outcomeOf(BenchConfig c) {
-        ConfigOutcome o = new ConfigOutcome();
-        o.id = c.id();
-        o.backendKey = c.backendKey();
-        o.configKey = c.configKey();
-        o.label = c.label();
-        o.scenario = c.scenario();
-        o.backend = c.backend().cliName();
-        o.rcuFlavour = c.rcuFlavour() == null ? null : c.rcuFlavour().cliName();
-        o.readers = c.readers();
-        o.writers = c.writers();
-        o.churn = c.churn();
-        o.stable = c.stable();
-        o.distribution = c.distribution();
-        o.handlerWork = c.handlerWork();
-        o.vmaLookup = c.vma().label();
-        o.mmWriters = c.mmWriters();
-        o.mmChurn = c.mmChurn();
-        if (c.hasUretprobes()) {
-            o.uretprobe = c.uret();
-            o.uretDuration = c.uretDuration();
-            o.riAlloc = c.riAlloc();
-        }
-        o.pinPolicy = c.pins().policy().cliName();
-        o.negativeControl = !c.backend().safe();
-        return o;
+    /** Marks every configuration that has not finished a fork as interrupted, saying why. */
+    private void markPending(String why) {
+        outcomes.replaceAll(o -> o.status() == Status.PENDING ? o.withStatus(Status.INTERRUPTED, why) : o);
+    }
+
+    /** What the report calls configuration {@code c}. */
+    static ConfigSpec specOf(BenchConfig c, boolean oversubscribed) {
+        boolean uret = c.hasUretprobes();
+        return new ConfigSpec(c.id(), c.backendKey(), c.configKey(), c.label(), c.scenario(), c.backend().cliName(),
+                c.rcuFlavour() == null ? null : c.rcuFlavour().cliName(), c.readers(), c.writers(), c.churn(),
+                c.stable(), c.distribution(), c.handlerWork(), c.vma().label(), c.mmWriters(), c.mmChurn(),
+                uret ? c.uret() : null, uret ? c.uretDuration() : null, uret ? c.riAlloc() : null,
+                c.pins().policy().cliName(), oversubscribed, !c.backend().safe());
     }
 
     static String duration(long millis) {
@@ -319,37 +304,37 @@ public final class BenchRun {
                 : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }
 
-    /** One round of a configuration: one throughput fork, and one latency fork in the latency rounds. */
-    private void runFork(BenchConfig c, ConfigOutcome o, int round) {
+    /**
+     * One round of a configuration: one throughput fork, and one latency fork in the latency
+     * rounds; returns the configuration's result with the fork (or the failure) in it.
+     */
+    private ConfigOutcome runFork(BenchConfig c, ConfigOutcome before, int round) {
+        ConfigOutcome o = before;
         try {
             ForkRunner.ForkScore r = runThroughput(c, round);
-            o.addFork(round, r.hitsPerSec(), o.writers == 0 ? 0 : r.writerOpsPerSec(), r.hitsJmhError());
-            o.missesPerIteration = r.missesPerIteration();
-            o.retriesPerIteration = r.retriesPerIteration();
-            o.allocBytesPerOp = r.allocBytesPerOp();
+            o = o.withFork(new ForkRecord(round, r.hitsPerSec(), c.writers() == 0 ? 0 : r.writerOpsPerSec(),
+                    r.hitsJmhError(), r.missesPerIteration(), r.retriesPerIteration(), r.allocBytesPerOp()));
             if (round <= plan.latencyRounds()) {
                 forks.run(dir, c, "latency", round, false);
             }
-            TrialCollector.collect(dir, c, o);
+            o = o.withTotals(TrialCollector.collect(dir, c));
             if (round == 1 && flames.enabled()) {
                 try {
-                    flames.render(dir, c, o);
+                    o = flames.render(dir, c, o);
                 } catch (IOException | RuntimeException e) {
-                    o.problems.add("flame graph conversion failed: " + rootMessage(e));
+                    o = o.withProblem("flame graph conversion failed: " + rootMessage(e));
                 }
             }
-            o.status = ConfigOutcome.OK;
+            return o.withStatus(Status.OK, null);
         } catch (RunnerException | RuntimeException e) {
-            o.status = ConfigOutcome.FAILED;
-            o.message = "round " + round + ": " + rootMessage(e);
+            o = o.withStatus(Status.FAILED, "round " + round + ": " + rootMessage(e));
             try {
-                TrialCollector.collect(dir, c, o); // keep what the trials recorded before the failure
-            } catch (IOException | RuntimeException ignored) {
-                o.problems.add("could not read the partial trial records: " + ignored.getMessage());
+                return o.withTotals(TrialCollector.collect(dir, c)); // what the trials recorded before the failure
+            } catch (IOException | RuntimeException again) {
+                return o.withProblem("could not read the partial trial records: " + again.getMessage());
             }
         } catch (IOException e) {
-            o.status = ConfigOutcome.FAILED;
-            o.message = "cannot write or read results: " + e.getMessage();
+            return o.withStatus(Status.FAILED, "cannot write or read results: " + e.getMessage());
         }
     }
 
@@ -464,16 +449,16 @@ public final class BenchRun {
     /** As {@link #writeResults()}, and with plots and index.html (at the end, and on interrupt). */
     private synchronized void writeResults(boolean withPlots) {
         write("jmh-results.json", GSON.toJson(jmhResults));
-        write("invariants.json", GSON.toJson(outcomes));
+        write("invariants.json", OutcomeJson.write(outcomes));
         Map<String, Object> pins = new java.util.LinkedHashMap<>();
         for (ConfigOutcome o : outcomes) {
-            if (!o.pinMap.isEmpty()) {
-                pins.put(o.id, o.pinMap);
+            if (!o.totals().pinMap().isEmpty()) {
+                pins.put(o.id(), o.totals().pinMap());
             }
         }
         env.put("pinningMaps", pins);
         write("environment.json", GSON.toJson(env));
-        ReportPages.write(dir, header, outcomes, withPlots);
+        ReportPages.write(dir, header, List.copyOf(outcomes), withPlots);
     }
 
     private void write(String name, String text) {

@@ -2,6 +2,7 @@ package dev.uprobebench.run;
 
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.report.ConfigOutcome;
+import dev.uprobebench.report.ConfigSpec;
 import dev.uprobebench.report.FlameConverter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -187,60 +188,74 @@ final class FlameGraphs {
         return note;
     }
 
-    /** Converts a configuration's JFR into its flame graph, collapsed stacks and lock profile. */
-    void render(Path reportDir, BenchConfig c, ConfigOutcome o) throws IOException {
+    /**
+     * Converts a configuration's JFR into its flame graph, collapsed stacks and lock profile;
+     * returns {@code o} with the files (or with the problem).
+     */
+    ConfigOutcome render(Path reportDir, BenchConfig c, ConfigOutcome o) throws IOException {
         Path raw = reportDir.resolve("flamegraphs").resolve("raw").resolve(c.id());
         if (!Files.isDirectory(raw)) {
-            return;
+            return o;
         }
         Optional<Path> jfr;
         try (Stream<Path> s = Files.walk(raw)) {
             jfr = s.filter(p -> p.toString().endsWith(".jfr")).findFirst();
         }
         if (jfr.isEmpty()) {
-            o.problems.add("profiling ran but wrote no JFR file under " + reportDir.relativize(raw));
-            return;
+            return o.withProblem("profiling ran but wrote no JFR file under " + reportDir.relativize(raw));
         }
         Path dir = reportDir.resolve("flamegraphs");
         String base = c.backendKey() + "-" + c.configKey();
         String title = c.label() + ", " + c.describe().substring(c.label().length()).trim() + ", " + event;
         FlameConverter.convert("--cpu", "--title", "CPU: " + title, jfr.get().toString(), dir.resolve(base + ".html").toString());
         FlameConverter.convert("--cpu", "-o", "collapsed", jfr.get().toString(), dir.resolve(base + ".collapsed").toString());
-        o.flamegraphs.add("flamegraphs/" + base + ".html");
-        o.flamegraphs.add("flamegraphs/" + base + ".collapsed");
+        List<String> files = new ArrayList<>(List.of("flamegraphs/" + base + ".html", "flamegraphs/" + base + ".collapsed"));
         Path lockCollapsed = dir.resolve(base + "-lock.collapsed");
         FlameConverter.convert("--lock", "-o", "collapsed", jfr.get().toString(), lockCollapsed.toString());
         if (Files.exists(lockCollapsed) && Files.size(lockCollapsed) > 0) {
             FlameConverter.convert("--lock", "--title", "Lock contention: " + title, jfr.get().toString(),
                     dir.resolve(base + "-lock.html").toString());
-            o.flamegraphs.add("flamegraphs/" + base + "-lock.html");
+            files.add("flamegraphs/" + base + "-lock.html");
         } else {
             Files.deleteIfExists(lockCollapsed);
         }
+        return o.withFlamegraphs(files);
     }
 
-    /** {@code diff-<backend>-vs-rwlock-<config>.html} for every profiled back-end with a baseline twin. */
-    void writeDiffs(Path reportDir, List<ConfigOutcome> outcomes) {
+    /**
+     * {@code diff-<backend>-vs-rwlock-<config>.html} for every profiled back-end with a baseline
+     * twin; returns the outcomes with the files (or the problems) added.
+     */
+    List<ConfigOutcome> writeDiffs(Path reportDir, List<ConfigOutcome> outcomes) {
         String baseline = Backend.withRole(Backend.Role.BASELINE).cliName();
+        List<ConfigOutcome> after = new ArrayList<>();
         for (ConfigOutcome o : outcomes) {
-            String collapsed = FlameConverter.collapsedOf(o);
-            if (collapsed == null || baseline.equals(o.backend)) {
-                continue;
-            }
-            ConfigOutcome base = outcomes.stream().filter(b -> baseline.equals(b.backend) && b.readers == o.readers
-                    && b.scenario.equals(o.scenario) && FlameConverter.collapsedOf(b) != null).findFirst().orElse(null);
-            if (base == null) {
-                continue;
-            }
-            String name = "flamegraphs/diff-" + o.backendKey + "-vs-" + baseline + "-" + o.configKey + ".html";
-            try {
-                FlameConverter.convert("--diff", "--title", "CPU: " + o.label + " vs " + baseline + " (frames show " + o.label
-                        + "; red grew, blue shrank)", reportDir.resolve(FlameConverter.collapsedOf(base)).toString(),
-                        reportDir.resolve(collapsed).toString(), reportDir.resolve(name).toString());
-                o.flamegraphs.add(name);
-            } catch (IOException | RuntimeException e) {
-                o.problems.add("differential flame graph against " + baseline + " failed: " + e.getMessage());
-            }
+            after.add(withDiff(reportDir, outcomes, baseline, o));
+        }
+        return after;
+    }
+
+    private static ConfigOutcome withDiff(Path reportDir, List<ConfigOutcome> outcomes, String baseline,
+            ConfigOutcome o) {
+        String collapsed = FlameConverter.collapsedOf(o);
+        ConfigSpec spec = o.spec();
+        if (collapsed == null || baseline.equals(spec.backend())) {
+            return o;
+        }
+        ConfigOutcome base = outcomes.stream().filter(b -> baseline.equals(b.spec().backend())
+                && b.spec().readers() == spec.readers() && b.spec().scenario().equals(spec.scenario())
+                && FlameConverter.collapsedOf(b) != null).findFirst().orElse(null);
+        if (base == null) {
+            return o;
+        }
+        String name = "flamegraphs/diff-" + spec.backendKey() + "-vs-" + baseline + "-" + spec.configKey() + ".html";
+        try {
+            FlameConverter.convert("--diff", "--title", "CPU: " + spec.label() + " vs " + baseline + " (frames show "
+                    + spec.label() + "; red grew, blue shrank)", reportDir.resolve(FlameConverter.collapsedOf(base))
+                    .toString(), reportDir.resolve(collapsed).toString(), reportDir.resolve(name).toString());
+            return o.withFlamegraphs(List.of(name));
+        } catch (IOException | RuntimeException e) {
+            return o.withProblem("differential flame graph against " + baseline + " failed: " + e.getMessage());
         }
     }
 }

@@ -3,10 +3,11 @@ package dev.uprobebench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.uprobebench.report.Comparison;
 import dev.uprobebench.report.ConfigOutcome;
+import dev.uprobebench.report.OutcomeJson;
+import dev.uprobebench.report.Outcomes;
 import dev.uprobebench.report.ReportComparison;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -30,7 +31,7 @@ class CompareCommandTest {
             throws Exception {
         Path dir = root.resolve(name);
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("invariants.json"), new Gson().toJson(List.of(outcome("srcu", srcuForks),
+        Files.writeString(dir.resolve("invariants.json"), OutcomeJson.write(List.of(outcome("srcu", srcuForks),
                 outcome("rwlock", rwlockForks))));
         JsonObject env = new JsonObject();
         env.addProperty("cpuModel", "AMD EPYC");
@@ -43,19 +44,8 @@ class CompareCommandTest {
     }
 
     private static ConfigOutcome outcome(String backend, double[] forks) {
-        ConfigOutcome o = new ConfigOutcome();
-        o.id = backend + "_r1_w0_churn-0_s1024_uniform_h0";
-        o.backend = backend;
-        o.label = backend;
-        o.readers = 1;
-        o.status = ConfigOutcome.OK;
-        o.trials = 2;
-        for (int i = 0; i < forks.length; i++) {
-            o.addFork(i + 1, forks[i], 0, 0);
-        }
-        o.pinPolicy = "physical";
-        o.pinMap.add("reader0@cpu0(core 0, pkg 0)");
-        return o;
+        return Outcomes.renamed(Outcomes.with(Outcomes.withForks(backend, 1, forks), "configKey",
+                "r1_w0_churn-0_s1024_uniform_h0"));
     }
 
     private int compare(String a, String b, ByteArrayOutputStream out) {

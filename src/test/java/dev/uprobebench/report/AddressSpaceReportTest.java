@@ -19,17 +19,19 @@ class AddressSpaceReportTest {
 
     static ConfigOutcome speculative(String backend, int readers, double hits, long speculations, long fallbacks) {
         ConfigOutcome o = Outcomes.of(backend, readers, "0", hits, 0);
-        o.vmaLookup = "speculative";
-        o.mmWriters = 1;
-        o.mmChurn = "1000";
-        o.configKey += "_vma-speculative_m1-mmchurn-1000";
-        o.id = o.backendKey + "_" + o.configKey;
-        o.scenario += ", VMA lookup speculative, mm churn 1000/s x 1 mm writer";
-        o.speculations = speculations;
-        o.fallbacks = fallbacks;
-        o.mmOps = 2000;
-        o.latency.put("mmap", Map.of("p50", 4000L, "p99", 25000L, "p99.9", 30000L, "max", 40000L, "count", 1000L));
-        o.latency.put("munmap", Map.of("p50", 3000L, "p99", 15000L, "p99.9", 20000L, "max", 30000L, "count", 1000L));
+        o = Outcomes.with(o, "vmaLookup", "speculative");
+        o = Outcomes.with(o, "mmWriters", 1);
+        o = Outcomes.with(o, "mmChurn", "1000");
+        o = Outcomes.with(o, "configKey", o.spec().configKey() + "_vma-speculative_m1-mmchurn-1000");
+        o = Outcomes.with(o, "id", o.spec().backendKey() + "_" + o.spec().configKey());
+        o = Outcomes.with(o, "scenario", o.spec().scenario() + ", VMA lookup speculative, mm churn 1000/s x 1 mm writer");
+        o = Outcomes.with(o, "speculations", speculations);
+        o = Outcomes.with(o, "fallbacks", fallbacks);
+        o = Outcomes.with(o, "mmOps", 2000L);
+        Map<String, Map<String, Long>> latency = new java.util.LinkedHashMap<>(o.totals().latency());
+        latency.put("mmap", Map.of("p50", 4000L, "p99", 25000L, "p99.9", 30000L, "max", 40000L, "count", 1000L));
+        latency.put("munmap", Map.of("p50", 3000L, "p99", 15000L, "p99.9", 20000L, "max", 30000L, "count", 1000L));
+        o = Outcomes.with(o, "latency", latency);
         return o;
     }
 
@@ -57,10 +59,7 @@ class AddressSpaceReportTest {
     @Test
     void aTrapCostIsStatedAtTheTopOfBothPages() throws Exception {
         List<ConfigOutcome> outcomes = new ArrayList<>(Outcomes.sample());
-        outcomes.forEach(o -> {
-            o.trapNanos = 300;
-            o.trapMeasuredNanos = 311.6;
-        });
+        outcomes.replaceAll(o -> Outcomes.with(Outcomes.with(o, "trapNanos", 300L), "trapMeasuredNanos", 311.6));
         Files.createDirectories(dir.resolve("latency"));
         Summary.Header h = new Summary.Header("quick", "q", "20261128-000000", "m", "j", "physical", "1 of 1", List.of(),
                 List.of(), "complete");
@@ -74,7 +73,7 @@ class AddressSpaceReportTest {
     @Test
     void anInterleavedKeyLayoutIsStatedAtTheTopOfBothPages() throws Exception {
         List<ConfigOutcome> outcomes = new ArrayList<>(Outcomes.sample());
-        outcomes.forEach(o -> o.keyLayout = "interleaved");
+        outcomes.replaceAll(o -> Outcomes.with(o, "keyLayout", "interleaved"));
         Files.createDirectories(dir.resolve("latency"));
         Summary.Header h = new Summary.Header("quick", "q", "20261128-000000", "m", "j", "physical", "1 of 1", List.of(),
                 List.of(), "complete");
@@ -83,7 +82,7 @@ class AddressSpaceReportTest {
                 + "between two stable keys"));
         assertTrue(Files.readString(dir.resolve("index.html")).contains("<li>key layout: interleaved:"));
         List<ConfigOutcome> separate = new ArrayList<>(Outcomes.sample());
-        separate.forEach(o -> o.keyLayout = "separate");
+        separate.replaceAll(o -> Outcomes.with(o, "keyLayout", "separate"));
         assertEquals(List.of(), Summary.workloadLines(separate), "the default layout goes without saying");
     }
 

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class AnalysisTest {
     private static Analysis.Row row(Analysis a, String backend, int readers) {
-        return a.rows().stream().filter(r -> r.outcome().backend.equals(backend) && r.outcome().readers == readers)
+        return a.rows().stream().filter(r -> r.outcome().spec().backend().equals(backend) && r.outcome().spec().readers() == readers)
                 .findFirst().orElseThrow();
     }
 
@@ -78,10 +78,10 @@ class AnalysisTest {
             in.add(Outcomes.withForks(r % 2 == 0 ? "c" : "b", r + 1, 1, 1, 1));
         }
         List<Analysis.Row> rows = Analysis.of(in).byScenario().values().iterator().next();
-        List<String> seen = rows.stream().map(r -> r.outcome().label + r.outcome().readers).toList();
+        List<String> seen = rows.stream().map(r -> r.outcome().spec().label() + r.outcome().spec().readers()).toList();
         List<String> expected = new java.util.ArrayList<>(List.of("a1", "a2"));
         for (String label : List.of("b", "c")) {
-            rows.stream().filter(r -> r.outcome().label.equals(label)).mapToInt(r -> r.outcome().readers).sorted()
+            rows.stream().filter(r -> r.outcome().spec().label().equals(label)).mapToInt(r -> r.outcome().spec().readers()).sorted()
                     .forEach(n -> expected.add(label + n));
         }
         assertEquals(expected, seen);

@@ -25,9 +25,9 @@ class ExportsTest {
 
     List<ConfigOutcome> outcomes() {
         List<ConfigOutcome> l = new java.util.ArrayList<>(Outcomes.sample());
-        l.forEach(o -> o.negativeControl = o.backend.endsWith("-rfc"));
+        l.replaceAll(o -> Outcomes.with(o, "negativeControl", o.spec().backend().endsWith("-rfc")));
         ConfigOutcome failed = Outcomes.of("srcu", 4, "0", 1e7, 0);
-        failed.status = "failed";
+        failed = failed.withStatus(Status.FAILED, null);
         l.add(failed);
         return l;
     }
@@ -39,19 +39,19 @@ class ExportsTest {
         JsonObject bmf = JsonParser.parseString(Files.readString(dir.resolve(Exports.BENCHER))).getAsJsonObject();
 
         Set<String> valid = a.rows().stream().map(Analysis.Row::outcome).filter(ConfigOutcome::valid)
-                .map(o -> o.id).collect(Collectors.toSet());
+                .map(o -> o.id()).collect(Collectors.toSet());
         assertEquals(valid, bmf.keySet());
         for (Analysis.Row r : a.rows()) {
-            if (!valid.contains(r.outcome().id)) {
+            if (!valid.contains(r.outcome().id())) {
                 continue;
             }
-            JsonObject t = bmf.getAsJsonObject(r.outcome().id).getAsJsonObject("throughput");
+            JsonObject t = bmf.getAsJsonObject(r.outcome().id()).getAsJsonObject("throughput");
             assertEquals(r.hits().mean(), t.get("value").getAsDouble(), 1e-6);
             assertEquals(r.hits().low(), t.get("lower_value").getAsDouble(), 1e-6);
             assertEquals(r.hits().high(), t.get("upper_value").getAsDouble(), 1e-6);
             assertTrue(t.get("lower_value").getAsDouble() < t.get("value").getAsDouble());
-            assertEquals(90, bmf.getAsJsonObject(r.outcome().id).getAsJsonObject("hit-p99").get("value").getAsLong());
-            assertEquals(r.outcome().writers > 0, bmf.getAsJsonObject(r.outcome().id).has("writer-throughput"));
+            assertEquals(90, bmf.getAsJsonObject(r.outcome().id()).getAsJsonObject("hit-p99").get("value").getAsLong());
+            assertEquals(r.outcome().spec().writers() > 0, bmf.getAsJsonObject(r.outcome().id()).has("writer-throughput"));
         }
 
         Set<String> left = excluded.stream().map(Exports.Excluded::id).collect(Collectors.toSet());
@@ -71,7 +71,7 @@ class ExportsTest {
         JsonArray smaller = JsonParser.parseString(Files.readString(dir.resolve(Exports.ACTION_SMALLER)))
                 .getAsJsonArray();
         long valid = a.rows().stream().filter(r -> r.outcome().valid()).count();
-        long validWithWriters = a.rows().stream().filter(r -> r.outcome().valid() && r.outcome().writers > 0).count();
+        long validWithWriters = a.rows().stream().filter(r -> r.outcome().valid() && r.outcome().spec().writers() > 0).count();
         assertEquals(valid + validWithWriters, bigger.size());
         assertEquals(2 * valid, smaller.size(), "p99 and p99.9 per configuration");
         for (JsonElement e : bigger) {

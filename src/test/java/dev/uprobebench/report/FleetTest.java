@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -35,7 +34,7 @@ class FleetTest {
                 os.add(Outcomes.of(b, r, "0", perReader * scale, 0));
             }
         }
-        Files.writeString(dir.resolve("invariants.json"), new Gson().toJson(os));
+        Files.writeString(dir.resolve("invariants.json"), OutcomeJson.write(os));
         JsonObject env = new JsonObject();
         env.addProperty("hostname", host);
         env.addProperty("cpuModel", topology.contains("64") ? "Intel Xeon Gold 6138" : "AMD EPYC");

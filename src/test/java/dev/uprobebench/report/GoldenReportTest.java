@@ -33,11 +33,11 @@ class GoldenReportTest {
         l.add(AddressSpaceReportTest.speculative("srcu", 1, 4e6, 4_000_000, 600));
         l.add(AddressSpaceReportTest.speculative("srcu", 2, 8e6, 8_000_000, 2_000_000));
         ConfigOutcome failed = Outcomes.of("percpu-rwsem", 1, "max", 1e6, 0);
-        failed.status = ConfigOutcome.FAILED;
-        failed.problems.add("fork 2 exited with code 1");
+        failed = failed.withStatus(Status.FAILED, null);
+        failed = failed.withProblem("fork 2 exited with code 1");
         l.add(failed);
         ConfigOutcome interrupted = Outcomes.of("percpu-rwsem", 2, "max", 2e6, 0);
-        interrupted.status = ConfigOutcome.INTERRUPTED;
+        interrupted = interrupted.withStatus(Status.INTERRUPTED, null);
         l.add(interrupted);
         return l;
     }

@@ -44,7 +44,7 @@ class PlotsTest {
         List<ConfigOutcome> all = Outcomes.sample().subList(0, 8);
         XYChart full = Plots.throughput("s", Analysis.of(all).rows());
         XYChart withoutUnsync = Plots.throughput("s",
-                Analysis.of(all.stream().filter(o -> !o.backend.equals("unsync")).toList()).rows());
+                Analysis.of(all.stream().filter(o -> !o.spec().backend().equals("unsync")).toList()).rows());
         org.knowm.xchart.XYSeries a = full.getSeriesMap().get("srcu");
         org.knowm.xchart.XYSeries b = withoutUnsync.getSeriesMap().get("srcu");
         assertEquals(a.getLineColor(), b.getLineColor());

@@ -56,7 +56,7 @@ class ReportPagesTest {
     void everyBackEndOfAScenarioIsInItsTableAndInEachOfItsPlots() {
         int checked = 0;
         for (String[] s : sections()) {
-            List<ConfigOutcome> inScenario = outcomes.stream().filter(o -> HtmlPage.esc(o.scenario).equals(s[0]))
+            List<ConfigOutcome> inScenario = outcomes.stream().filter(o -> HtmlPage.esc(o.spec().scenario()).equals(s[0]))
                     .collect(Collectors.toList());
             if (inScenario.isEmpty()) {
                 continue;
@@ -68,10 +68,10 @@ class ReportPagesTest {
             }
             assertTrue(alts.size() >= 3, s[0] + ": throughput and latency plots, got " + alts);
             for (ConfigOutcome o : inScenario) {
-                assertTrue(s[1].contains("<td>" + o.label + "</td>"), o.label + " missing from the table of " + s[0]);
+                assertTrue(s[1].contains("<td>" + o.spec().label() + "</td>"), o.spec().label() + " missing from the table of " + s[0]);
                 for (String alt : alts) {
-                    if (alt.contains("throughput") || alt.contains("hit-latency-r" + o.readers)) {
-                        assertTrue(alt.contains(o.label), o.label + " missing from plot " + alt);
+                    if (alt.contains("throughput") || alt.contains("hit-latency-r" + o.spec().readers())) {
+                        assertTrue(alt.contains(o.spec().label()), o.spec().label() + " missing from plot " + alt);
                     }
                 }
             }
@@ -123,8 +123,8 @@ class ReportPagesTest {
     @Test
     void unpinnedAndOversubscribedResultsAreLabelled() {
         ConfigOutcome o = Outcomes.of("srcu", 4, "0", 1e7, 0);
-        o.pinPolicy = "none";
-        o.oversubscribed = true;
+        o = Outcomes.with(o, "pinPolicy", "none");
+        o = Outcomes.with(o, "oversubscribed", true);
         String v = Analysis.of(List.of(o)).rows().get(0).verdict();
         assertTrue(v.contains("UNPINNED") && v.contains("OVERSUBSCRIBED"), v);
         assertEquals("valid", Analysis.of(List.of(Outcomes.of("srcu", 1, "0", 1e7, 0))).rows().get(0).verdict());
@@ -132,10 +132,10 @@ class ReportPagesTest {
 
     @Test
     void rankingOrdersValidResultsByThroughput() {
-        Analysis.Row rwlock = Analysis.of(outcomes).rows().stream().filter(r -> r.outcome().churn.equals("0")
-                && r.outcome().readers == 1 && r.outcome().backend.equals("rwlock")).findFirst().get();
+        Analysis.Row rwlock = Analysis.of(outcomes).rows().stream().filter(r -> r.outcome().spec().churn().equals("0")
+                && r.outcome().spec().readers() == 1 && r.outcome().spec().backend().equals("rwlock")).findFirst().get();
         assertEquals(3, rwlock.rank()); // unsync and srcu tie ahead, rfc excluded
-        Analysis.Row rfc = Analysis.of(outcomes).rows().stream().filter(r -> r.outcome().backend.equals(
+        Analysis.Row rfc = Analysis.of(outcomes).rows().stream().filter(r -> r.outcome().spec().backend().equals(
                 "seqcount-rcu-rfc")).findFirst().get();
         assertEquals(null, rfc.rank());
     }

@@ -19,23 +19,23 @@ class ReturnProbeReportTest {
 
     static ConfigOutcome uret(String design, int readers, double hits, long expiredStable, long expiredGone) {
         ConfigOutcome o = Outcomes.of("seqcount-rcu", readers, "0", hits, 0);
-        o.uretprobe = design;
-        o.uretDuration = "0";
-        o.riAlloc = "pool";
-        o.backendKey = "seqcount-rcu-qsbr-uret-" + design;
-        o.label = "seqcount-rcu (qsbr) + " + design;
-        o.configKey += "_uret-d0";
-        o.id = o.backendKey + "_" + o.configKey;
-        o.scenario += ", return probes, functions of 0 hits";
-        o.uretHits = 1000;
-        o.uretEntries = 500; // half the hits pushed a return instance
-        o.uretReturns = 500;
-        o.uretExpiredStable = expiredStable;
-        o.uretExpiredGone = expiredGone;
-        o.uretGracePeriods = 4;
-        o.uretGraceNanos = 8_000_000;
-        o.uretGraceMaxNanos = 3_000_000;
-        o.uretReturnP99Nanos = 250;
+        o = Outcomes.with(o, "uretprobe", design);
+        o = Outcomes.with(o, "uretDuration", "0");
+        o = Outcomes.with(o, "riAlloc", "pool");
+        o = Outcomes.with(o, "backendKey", "seqcount-rcu-qsbr-uret-" + design);
+        o = Outcomes.with(o, "label", "seqcount-rcu (qsbr) + " + design);
+        o = Outcomes.with(o, "configKey", o.spec().configKey() + "_uret-d0");
+        o = Outcomes.with(o, "id", o.spec().backendKey() + "_" + o.spec().configKey());
+        o = Outcomes.with(o, "scenario", o.spec().scenario() + ", return probes, functions of 0 hits");
+        o = Outcomes.with(o, "uretHits", 1000L);
+        o = Outcomes.with(o, "uretEntries", 500L); // half the hits pushed a return instance
+        o = Outcomes.with(o, "uretReturns", 500L);
+        o = Outcomes.with(o, "uretExpiredStable", expiredStable);
+        o = Outcomes.with(o, "uretExpiredGone", expiredGone);
+        o = Outcomes.with(o, "uretGracePeriods", 4L);
+        o = Outcomes.with(o, "uretGraceNanos", 8_000_000);
+        o = Outcomes.with(o, "uretGraceMaxNanos", 3_000_000);
+        o = Outcomes.with(o, "uretReturnP99Nanos", 250L);
         return o;
     }
 

@@ -3,11 +3,12 @@ package dev.uprobebench.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.Gson;
 import dev.uprobebench.bench.TrialFiles;
 import dev.uprobebench.bench.TrialRecord;
 import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.report.ConfigOutcome;
+import dev.uprobebench.report.OutcomeJson;
+import dev.uprobebench.report.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -59,7 +60,7 @@ class RoundLoopTest {
     }
 
     private List<ConfigOutcome> outcomes(Path dir) {
-        return List.of(new Gson().fromJson(read(dir.resolve("invariants.json")), ConfigOutcome[].class));
+        return OutcomeJson.read(read(dir.resolve("invariants.json")));
     }
 
     @Test
@@ -83,9 +84,9 @@ class RoundLoopTest {
         }
         assertEquals(expected, calls);
         for (ConfigOutcome o : outcomes(run.dir())) {
-            assertEquals(List.of(1, 2, 3), o.forkRounds, o.id);
-            assertEquals(List.of(1e6, 2e6, 3e6), o.forkHitsPerSec, o.id);
-            assertEquals(ConfigOutcome.OK, o.status, o.id);
+            assertEquals(List.of(1, 2, 3), o.forkRounds(), o.id());
+            assertEquals(List.of(1e6, 2e6, 3e6), o.forkHitsPerSec(), o.id());
+            assertEquals(Status.OK, o.status(), o.id());
         }
     }
 
@@ -99,18 +100,18 @@ class RoundLoopTest {
             return score(round);
         });
         assertEquals(1, run.execute(), "a failed configuration is a failed run");
-        ConfigOutcome srcu = outcomes(run.dir()).stream().filter(o -> o.backend.equals("srcu")).findFirst().orElseThrow();
-        assertEquals(ConfigOutcome.FAILED, srcu.status);
-        assertEquals("round 2: the fork died", srcu.message);
-        assertEquals(List.of(1), srcu.forkRounds, "its round-1 fork is kept");
-        assertTrue(calls.stream().noneMatch(k -> k.id().equals(srcu.id) && k.round() == 3), "not run in round 3");
+        ConfigOutcome srcu = outcomes(run.dir()).stream().filter(o -> o.spec().backend().equals("srcu")).findFirst().orElseThrow();
+        assertEquals(Status.FAILED, srcu.status());
+        assertEquals("round 2: the fork died", srcu.message());
+        assertEquals(List.of(1), srcu.forkRounds(), "its round-1 fork is kept");
+        assertTrue(calls.stream().noneMatch(k -> k.id().equals(srcu.id()) && k.round() == 3), "not run in round 3");
         for (ConfigOutcome o : outcomes(run.dir())) {
-            if (!o.backend.equals("srcu")) {
-                assertEquals(List.of(1, 2, 3), o.forkRounds, o.id);
+            if (!o.spec().backend().equals("srcu")) {
+                assertEquals(List.of(1, 2, 3), o.forkRounds(), o.id());
             }
         }
         String md = Files.readString(run.dir().resolve("summary.md"));
-        assertTrue(md.contains("## Missing") && md.contains("`" + srcu.id + "`: failed: round 2: the fork died"), md);
+        assertTrue(md.contains("## Missing") && md.contains("`" + srcu.id() + "`: failed: round 2: the fork died"), md);
     }
 
     @Test
@@ -130,10 +131,10 @@ class RoundLoopTest {
         String md = atInterrupt.get(0);
         assertTrue(md.contains("interrupted after 1 of 3 complete rounds; every finished fork is kept"), md);
         assertTrue(md.contains("- rounds: 1 of 3 complete"), md);
-        List<ConfigOutcome> kept = List.of(new Gson().fromJson(atInterrupt.get(1), ConfigOutcome[].class));
-        int forks = kept.stream().mapToInt(o -> o.forkRounds.size()).sum();
+        List<ConfigOutcome> kept = OutcomeJson.read(atInterrupt.get(1));
+        int forks = kept.stream().mapToInt(o -> o.forkRounds().size()).sum();
         assertEquals(3 + 1, forks, "round 1 whole, and the first fork of round 2");
-        assertTrue(kept.stream().allMatch(o -> o.forkRounds.get(0) == 1 && ConfigOutcome.OK.equals(o.status)));
+        assertTrue(kept.stream().allMatch(o -> o.forkRounds().get(0) == 1 && o.status() == Status.OK));
     }
 
     @Test
@@ -154,8 +155,8 @@ class RoundLoopTest {
         assertEquals(0, run.execute());
         for (ConfigOutcome o : outcomes(run.dir())) {
             assertEquals(List.of("throughput fork 1001: teardown took too long",
-                    "latency fork 1001: teardown took too long", "throughput fork 1002: teardown took too long",
-                    "throughput fork 1003: teardown took too long"), o.problems, o.id);
+                    "throughput fork 1002: teardown took too long", "throughput fork 1003: teardown took too long",
+                    "latency fork 1001: teardown took too long"), o.problems(), o.id());
         }
     }
 

@@ -1,0 +1,18 @@
+package dev.uprobebench.report;
+
+/**
+ * What one finished throughput fork scored (JMH's score of the fork: the mean of its
+ * iterations). The counts the fork's checker kept are on disk as trial records and reach the
+ * result as {@link TrialTotals}.
+ *
+ * @param round the round the fork ran in
+ * @param hitsPerSec reader hits per second over all readers
+ * @param writerOpsPerSec writer operations per second (0 without writers)
+ * @param jmhError JMH's own per-iteration error (99.9% half-width): a diagnostic only
+ * @param missesPerIteration lookups that found nothing, per iteration, when counted (else null)
+ * @param retriesPerIteration lockless lookups retried, per iteration, when counted (else null)
+ * @param allocBytesPerOp gc.alloc.rate.norm, when the gc profiler ran (else null)
+ */
+public record ForkRecord(int round, double hitsPerSec, double writerOpsPerSec, double jmhError,
+        Double missesPerIteration, Double retriesPerIteration, Double allocBytesPerOp) {
+}
