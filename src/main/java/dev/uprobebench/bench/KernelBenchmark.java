@@ -28,7 +28,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.infra.ThreadParams;
+import org.openjdk.jmh.runner.IterationType;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
 
 /**
  * The host kernel's own uprobes as a back-end ({@code kernel}, DESIGN.md section 10): readers call
@@ -92,14 +97,21 @@ public class KernelBenchmark {
         PinningPlan plan;
         CpuTopology topology;
         long churnIntervalNanos;
+        /** What this trial reports to the harness (in {@link TrialFiles#outDir()}, when it is set). */
+        final TrialRecord record = new TrialRecord();
+        Path out;
+        /** Every timed hit, in latency runs under the harness; else null. */
+        LatencyLog latency;
+        int readers;
         private LostHitCheck total = LostHitCheck.NONE;
         private final List<long[]> readerCalls = new ArrayList<>();
         private int participants;
         private boolean finished;
 
         @Setup(Level.Trial)
-        public void setUp() throws IOException {
+        public void setUp(BenchmarkParams params) throws IOException {
             HostKernel.WorkloadSpec spec = new HostKernel.WorkloadSpec(trap, probe, attach, stable, 8);
+            readers = ChurnBenchmark.Workload.threadsOf(params, PinningPlan.READER);
             churnIntervalNanos = churnRate.equals("max") ? 0 : TimeUnit.SECONDS.toNanos(1) / rate(churnRate);
             topology = CpuTopology.read();
             String planText = System.getProperty(TrialFiles.PIN_PROPERTY);
@@ -107,6 +119,20 @@ public class KernelBenchmark {
                     : PinningPlan.plan(topology, PinPolicy.NONE, 0, 0);
             Path scratch = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "uprobe-bench-host"));
             workload = HostKernel.load().open(spec, scratch);
+            record.backend = "kernel";
+            record.benchmark = params.getBenchmark();
+            record.pid = ProcessHandle.current().pid();
+            record.readers = readers;
+            record.writers = ChurnBenchmark.Workload.threadsOf(params, PinningPlan.WRITER);
+            record.pinPlan = plan.encode();
+            out = TrialFiles.outDir();
+            if (params.getBenchmark().endsWith(".latency")) {
+                record.timerFloorNanos = TimerFloor.measure();
+                if (out != null) {
+                    record.latencyLog = "latency-" + record.pid + ".hlog";
+                    latency = new LatencyLog(out.resolve(record.latencyLog));
+                }
+            }
         }
 
         private static long rate(String perSecond) {
@@ -151,14 +177,37 @@ public class KernelBenchmark {
                 long calls = readerCalls.stream().flatMapToLong(java.util.Arrays::stream).sum();
                 System.out.println("\nkernel hit check (invariant 11, attach=" + attach + ", probe=" + probe + "): "
                         + (probe.equals("none") ? calls + " calls, unprobed: nothing to count" : total.format()));
-                if (!total.exact()) {
-                    throw new IllegalStateException("invariant 11 (lost hit) violated: " + total.format());
-                }
+                report(calls);
             }
+        }
+
+        /**
+         * Writes the trial record: the hits, and invariant 11's counts as the checker's
+         * ({@code lost-hit}, {@code extra-hit}), which make the row INVALID like any back-end's
+         * violation. Run by hand (no trial directory) a violation fails the run instead.
+         */
+        private void report(long calls) {
+            record.hits = calls;
+            record.invariants.put(LostHitCheck.LOST, total.lostHits());
+            record.invariants.put(LostHitCheck.EXTRA, total.extraHits());
+            record.violations = total.lostHits() + total.extraHits();
+            if (latency != null) {
+                latency.close();
+            }
+            if (out != null) {
+                TrialFiles.write(out, record);
+            } else if (!total.exact()) {
+                throw new IllegalStateException("invariant 11 (lost hit) violated: " + total.format());
+            }
+        }
+
+        synchronized void recordPin(ThreadPinner.PinRecord pin) {
+            record.pins.add(pin);
         }
 
         void pin(String role, int index) {
             ThreadPinner.PinRecord pin = ThreadPinner.pinCurrentThread(role, index, plan.cpuFor(role, index), topology);
+            recordPin(pin);
             if (plan.pinned() && !pin.verified()) {
                 throw new IllegalStateException("pinning " + role + " " + index + " failed: " + pin.note());
             }
@@ -168,6 +217,9 @@ public class KernelBenchmark {
         public synchronized void tearDown() {
             if (participants == 0 && !finished) {
                 workload.close(); // nobody ran
+                if (latency != null) {
+                    latency.close();
+                }
             }
         }
     }
@@ -178,6 +230,9 @@ public class KernelBenchmark {
         HostKernel.Reader reader;
         int next;
         private Host host;
+        /** Timed hits of this reader, handed to the trial's latency log every measured iteration. */
+        final SingleWriterRecorder recorder = new SingleWriterRecorder(1, LatencyLog.MAX_NANOS, LatencyLog.DIGITS);
+        private Histogram interval;
 
         @Setup(Level.Trial)
         public void setUp(Host h, ThreadParams t) {
@@ -185,6 +240,29 @@ public class KernelBenchmark {
             h.pin(PinningPlan.READER, t.getSubgroupThreadIndex());
             reader = h.workload.reader();
             h.join();
+        }
+
+        @Setup(Level.Iteration)
+        public void startIteration() {
+            recorder.reset();
+        }
+
+        @TearDown(Level.Iteration)
+        public void endIteration(IterationParams ip) {
+            if (host.latency != null) {
+                interval = recorder.getIntervalHistogram(interval);
+                if (ip.getType() == IterationType.MEASUREMENT) {
+                    host.latency.report(LatencyLog.HIT, interval, host.readers);
+                }
+            }
+        }
+
+        /** One call, timed as the model's hits are (outside JMH's own sampling). */
+        void hitTimed() {
+            int i = nextTarget();
+            long t0 = System.nanoTime();
+            reader.hit(i);
+            recorder.recordValue(LatencyLog.clamp(System.nanoTime() - t0));
         }
 
         int nextTarget() {
@@ -277,7 +355,7 @@ public class KernelBenchmark {
     @BenchmarkMode(Mode.SampleTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public void hit(Reader r) {
-        r.reader.hit(r.nextTarget());
+        r.hitTimed();
     }
 
     /** The writer beside the timed reader ({@code -tg 1,1}); its operations are timed too. */

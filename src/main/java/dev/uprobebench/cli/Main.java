@@ -207,14 +207,16 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             out.println("back-ends:");
             for (Backend b : Backend.values()) {
+                if (b.role() == Backend.Role.REFERENCE) {
+                    // The real thing, measured beside the model: the host's version, and whether it runs here.
+                    out.printf("  %-18s %-6s reference: the host kernel's own uprobes (Linux %s, %s), through "
+                            + "perf_event_open; %s; named on purpose (backends=...,kernel), not in 'safe'%n",
+                            b.cliName(), "real", System.getProperty("os.version"), System.getProperty("os.arch"),
+                            HostKernel.load().check(hostScratch(), false).summary());
+                    continue;
+                }
                 out.printf("  %-18s %-6s %s%n", b.cliName(), b.safe() ? "safe" : "UNSAFE", b.description());
             }
-            // Not in the back-end table yet: it runs by hand (KernelBenchmark), not in profiles.
-            out.println("references (the real thing, measured beside the model):");
-            out.printf("  %-18s %-6s the host kernel's own uprobes (Linux %s, %s), through perf_event_open: %s; "
-                    + "run by hand as KernelBenchmark (README, \"Benchmarks by hand\"), not in profiles yet%n", "kernel",
-                    "real", System.getProperty("os.version"), System.getProperty("os.arch"),
-                    HostKernel.load().check(hostScratch(), false).summary());
             out.println("profiles:");
             for (String name : Profile.available(home())) {
                 String q;

@@ -47,7 +47,11 @@ public enum Backend {
     NULL("null", Role.FLOOR, false, false, null,
             "null baseline: the harness's own per-hit work (key choice, checks, handlers), a dense array for the tree, "
                     + "no synchronization (no churn)",
-            NullRegistry::new);
+            NullRegistry::new),
+    KERNEL("kernel", Role.REFERENCE, true, false, null,
+            "the host kernel's own uprobes (perf_event_open on the uprobe PMU): real trap, registry and handler path, "
+                    + "run by KernelBenchmark through the host layer; needs x86-64, root or CAP_PERFMON, and Java 25",
+            null);
 
     /** What a back-end is to the report: ratios are taken against the ceiling and the baseline. */
     public enum Role {
@@ -60,7 +64,13 @@ public enum Backend {
         /** Unsafe by design: the checker must catch it; never ranked, never in a shipped profile. */
         NEGATIVE_CONTROL,
         /** The null baseline: the harness's own per-hit cost, below every design; not ranked. */
-        FLOOR
+        FLOOR,
+        /**
+         * The host kernel itself, measured beside the model (ground truth, not a model): no
+         * {@link UprobeRegistry} of ours, never ranked with the designs, named only on purpose
+         * ({@code backends=...,kernel}), and skipped with a reason where the machine cannot run it.
+         */
+        REFERENCE
     }
 
     private final String cliName;
@@ -127,8 +137,23 @@ public enum Backend {
         return description;
     }
 
+    /** A model registry of this design; the {@link Role#REFERENCE} has none (it is the host's). */
     public UprobeRegistry create(RegistryConfig config) {
+        if (factory == null) {
+            throw new UnsupportedOperationException("back-end '" + cliName + "' is the host kernel, not a model: "
+                    + "it runs through HostKernel (KernelBenchmark), never as a registry");
+        }
         return factory.apply(config);
+    }
+
+    /** True for the model back-ends (every one but the host kernel's reference). */
+    public boolean modelled() {
+        return role != Role.REFERENCE;
+    }
+
+    /** The model back-ends, in table order: what correctness tests and model profiles iterate over. */
+    public static List<Backend> models() {
+        return Arrays.stream(values()).filter(Backend::modelled).collect(Collectors.toList());
     }
 
     /** The back-end with this command-line name; the error names every valid one. */
@@ -146,9 +171,13 @@ public enum Backend {
         return Arrays.stream(values()).map(Backend::cliName).collect(Collectors.joining(", "));
     }
 
-    /** The safe back-ends, in table order. */
+    /**
+     * The safe model back-ends, in table order: what {@code backends=safe} means. The host
+     * kernel is safe but not among them: it needs a capability the machine may lack, so a profile
+     * names it on purpose.
+     */
     public static List<Backend> safeOnes() {
-        return Arrays.stream(values()).filter(Backend::safe).collect(Collectors.toList());
+        return Arrays.stream(values()).filter(b -> b.safe() && b.modelled()).collect(Collectors.toList());
     }
 
     @Override

@@ -15,6 +15,9 @@ import java.util.Locale;
  */
 public record LostHitCheck(long calls, long counted, long lostHits, long extraHits) {
     public static final LostHitCheck NONE = new LostHitCheck(0, 0, 0, 0);
+    /** The names of the two counts in a trial record's invariants ({@code invariants.json}). */
+    public static final String LOST = "lost-hit";
+    public static final String EXTRA = "extra-hit";
 
     /** Compares, probe by probe, a reader's calls with its events' counts. */
     public static LostHitCheck of(long[] calls, long[] counts) {

@@ -95,11 +95,14 @@ public final class Analysis {
         for (ConfigOutcome o : outcomes) {
             Estimate hits = Estimate.of(o.forkHitsPerSec());
             Estimate writer = o.spec().writers() == 0 ? Estimate.NONE : Estimate.of(o.forkWriterOpsPerSec());
-            ConfigOutcome ceiling = find(outcomes, c -> role(c) == Backend.Role.CEILING && c.spec().readers() == o.spec().readers()
+            // The host kernel's rows are not read against the model's ceiling or baseline: a real trap
+            // against a model without one says nothing (the model-vs-kernel table compares scaling).
+            boolean model = role(o) != Backend.Role.REFERENCE;
+            ConfigOutcome ceiling = !model ? null : find(outcomes, c -> role(c) == Backend.Role.CEILING && c.spec().readers() == o.spec().readers()
                     && c.spec().stable() == o.spec().stable() && Objects.equals(c.spec().distribution(), o.spec().distribution())
                     && c.spec().handlerWork() == o.spec().handlerWork() && Objects.equals(c.spec().vmaLookup(), o.spec().vmaLookup())
                     && Objects.equals(c.spec().mmChurn(), o.spec().mmChurn()));
-            ConfigOutcome base = find(outcomes, c -> role(c) == Backend.Role.BASELINE && c.spec().readers() == o.spec().readers()
+            ConfigOutcome base = !model ? null : find(outcomes, c -> role(c) == Backend.Role.BASELINE && c.spec().readers() == o.spec().readers()
                     && Objects.equals(c.spec().scenario(), o.spec().scenario()));
             ConfigOutcome one = o.spec().readers() == 1 ? null : find(outcomes, c -> c.spec().readers() == 1
                     && Objects.equals(c.spec().backendKey(), o.spec().backendKey()) && Objects.equals(c.spec().scenario(), o.spec().scenario()));
@@ -161,15 +164,20 @@ public final class Analysis {
         return f;
     }
 
+    /** Designs (and the ceiling, the baseline) are ranked; the null baseline and the host kernel are not. */
+    private static boolean ranked(Backend.Role role) {
+        return role != Backend.Role.FLOOR && role != Backend.Role.REFERENCE;
+    }
+
     private static Integer rank(Row r, List<Row> all) {
         ConfigOutcome o = r.outcome();
-        if (!o.valid() || r.hits().n() == 0 || role(o) == Backend.Role.FLOOR) {
-            return null; // the null baseline is not a design: it is read against, not ranked
+        if (!o.valid() || r.hits().n() == 0 || !ranked(role(o))) {
+            return null; // the null baseline and the host kernel are not designs: read against, not ranked
         }
         List<Row> peers = new ArrayList<>();
         for (Row p : all) {
             if (p.outcome().spec().readers() == o.spec().readers() && Objects.equals(p.outcome().spec().scenario(), o.spec().scenario())
-                    && p.outcome().valid() && p.hits().n() > 0 && role(p.outcome()) != Backend.Role.FLOOR) {
+                    && p.outcome().valid() && p.hits().n() > 0 && ranked(role(p.outcome()))) {
                 peers.add(p);
             }
         }

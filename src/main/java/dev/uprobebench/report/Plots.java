@@ -57,10 +57,11 @@ public final class Plots {
      * whatever else is drawn beside it. A name this build does not know is grey.
      */
     private static final Color[] PALETTE = {new Color(0x000000), new Color(0xE69F00), new Color(0x56B4E9),
-        new Color(0x009E73), new Color(0x0072B2), new Color(0xD55E00), new Color(0xCC79A7), new Color(0xF0E442)};
+        new Color(0x009E73), new Color(0x0072B2), new Color(0xD55E00), new Color(0xCC79A7), new Color(0xF0E442),
+        new Color(0x882255)}; // the ninth, the host kernel's: Paul Tol's wine, apart from Okabe and Ito's eight
     private static final Marker[] MARKERS = {SeriesMarkers.SQUARE, SeriesMarkers.CIRCLE, SeriesMarkers.DIAMOND,
         SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.OVAL, SeriesMarkers.CROSS,
-        SeriesMarkers.TRAPEZOID};
+        SeriesMarkers.TRAPEZOID, SeriesMarkers.RECTANGLE};
     private static final Color UNKNOWN = new Color(0x888888);
 
     static Color colour(String backend) {

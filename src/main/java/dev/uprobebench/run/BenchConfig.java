@@ -18,16 +18,47 @@ import java.util.Locale;
  *     series, as the back-end is, since the designs are what a return-probe profile compares
  * @param uretDuration the function duration, as written ({@code 0} without return probes)
  * @param riAlloc where return instances come from: {@code pool} or {@code alloc}
+ * @param kernel the host kernel's axes for a {@link Backend#KERNEL} row, null for a model's
  */
 public record BenchConfig(Backend backend, int readers, int writers, String churn, int stable, String distribution,
         long handlerWork, RcuFlavour rcuFlavour, VmaLookup vma, int mmWriters, String mmChurn, String uret,
-        String uretDuration, String riAlloc, PinningPlan pins) {
+        String uretDuration, String riAlloc, PinningPlan pins, KernelAxes kernel) {
 
-    /** A configuration without return probes. */
+    /**
+     * A kernel row's own axes.
+     *
+     * @param trap   {@code int3} or {@code nop5}
+     * @param probe  {@code uprobe} or {@code uretprobe}
+     * @param attach {@code thread} or {@code shared}
+     */
+    public record KernelAxes(String trap, String probe, String attach) {
+        /** File-name safe: {@code nop5}, {@code int3-uretprobe-shared}. */
+        String key() {
+            return trap + (probe.equals("uprobe") ? "" : "-" + probe) + (attach.equals("thread") ? "" : "-" + attach);
+        }
+
+        /** As a label shows it: {@code nop5}, {@code int3, uretprobe, shared}. */
+        String label() {
+            return key().replace("-", ", ");
+        }
+    }
+
+    public BenchConfig {
+        if ((backend == Backend.KERNEL) != (kernel != null)) {
+            throw new IllegalArgumentException("kernel axes belong to the kernel back-end only: " + backend);
+        }
+    }
+
+    /** A model configuration without return probes. */
     public BenchConfig(Backend backend, int readers, int writers, String churn, int stable, String distribution,
             long handlerWork, RcuFlavour rcuFlavour, VmaLookup vma, int mmWriters, String mmChurn, PinningPlan pins) {
         this(backend, readers, writers, churn, stable, distribution, handlerWork, rcuFlavour, vma, mmWriters, mmChurn,
-                "none", "0", "pool", pins);
+                "none", "0", "pool", pins, null);
+    }
+
+    /** True for the host kernel's rows, which KernelBenchmark runs. */
+    public boolean isKernel() {
+        return kernel != null;
     }
 
     public boolean hasUretprobes() {
@@ -46,6 +77,9 @@ public record BenchConfig(Backend backend, int readers, int writers, String chur
 
     /** The back-end and its RCU flavour, file-name safe: {@code seqcount-rcu-qsbr}. */
     public String backendKey() {
+        if (kernel != null) {
+            return backend.cliName() + "-" + kernel.key();
+        }
         String b = rcuFlavour == null ? backend.cliName() : backend.cliName() + "-" + rcuFlavour.cliName();
         return hasUretprobes() ? b + "-uret-" + uret + ("alloc".equals(riAlloc) ? "-alloc" : "") : b;
     }
@@ -66,6 +100,9 @@ public record BenchConfig(Backend backend, int readers, int writers, String chur
 
     /** The row label in tables: back-end, with its RCU flavour where it has one. */
     public String label() {
+        if (kernel != null) {
+            return backend.cliName() + " (" + kernel.label() + ")";
+        }
         String b = rcuFlavour == null ? backend.cliName() : backend.cliName() + " (" + rcuFlavour.cliName() + ")";
         return hasUretprobes() ? b + " + " + uret + ("alloc".equals(riAlloc) ? " (alloc)" : "") : b;
     }

@@ -49,6 +49,7 @@ public final class BenchRun {
     private final PrintStream out;
     private final FlameGraphs flames;
     private final ForkRunner forks;
+    private final java.util.function.Supplier<dev.uprobebench.registry.HostKernel.Capability> host;
     /** Notes shown in the summary; profiling may add to them during the run. */
     private final List<String> runNotes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Path dir;
@@ -74,6 +75,13 @@ public final class BenchRun {
 
     /** With {@code forks} in place of JMH (tests); null runs JMH. */
     BenchRun(Profile profile, Path home, Path reportsRoot, PrintStream out, ForkRunner forks) {
+        this(profile, home, reportsRoot, out, forks, null);
+    }
+
+    /** As above, with the host's capability for real uprobes given (tests); null asks the host. */
+    BenchRun(Profile profile, Path home, Path reportsRoot, PrintStream out, ForkRunner forks,
+            java.util.function.Supplier<dev.uprobebench.registry.HostKernel.Capability> host) {
+        this.host = host;
         this.profile = profile;
         this.home = home;
         this.reportsRoot = reportsRoot;
@@ -90,7 +98,8 @@ public final class BenchRun {
     /** Runs everything; returns the exit code: 0 clean, 3 invariant violations, 1 a run failed. */
     public int execute() {
         CpuTopology topology = CpuTopology.read();
-        plan = RunPlan.of(profile, topology);
+        plan = host == null ? RunPlan.of(profile, topology)
+                : RunPlan.of(ConfigPlanner.expand(profile, topology, host), profile);
         configs.addAll(plan.configs());
         List<Doctor.Finding> doctor = Doctor.forThisMachine().examine();
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -104,6 +113,9 @@ public final class BenchRun {
         }
         for (BenchConfig c : configs) {
             outcomes.add(ConfigOutcome.pending(specOf(c, c.threads() > topology.logicalCpus())));
+        }
+        for (ConfigPlanner.Skipped k : plan.skipped()) { // after the planned ones: indices stay the configs'
+            outcomes.add(ConfigOutcome.pending(specOf(k.config(), false)).withStatus(Status.SKIPPED, k.reason()));
         }
         env = Environment.collect(topology, doctor, home);
         env.put("pinningPolicy", profile.settings().pinning().cliName());
@@ -414,8 +426,9 @@ public final class BenchRun {
         if (mode.equals("latency")) {
             return new ForkRunner.ForkScore(Double.NaN, Double.NaN, Double.NaN, null, null, null);
         }
-        return new ForkRunner.ForkScore(score(r, "hit"), c.writers() == 0 ? 0 : score(r, "write"), error(r, "hit"),
-                optional(r, "misses"), optional(r, "retries"), optional(r, "gc.alloc.rate.norm"));
+        String[] labels = RunPlan.scoreLabels(c);
+        return new ForkRunner.ForkScore(score(r, labels[0]), c.writers() == 0 ? 0 : score(r, labels[1]),
+                error(r, labels[0]), optional(r, "misses"), optional(r, "retries"), optional(r, "gc.alloc.rate.norm"));
     }
 
     /** Keeps the finished runs of the configuration that an interruption or failure cut off. */

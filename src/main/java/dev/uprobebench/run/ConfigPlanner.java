@@ -5,6 +5,11 @@ import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.pin.PinPolicy;
 import dev.uprobebench.pin.PinningPlan;
 import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.HostKernel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
 import dev.uprobebench.sync.RcuFlavour;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,18 +19,64 @@ import java.util.List;
  * pinning up front, so that a profile that cannot run here fails before anything runs.
  */
 public final class ConfigPlanner {
-    /** The configurations and what was left out (with why). */
-    public record Expansion(List<BenchConfig> configs, List<String> notes) {
+    /**
+     * The configurations and what was left out (with why).
+     *
+     * @param skipped configurations planned but not run on this machine, each with the reason
+     *     (the kernel's rows where real uprobes cannot be used): reports list them, never drop them
+     */
+    public record Expansion(List<BenchConfig> configs, List<String> notes, List<Skipped> skipped) {
     }
+
+    /** A planned configuration this machine cannot run, and why. */
+    public record Skipped(BenchConfig config, String reason) {
+    }
+
+    /** Whether this host can run real uprobes: asked once, and only when a profile names {@code kernel}. */
+    private static final Supplier<HostKernel.Capability> HOST = new Supplier<>() {
+        private HostKernel.Capability found;
+
+        @Override
+        public synchronized HostKernel.Capability get() {
+            if (found == null) {
+                try {
+                    Path scratch = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
+                            "uprobe-bench-host"));
+                    found = HostKernel.load().check(scratch, false);
+                } catch (IOException | RuntimeException e) {
+                    found = HostKernel.Capability.unusable("the capability trial failed: " + e.getMessage());
+                }
+            }
+            return found;
+        }
+    };
 
     private ConfigPlanner() {
     }
 
     public static Expansion expand(Profile p, CpuTopology topology) {
+        return expand(p, topology, HOST);
+    }
+
+    /** As {@link #expand(Profile, CpuTopology)}, asking {@code host} whether real uprobes can be used. */
+    public static Expansion expand(Profile p, CpuTopology topology, Supplier<HostKernel.Capability> host) {
         ProfileSettings s = p.settings();
         List<BenchConfig> out = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
         for (Backend b : s.backends()) {
+            if (b == Backend.KERNEL) {
+                List<BenchConfig> kernel = new ArrayList<>();
+                expandKernel(kernel, notes, s, topology);
+                HostKernel.Capability c = host.get();
+                if (c.usable()) {
+                    out.addAll(kernel);
+                } else {
+                    kernel.forEach(k -> skipped.add(new Skipped(k, c.summary())));
+                    notes.add("kernel: " + kernel.size() + " configuration(s) skipped: " + c.summary());
+                }
+                continue;
+            }
             List<RcuFlavour> flavours = new ArrayList<>();
             if (b.usesRcuFlavour()) {
                 flavours.addAll(s.rcuFlavours());
@@ -63,9 +114,55 @@ public final class ConfigPlanner {
             }
         }
         if (out.isEmpty()) {
-            throw new UsageException("profile '" + p.name() + "' expands to no configuration on this machine");
+            throw new UsageException("profile '" + p.name() + "' expands to no configuration that can run on this "
+                    + "machine" + (skipped.isEmpty() ? "" : " (" + skipped.get(0).reason() + ")"));
         }
-        return new Expansion(out, notes);
+        return new Expansion(out, notes, skipped);
+    }
+
+    /**
+     * The host kernel's rows: its traps and probe kinds by the profile's churn and reader counts,
+     * on {@code kernel-stable} probed functions; it has no RCU flavour, key distribution, handler
+     * work, model address space or model return probes, so those axes are not crossed with it.
+     */
+    private static void expandKernel(List<BenchConfig> out, List<String> notes, ProfileSettings s,
+            CpuTopology topology) {
+        ProfileSettings.Kernel k = s.kernel();
+        if (s.vmaLookups().stream().anyMatch(v -> v != VmaLookup.NONE)) {
+            notes.add("kernel: the host's own VMA lookup is part of every kernel hit; its rows run once, in the "
+                    + "vma=none scenario");
+        }
+        if (s.handlerWork().stream().anyMatch(w -> w != 0) || s.distributions().stream()
+                .anyMatch(d -> !d.equals("uniform"))) {
+            notes.add("kernel: its readers hit " + k.stable() + " probed function(s) in turn with the perf counter "
+                    + "as handler; it runs with handler work 0 and the uniform scenario only");
+        }
+        for (String churn : s.churn()) {
+            int writers = churn.equals("0") ? 0 : s.writers();
+            PinPolicy policy = s.pinning();
+            int available = policy.capacity(topology) - writers;
+            if (available < 1) {
+                notes.add("kernel: churn=" + churn + " with " + writers + " writer(s) leaves no core for a reader: "
+                        + "skipped");
+                continue;
+            }
+            Profile.ReaderSpec readers = k.readers() != null ? k.readers() : s.readers();
+            for (int r : readers.expand(available)) {
+                PinningPlan plan;
+                try {
+                    plan = PinningPlan.plan(topology, policy, r, writers, 0);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(e.getMessage());
+                }
+                for (String trap : k.traps()) {
+                    for (String probe : k.probes()) {
+                        out.add(new BenchConfig(Backend.KERNEL, r, writers, churn, k.stable(), "uniform", 0, null,
+                                VmaLookup.NONE, 0, "0", "none", "0", "pool", plan,
+                                new BenchConfig.KernelAxes(trap, probe, k.attach())));
+                    }
+                }
+            }
+        }
     }
 
     /** Every reader count (and stable size, distribution, handler work, flavour) for one thread mix. */
@@ -93,7 +190,7 @@ public final class ConfigPlanner {
                     for (long work : s.handlerWork()) {
                         for (RcuFlavour flavour : flavours) {
                             out.add(new BenchConfig(b, readers, writers, churn, stable, dist, work, flavour, vma,
-                                    mmWriters, mmChurn, uret[0], uret[1], uret[2], plan));
+                                    mmWriters, mmChurn, uret[0], uret[1], uret[2], plan, null));
                         }
                     }
                 }

@@ -67,6 +67,16 @@ public final class Profile {
         key("uret-depth", "64", "pending returns per thread before entries are skipped (>= 1; the kernel's is 64)");
         key("uret-timeout", "100ms", "the per-task lease timer, re-armed on each entry (e.g. 100ms, 5ms)");
         key("ri-alloc", "pool", "comma-separated return-instance sources: pool (6.14's ri_pool), alloc (one per entry)");
+        key("kernel-trap", "nop5", "comma-separated trap kinds of the kernel back-end's probed functions: int3 (the "
+                + "classic breakpoint), nop5 (a 5-byte nop: 6.18 turns it into a call, the uprobe-syscall path)");
+        key("kernel-probe", "uprobe", "comma-separated probe kinds of the kernel back-end: uprobe, uretprobe (the same "
+                + "PMU with the retprobe bit: the kernel's return-probe path)");
+        key("kernel-attach", "thread", "how the kernel back-end's readers are counted: thread (a perf event per "
+                + "reader on each probe: N readers, N consumers), shared (one tracefs probe, one consumer, counted on "
+                + "every CPU)");
+        key("kernel-stable", "1", "probed functions the kernel back-end's readers hit in turn (1 to "
+                + Profile.MAX_KERNEL_STABLE + "; the kernel row's stable size)");
+        key("kernel-readers", "same", "reader counts of the kernel back-end: 'same' (the readers key), or as readers");
         key("rcu-flavour", "qsbr", "comma-separated RCU read sides for RCU-based back-ends: " + RcuFlavour.names());
         key("pinning", "physical", "thread placement: " + PinPolicy.names());
         key("warmup-iterations", "2", "JMH warm-up iterations (>= 0)");
@@ -206,7 +216,7 @@ public final class Profile {
                 PinPolicy.byName(get("pinning")), intValue("warmup-iterations"),
                 millis("warmup-time"), intValue("measurement-iterations"), millis("measurement-time"), rounds,
                 bool("latency") ? Math.min(rounds, intValue("latency-rounds")) : 0, seed(), bool("gc-profiler"),
-                bool("profiling"), get("profiler-event"), List.copyOf(jvmArgs));
+                bool("profiling"), get("profiler-event"), List.copyOf(jvmArgs), kernel());
     }
 
     private void set(String key, String value, String where) {
@@ -255,6 +265,13 @@ public final class Profile {
                 break;
             case "readers":
                 readerSpec();
+                break;
+            case "kernel-trap":
+            case "kernel-probe":
+            case "kernel-attach":
+            case "kernel-stable":
+            case "kernel-readers":
+                kernel();
                 break;
             case "writers":
             case "mm-writers":
@@ -527,7 +544,11 @@ public final class Profile {
 
     /** Reader counts: an explicit list, or a range {@code 1..max} / {@code 1..N}. */
     public ReaderSpec readerSpec() {
-        String v = get("readers").trim();
+        return readerSpec("readers");
+    }
+
+    private ReaderSpec readerSpec(String key) {
+        String v = get(key).trim();
         if (v.startsWith("1..")) {
             String top = v.substring(3);
             if (top.equals("max")) {
@@ -541,10 +562,10 @@ public final class Profile {
             } catch (NumberFormatException e) {
                 // below
             }
-            throw bad("readers", "");
+            throw bad(key, "");
         }
         List<Integer> counts = new ArrayList<>();
-        for (String item : list("readers")) {
+        for (String item : list(key)) {
             if (item.equals("max")) {
                 counts.add(ReaderSpec.MAX);
                 continue;
@@ -558,7 +579,7 @@ public final class Profile {
             } catch (NumberFormatException e) {
                 // below
             }
-            throw bad("readers", "'" + item + "'");
+            throw bad(key, "'" + item + "'");
         }
         return new ReaderSpec(counts, 0);
     }
@@ -589,6 +610,35 @@ public final class Profile {
             }
             return out;
         }
+    }
+
+    /** Probed functions per kernel row: one page of targets is plenty for a registry walk. */
+    static final int MAX_KERNEL_STABLE = 64;
+
+    /** The kernel back-end's axes, checked: each list from its allowed values. */
+    private ProfileSettings.Kernel kernel() {
+        List<String> traps = oneOf("kernel-trap", List.of("int3", "nop5"));
+        List<String> probes = oneOf("kernel-probe", List.of("uprobe", "uretprobe"));
+        String attach = get("kernel-attach").trim();
+        if (!List.of("thread", "shared").contains(attach)) {
+            throw bad("kernel-attach", "");
+        }
+        int stable = positive("kernel-stable", 1);
+        if (stable > MAX_KERNEL_STABLE) {
+            throw bad("kernel-stable", stable + " > " + MAX_KERNEL_STABLE);
+        }
+        ReaderSpec readers = get("kernel-readers").trim().equals("same") ? null : readerSpec("kernel-readers");
+        return new ProfileSettings.Kernel(traps, probes, attach, stable, readers);
+    }
+
+    private List<String> oneOf(String key, List<String> allowed) {
+        List<String> l = list(key);
+        for (String v : l) {
+            if (!allowed.contains(v)) {
+                throw bad(key, "'" + v + "'");
+            }
+        }
+        return List.copyOf(l);
     }
 
     /** Highest paced rate per writer: one operation per nanosecond. */

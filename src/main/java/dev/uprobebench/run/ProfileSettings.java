@@ -27,6 +27,7 @@ import java.util.List;
  * @param uretTimeout   the lease timer, as written (e.g. {@code 100ms})
  * @param riAllocs      return-instance sources ({@code pool}, {@code alloc}): an axis
  * @param keyLayout     where the churn keys sit against the stable ones ({@code separate}, {@code interleaved})
+ * @param kernel        the axes of the host kernel's back-end ({@code kernel}), used where a profile names it
  */
 public record ProfileSettings(List<Backend> backends, Profile.ReaderSpec readers, int writers, List<String> churn,
         int churnKeys, double churnReadFraction, int syncEvery, List<Integer> stable, List<String> distributions,
@@ -35,5 +36,19 @@ public record ProfileSettings(List<Backend> backends, Profile.ReaderSpec readers
         double uretShare, int uretDepth, String uretTimeout, List<String> riAllocs, KeyLayout keyLayout, PinPolicy pinning,
         int warmupIterations, long warmupMillis, int measurementIterations, long measurementMillis, int rounds,
         int latencyRounds, long seed, boolean gcProfiler, boolean profiling, String profilerEvent,
-        List<String> jvmArgs) {
+        List<String> jvmArgs, Kernel kernel) {
+
+    /**
+     * The {@code kernel} back-end's own axes (it has no model parameters: no RCU flavour, handler
+     * work or key distribution).
+     *
+     * @param traps   trap kinds of the probed functions ({@code int3}, {@code nop5}): an axis
+     * @param probes  probe kinds ({@code uprobe}, {@code uretprobe}): an axis
+     * @param attach  {@code thread} (a perf event per reader) or {@code shared} (one consumer)
+     * @param stable  probed functions the readers hit in turn
+     * @param readers its reader counts, or null for the profile's own
+     */
+    public record Kernel(List<String> traps, List<String> probes, String attach, int stable,
+            Profile.ReaderSpec readers) {
+    }
 }

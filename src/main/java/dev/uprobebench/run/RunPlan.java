@@ -28,9 +28,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * @param configs the configurations, in the order the plan numbers them
  * @param notes   what the profile asked for that does not run here, and why
+ * @param skipped configurations planned but not run here, with the reason (listed in every report)
  */
-public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> notes) {
+public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> notes,
+        List<ConfigPlanner.Skipped> skipped) {
     static final String BENCH = "dev.uprobebench.bench.ChurnBenchmark.";
+    static final String KERNEL_BENCH = "dev.uprobebench.bench.KernelBenchmark.";
     /**
      * JVM start, JMH's set-up, the benchmark's own set-up and teardown per fork, for the time
      * estimate: measured 1.3 s a fork on a 2-core KVM machine (quick: 2.57 s a fork, of which 1.0 s
@@ -41,9 +44,22 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
     private static final double PRETOUCH_MILLIS_PER_MIB = 1.27;
 
     public static RunPlan of(Profile p, CpuTopology topology) {
-        ConfigPlanner.Expansion e = ConfigPlanner.expand(p, topology);
+        return of(ConfigPlanner.expand(p, topology), p);
+    }
+
+    /** The plan of an expansion already made (tests give the host's capability themselves). */
+    static RunPlan of(ConfigPlanner.Expansion e, Profile p) {
         HeapBudget.check(e.configs(), p.settings(), HeapBudget.physicalMemory());
-        return new RunPlan(p, List.copyOf(e.configs()), List.copyOf(e.notes()));
+        return new RunPlan(p, List.copyOf(e.configs()), List.copyOf(e.notes()), List.copyOf(e.skipped()));
+    }
+
+    /**
+     * The JMH secondary results that carry a fork's hits/s and writer operations/s: the model's
+     * {@code hit} and {@code write} methods, the kernel's {@code hits} and {@code registryWrites}
+     * counters (a batch of calls per invocation; a register and an unregister per churn operation).
+     */
+    public static String[] scoreLabels(BenchConfig c) {
+        return c.isKernel() ? new String[] {"hits", "registryWrites"} : new String[] {"hit", "write"};
     }
 
     /** Forks per configuration, one per round. */
@@ -84,6 +100,14 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
     /** The benchmark's {@code @Param} values for a configuration. */
     public Map<String, String> params(BenchConfig c) {
         Map<String, String> m = new LinkedHashMap<>();
+        if (c.isKernel()) {
+            m.put("trap", c.kernel().trap());
+            m.put("probe", c.kernel().probe());
+            m.put("attach", c.kernel().attach());
+            m.put("stable", Integer.toString(c.stable()));
+            m.put("churnRate", c.writers() == 0 ? "max" : c.churn());
+            return m;
+        }
         m.put("backend", c.backend().cliName());
         m.put("stable", Integer.toString(c.stable()));
         ProfileSettings s = profile.settings();
@@ -118,6 +142,9 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
         a.add("-D" + TrialFiles.OUT_PROPERTY + "=" + raw.toAbsolutePath());
         a.add("-D" + TrialFiles.PIN_PROPERTY + "=" + c.pins().encode());
         a.addAll(forkRuntimeArgs(Runtime.version().feature()));
+        if (c.isKernel()) {
+            a.add("--enable-native-access=ALL-UNNAMED"); // the host layer's downcalls, without a warning
+        }
         return a;
     }
 
@@ -135,8 +162,8 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
     public ChainedOptionsBuilder options(BenchConfig c, String mode, Path raw) {
         ProfileSettings s = profile.settings();
         ChainedOptionsBuilder b = new OptionsBuilder()
-                .include("^" + BENCH.replace(".", "\\.") + mode + "$")
-                .threadGroups(c.readers(), c.writers(), c.mmWriters())
+                .include("^" + (c.isKernel() ? KERNEL_BENCH : BENCH).replace(".", "\\.") + mode + "$")
+                .threadGroups(threadGroups(c))
                 .warmupIterations(s.warmupIterations())
                 .warmupTime(TimeValue.milliseconds(s.warmupMillis()))
                 .measurementIterations(s.measurementIterations())
@@ -149,6 +176,11 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
             b.addProfiler(GCProfiler.class);
         }
         return b;
+    }
+
+    /** JMH's {@code -tg}: readers, writers, and the model's address-space writers (the kernel has two groups). */
+    static int[] threadGroups(BenchConfig c) {
+        return c.isKernel() ? new int[] {c.readers(), c.writers()} : new int[] {c.readers(), c.writers(), c.mmWriters()};
     }
 
     /** The forks this plan runs: one throughput fork per configuration and round, plus latency forks. */
@@ -201,8 +233,13 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
             BenchConfig c = configs.get(i);
             StringBuilder p = new StringBuilder();
             params(c).forEach((k, v) -> p.append(" -p ").append(k).append('=').append(v));
-            l.add(String.format(Locale.ROOT, "  [%d] %s: -tg %d,%d,%d%s -jvmArgsAppend '-D%s=%s'", i, c.id(), c.readers(),
-                    c.writers(), c.mmWriters(), p, TrialFiles.PIN_PROPERTY, c.pins().encode()));
+            String tg = java.util.Arrays.stream(threadGroups(c)).mapToObj(Integer::toString)
+                    .collect(java.util.stream.Collectors.joining(","));
+            l.add(String.format(Locale.ROOT, "  [%d] %s%s: -tg %s%s -jvmArgsAppend '-D%s=%s'", i, c.id(),
+                    c.isKernel() ? " (KernelBenchmark)" : "", tg, p, TrialFiles.PIN_PROPERTY, c.pins().encode()));
+        }
+        for (ConfigPlanner.Skipped k : skipped) {
+            l.add("  skipped " + k.config().id() + ": " + k.reason());
         }
         List<List<Integer>> order = schedule();
         for (int r = 0; r < order.size(); r++) {

@@ -35,7 +35,7 @@ class StressTortureTest {
 
     /** Every safe back-end that allows churn, with each RCU flavour where it has the axis (from the table). */
     static Stream<Arguments> designs() {
-        return Arrays.stream(Backend.values()).filter(b -> b.safe() && b.allowsChurn())
+        return Backend.models().stream().filter(b -> b.safe() && b.allowsChurn())
                 .flatMap(b -> (b.usesRcuFlavour() ? Arrays.stream(RcuFlavour.values()) : Stream.of(RcuFlavour.QSBR))
                         .map(f -> Arguments.of(b.cliName(), f.cliName())));
     }

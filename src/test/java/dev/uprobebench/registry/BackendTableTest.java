@@ -15,13 +15,26 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class BackendTableTest {
     @ParameterizedTest
-    @EnumSource(Backend.class)
+    @EnumSource(value = Backend.class, mode = EnumSource.Mode.EXCLUDE, names = "KERNEL")
     void everyBackendIsFoundByItsNameAndCreatesItself(Backend b) {
         assertSame(b, Backend.byName(b.cliName()));
         assertFalse(b.description().isBlank());
         try (UprobeRegistry r = b.create(RegistryConfig.of(8, 2))) {
             assertSame(b, r.backend());
         }
+    }
+
+    /** The host kernel is a row of the table with no model behind it: asking for one says so. */
+    @Test
+    void theKernelIsAReferenceWithoutAModelAndNotInSafe() {
+        assertSame(Backend.KERNEL, Backend.byName("kernel"));
+        assertEquals(Backend.Role.REFERENCE, Backend.KERNEL.role());
+        assertTrue(Backend.KERNEL.safe() && !Backend.KERNEL.modelled());
+        assertFalse(Backend.safeOnes().contains(Backend.KERNEL), "backends=safe means the safe models");
+        assertFalse(Backend.models().contains(Backend.KERNEL));
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Backend.KERNEL.create(RegistryConfig.of(8, 2)));
+        assertTrue(e.getMessage().contains("host kernel"), e.getMessage());
     }
 
     @Test

@@ -38,6 +38,19 @@ class AnalysisTest {
         assertEquals(Integer.valueOf(2), row(a, "srcu", 1).rank());
     }
 
+    /** The host kernel is read beside the designs: not ranked, not divided by the model's ceiling or baseline. */
+    @Test
+    void theKernelIsNeitherRankedNorReadAgainstTheModelsCeiling() {
+        Analysis a = Analysis.of(List.of(Outcomes.withForks("unsync", 1, 50, 51, 49),
+                Outcomes.withForks("rwlock", 1, 20, 21, 19), Outcomes.withForks("kernel", 1, 0.8, 0.81, 0.79),
+                Outcomes.withForks("srcu", 1, 40, 41, 39)));
+        Analysis.Row kernel = row(a, "kernel", 1);
+        assertEquals(null, kernel.rank());
+        assertEquals(0, kernel.xUnsync().n());
+        assertEquals(0, kernel.xRwlock().n());
+        assertEquals(Integer.valueOf(3), row(a, "rwlock", 1).rank(), "ranks count the model rows only");
+    }
+
     @Test
     void aSpeedUpAboveTheReaderRatioIsSuspect() {
         Analysis a = Analysis.of(List.of(Outcomes.withForks("srcu", 1, 10, 10.1, 9.9),

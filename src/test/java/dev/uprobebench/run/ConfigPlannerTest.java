@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.pin.LogicalCpu;
 import dev.uprobebench.registry.Backend;
+import dev.uprobebench.registry.HostKernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -176,5 +177,70 @@ class ConfigPlannerTest {
     void forksAllowJmhsUnsafeOnlyOnRuntimesThatKnowTheOption() {
         assertEquals(List.of(), RunPlan.forkRuntimeArgs(17));
         assertEquals(List.of("--sun-misc-unsafe-memory-access=allow"), RunPlan.forkRuntimeArgs(25));
+    }
+
+    private static final HostKernel.Capability USABLE = new HostKernel.Capability(true, "real uprobes usable",
+            "optimised", List.of());
+
+    /** The host kernel's rows: its traps and probes crossed with churn and readers, on its own stable size. */
+    @Test
+    void theKernelExpandsOverItsOwnAxesWhereRealUprobesWork() {
+        Profile p = Profile.parse("t", "backends=kernel,srcu\nreaders=1..2\nchurn=0,max\nstable=1024\n"
+                + "kernel-trap=int3,nop5\nkernel-probe=uprobe,uretprobe\nkernel-readers=1\nvma=none,speculative\n",
+                List.of());
+        ConfigPlanner.Expansion e = ConfigPlanner.expand(p, cores(4), () -> USABLE);
+        List<BenchConfig> kernel = e.configs().stream().filter(BenchConfig::isKernel).toList();
+        assertEquals(2 * 2 * 2, kernel.size(), "traps x probes x churn, one reader: " + kernel);
+        assertTrue(kernel.stream().allMatch(c -> c.readers() == 1 && c.stable() == 1 && c.handlerWork() == 0
+                && c.vma() == dev.uprobebench.mm.VmaLookup.NONE && c.rcuFlavour() == null));
+        assertTrue(kernel.stream().anyMatch(c -> c.id().equals("kernel-int3-uretprobe_r1_w1_churn-max_s1_uniform_h0")),
+                kernel.stream().map(BenchConfig::id).toList().toString());
+        assertTrue(kernel.stream().anyMatch(c -> c.label().equals("kernel (nop5)")));
+        assertTrue(e.skipped().isEmpty());
+        assertTrue(e.notes().stream().anyMatch(n -> n.startsWith("kernel: the host's own VMA lookup")), e.notes()
+                .toString());
+        assertTrue(e.configs().stream().anyMatch(c -> c.backend() == Backend.SRCU && c.readers() == 2));
+    }
+
+    /** Where real uprobes cannot be used, every kernel row is planned, listed as skipped with the reason, and not run. */
+    @Test
+    void withoutRealUprobesTheKernelRowsAreSkippedWithTheReason() {
+        Profile p = Profile.parse("t", "backends=kernel,srcu\nreaders=1\nchurn=0,max\n", List.of());
+        ConfigPlanner.Expansion e = ConfigPlanner.expand(p, cores(2),
+                () -> HostKernel.Capability.unusable("no uprobe PMU"));
+        assertTrue(e.configs().stream().noneMatch(BenchConfig::isKernel));
+        assertEquals(2, e.skipped().size());
+        assertTrue(e.skipped().stream().allMatch(k -> k.reason().equals("real uprobes not usable: no uprobe PMU")));
+        assertTrue(e.notes().stream().anyMatch(n -> n.contains("2 configuration(s) skipped: real uprobes not usable")));
+        UsageException only = assertThrows(UsageException.class, () -> ConfigPlanner.expand(Profile.parse("t",
+                "backends=kernel\n", List.of()), cores(2), () -> HostKernel.Capability.unusable("no uprobe PMU")));
+        assertTrue(only.getMessage().contains("no uprobe PMU"), only.getMessage());
+    }
+
+    /** 'safe' means the safe models: the host kernel is named on purpose, and its keys are checked. */
+    @Test
+    void safeLeavesTheKernelOutAndItsKeysAreChecked() {
+        Profile p = Profile.parse("t", "backends=safe\n", List.of());
+        assertTrue(p.settings().backends().stream().noneMatch(b -> b == Backend.KERNEL));
+        UsageException e = assertThrows(UsageException.class, () -> Profile.parse("t", "kernel-trap=int3,jmp\n",
+                List.of()));
+        assertTrue(e.getMessage().contains("kernel-trap") && e.getMessage().contains("int3 (the classic"), e.getMessage());
+        e = assertThrows(UsageException.class, () -> Profile.parse("t", "kernel-stable=65\n", List.of()));
+        assertTrue(e.getMessage().contains("65 > 64"), e.getMessage());
+    }
+
+    /** A kernel row's fork: KernelBenchmark's group, two thread groups, its own parameters, native access. */
+    @Test
+    void aKernelRowRunsKernelBenchmarkWithItsParameters() {
+        Profile p = Profile.parse("t", "backends=kernel\nreaders=1\nchurn=500\nkernel-trap=int3\n", List.of());
+        RunPlan plan = RunPlan.of(ConfigPlanner.expand(p, cores(2), () -> USABLE), p);
+        BenchConfig c = plan.configs().get(0);
+        assertEquals(java.util.Map.of("trap", "int3", "probe", "uprobe", "attach", "thread", "stable", "1",
+                "churnRate", "500"), plan.params(c));
+        assertEquals(List.of(1, 1), java.util.Arrays.stream(RunPlan.threadGroups(c)).boxed().toList());
+        assertTrue(plan.jvmArgs(c, java.nio.file.Path.of("raw")).contains("--enable-native-access=ALL-UNNAMED"));
+        assertEquals(List.of("hits", "registryWrites"), List.of(RunPlan.scoreLabels(c)));
+        String options = plan.options(c, "latency", java.nio.file.Path.of("raw")).build().getIncludes().toString();
+        assertTrue(options.contains("KernelBenchmark\\.latency"), options);
     }
 }

@@ -177,4 +177,28 @@ class RoundLoopTest {
         assertTrue(md.contains("interrupted after 2 of 3 complete rounds"), md);
         assertTrue(!md.contains("- state: **complete"), md);
     }
+
+    /**
+     * A kernel row the machine cannot run is never run and never dropped: it is in invariants.json
+     * as skipped with the reason, and on the page among what is missing; the models run as planned.
+     */
+    @Test
+    void kernelRowsThatCannotRunHereAreListedAsSkippedWithTheReason() {
+        Profile p = Profile.parse("loop", PROFILE.replace("backends=rwlock,srcu,seqcount-rcu", "backends=srcu,kernel"),
+                List.of());
+        BenchRun run = new BenchRun(p, Path.of("."), reports, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), (dir, c, mode, round, profiled) -> {
+                    calls.add(new Call(c.id(), mode, round));
+                    return score(round);
+                }, () -> dev.uprobebench.registry.HostKernel.Capability.unusable("not root"));
+        assertEquals(0, run.execute());
+        assertTrue(calls.stream().noneMatch(k -> k.id().startsWith("kernel")), calls.toString());
+        List<ConfigOutcome> all = outcomes(run.dir());
+        ConfigOutcome kernel = all.stream().filter(o -> o.spec().backend().equals("kernel")).findFirst().orElseThrow();
+        assertEquals(Status.SKIPPED, kernel.status());
+        assertEquals("real uprobes not usable: not root", kernel.message());
+        assertTrue(all.stream().filter(o -> o.spec().backend().equals("srcu")).allMatch(o -> o.status() == Status.OK));
+        String md = read(run.dir().resolve("summary.md"));
+        assertTrue(md.contains("`" + kernel.id() + "`: skipped: real uprobes not usable: not root"), md);
+    }
 }

@@ -17,7 +17,7 @@ final class BackendsBuiltOn {
     }
 
     static List<Backend> of(Class<?> mechanism) {
-        return Arrays.stream(Backend.values()).filter(b -> {
+        return Backend.models().stream().filter(b -> {
             try (UprobeRegistry r = b.create(RegistryConfig.of(16, 4))) {
                 return mechanism.isInstance(r);
             }
