@@ -67,6 +67,12 @@ public final class TrialRecord {
     public Map<String, Long> timerFloorNanos = new LinkedHashMap<>();
     /** File name of the interval-histogram log in the trial's directory, or null. */
     public String latencyLog;
+    /**
+     * The host kernel's rows: the calls the readers made on probed functions and the hits the
+     * kernel's events counted for them (invariant 11: equal); 0 for the model's.
+     */
+    public long kernelCalls;
+    public long kernelCounted;
     /** Teardown problems that did not stop the run (they are reported). */
     public List<String> problems = new ArrayList<>();
 }

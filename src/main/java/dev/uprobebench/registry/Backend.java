@@ -146,6 +146,27 @@ public enum Backend {
         return factory.apply(config);
     }
 
+    /**
+     * The design mainline Linux ran at {@code major.minor} (DESIGN.md section 1's lineage as
+     * merged): {@code uprobes_treelock} up to 6.11, SRCU with the seqcount-checked lockless lookup in
+     * 6.12, RCU Tasks Trace from 6.13 (the hit path's later changes, the speculative VMA lookup of
+     * 6.14 and the nop5 syscall of 6.18, are not registry designs). The percpu-rwsem and percpu-ref
+     * designs were proposed (2024) and never merged: no version maps to them.
+     */
+    public static Backend mainlineAt(int major, int minor) {
+        if (major < 6 || (major == 6 && minor < 12)) {
+            return RWLOCK;
+        }
+        return major == 6 && minor == 12 ? SRCU : SEQCOUNT_RCU;
+    }
+
+    /** {@link #mainlineAt} for a kernel release string ({@code 6.18.44-fc}), or null when it cannot be read. */
+    public static Backend mainlineOf(String release) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)").matcher(release == null ? ""
+                : release);
+        return m.find() ? mainlineAt(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))) : null;
+    }
+
     /** True for the model back-ends (every one but the host kernel's reference). */
     public boolean modelled() {
         return role != Role.REFERENCE;

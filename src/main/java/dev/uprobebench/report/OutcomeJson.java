@@ -30,7 +30,7 @@ public final class OutcomeJson {
             "oversubscribed", "negativeControl", "status", "message", "hitsPerSec", "writerOpsPerSec", "forkRounds",
             "forkHitsPerSec", "forkWriterOpsPerSec", "forkJmhErrors", "missesPerIteration", "retriesPerIteration",
             "allocBytesPerOp", "latency", "curves", "timerFloorNanos", "invariants", "violations", "trials", "pinMap",
-            "pinsVerified", "problems", "flamegraphs");
+            "pinsVerified", "problems", "flamegraphs", "kernelCalls", "kernelCounted");
 
     private OutcomeJson() {
     }

@@ -1,5 +1,6 @@
 package dev.uprobebench.report;
 
+import dev.uprobebench.registry.Backend;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,6 +93,10 @@ public final class Summary {
             if (!uret.isEmpty()) {
                 sb.append("### Return probes\n\n").append(uret).append('\n');
             }
+            String kernel = KernelTable.table(e.getValue(), hostRelease(h.machine()));
+            if (!kernel.isEmpty()) {
+                sb.append("### Model vs kernel\n\n").append(kernel).append('\n');
+            }
             String published = PublishedFigures.speedUpTable(e.getValue());
             if (!published.isEmpty()) {
                 sb.append("### Against the published figures\n\n").append(published).append('\n');
@@ -134,6 +139,16 @@ public final class Summary {
             sb.append(' ').append(bold(r)).append(" |\n");
         }
         sb.append('\n');
+        for (ConfigOutcome o : outcomes) {
+            if (o.totals().kernelCalls() > 0) {
+                sb.append(String.format(Locale.ROOT, "- `%s`: %,d calls of probed functions, %,d hits counted by the "
+                        + "kernel (invariant 11: lost-hit and extra-hit count the difference)%n", o.id(),
+                        o.totals().kernelCalls(), o.totals().kernelCounted()));
+            }
+        }
+        if (outcomes.stream().anyMatch(o -> o.totals().kernelCalls() > 0)) {
+            sb.append('\n');
+        }
 
         sb.append("## Pinning map (read back from each thread)\n\n");
         for (ConfigOutcome o : outcomes) {
@@ -288,7 +303,8 @@ public final class Summary {
         return "| " + o.spec().label() + " | " + o.spec().readers() + " | " + h.n() + " | " + rate(h.n() == 0 ? null : h.mean()) + " | "
                 + interval(h) + " | " + percent(h.cv()) + " | "
                 + rate(h.n() == 0 ? null : h.mean() / o.spec().readers()) + " | " + r.xUnsync().formatRatio() + " | "
-                + r.xRwlock().formatRatio() + " | " + (r.rank() == null ? "excluded" : Integer.toString(r.rank())) + " | "
+                + r.xRwlock().formatRatio() + " | " + (r.rank() != null ? Integer.toString(r.rank())
+                        : Backend.KERNEL.cliName().equals(o.spec().backend()) ? "reference" : "excluded") + " | "
                 + (o.spec().writers() == 0 || r.writer().n() == 0 ? "-" : rate(r.writer().mean())) + " | "
                 + ns(hit, "p50") + " | " + ns(hit, "p99") + " | " + ns(hit, "p99.9") + " | " + ns(hit, "max") + " | "
                 + us(reg, "p99") + " | " + us(unreg, "p99") + " | " + us(o.totals().latency().get("unregister-service"), "p99")
@@ -371,6 +387,13 @@ public final class Summary {
     }
 
     /** Operations per second, scaled: 17.24 M, 235.8 k. */
+    /** The kernel release in a header's machine line ({@code ..., Linux 6.18.44-fc amd64}), or null. */
+    static String hostRelease(String machine) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Linux (\\S+)").matcher(machine == null ? ""
+                : machine);
+        return m.find() ? m.group(1) : null;
+    }
+
     public static String rate(Double v) {
         if (v == null) {
             return "-";

@@ -41,6 +41,8 @@ import java.util.Map;
  * @param problems Problems the forks reported, each named by its fork
  * @param latency Latency percentiles in ns per tag (hit, register, unregister)
  * @param curves Latency percentile curves per tag: [percentile, ns] pairs
+ * @param kernelCalls the host kernel's rows: calls made on probed functions, over every trial (0 for a model)
+ * @param kernelCounted the hits the kernel's events counted for those calls (invariant 11: equal)
  * @param timerFloorNanos Timer floor in ns (an empty timed section), from the latency run
  */
 public record TrialTotals(int trials, Map<String, Long> invariants, long violations, long speculations,
@@ -49,7 +51,7 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
         long uretExpiredGone, long uretRiDropped, long uretGracePeriods, long uretGraceNanos,
         long uretGraceMaxNanos, long uretReturnP99Nanos, List<String> pinMap, boolean pinsVerified,
         List<String> problems, Map<String, Map<String, Long>> latency, Map<String, List<double[]>> curves,
-        Map<String, Long> timerFloorNanos) {
+        Map<String, Long> timerFloorNanos, long kernelCalls, long kernelCounted) {
     /** No trial reported (yet). */
     public static final TrialTotals NONE = new Builder().pinsVerified(false).build();
 
@@ -90,6 +92,8 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
         private Map<String, Map<String, Long>> latency = new LinkedHashMap<>();
         private Map<String, List<double[]>> curves = new LinkedHashMap<>();
         private Map<String, Long> timerFloorNanos = new LinkedHashMap<>();
+        private long kernelCalls;
+        private long kernelCounted;
         private boolean pinsVerified = true;
 
         public Builder trials(int v) {
@@ -216,6 +220,8 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
                     problems.add(named);
                 }
             }
+            kernelCalls += r.kernelCalls;
+            kernelCounted += r.kernelCounted;
             speculations += r.speculations;
             fallbacks += r.fallbacks;
             mmOps += r.mmOps;
@@ -269,9 +275,10 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
 
         public TrialTotals build() {
             return new TrialTotals(trials, invariants, violations, speculations, fallbacks, mmOps, keyLayout,
-        trapNanos, trapMeasuredNanos, uretHits, uretEntries, uretReturns, uretReturnsGone, uretSkipped,
-        uretExpiredStable, uretExpiredGone, uretRiDropped, uretGracePeriods, uretGraceNanos, uretGraceMaxNanos,
-        uretReturnP99Nanos, pinMap, pinsVerified, problems, latency, curves, timerFloorNanos);
+                    trapNanos, trapMeasuredNanos, uretHits, uretEntries, uretReturns, uretReturnsGone, uretSkipped,
+                    uretExpiredStable, uretExpiredGone, uretRiDropped, uretGracePeriods, uretGraceNanos,
+                    uretGraceMaxNanos, uretReturnP99Nanos, pinMap, pinsVerified, problems, latency, curves,
+                    timerFloorNanos, kernelCalls, kernelCounted);
         }
     }
 }

@@ -36,7 +36,9 @@ public final class Profile {
     static final Map<String, String[]> KEYS = new LinkedHashMap<>();
 
     static {
-        key("backends", "safe", "comma-separated back-end names (" + Backend.names() + "), or 'safe' for every safe one");
+        key("backends", "safe", "comma-separated back-end names (" + Backend.names() + "), 'safe' for every safe "
+                + "model, 'mainline' for the model of the host kernel's own design (rwlock to 6.11, srcu 6.12, "
+                + "seqcount-rcu from 6.13)");
         key("readers", "1..max", "comma-separated counts (a count may be 'max': every core left after writers), "
                 + "or '1..max' / '1..N' (powers of two up to the cores left after writers, capped at N, plus that maximum)");
         key("writers", "1", "writer threads in configurations with churn (>= 1)");
@@ -529,6 +531,17 @@ public final class Profile {
                 Backend.safeOnes().stream().filter(b -> !out.contains(b)).forEach(out::add);
                 continue;
             }
+            if (n.equals("mainline")) {
+                Backend b = Backend.mainlineOf(System.getProperty("os.version"));
+                if (b == null) {
+                    throw new UsageException("backends: 'mainline' needs the host's kernel version, and os.version '"
+                            + System.getProperty("os.version") + "' has none; name the back-end instead");
+                }
+                if (!out.contains(b)) {
+                    out.add(b);
+                }
+                continue;
+            }
             try {
                 Backend b = Backend.byName(n);
                 if (!out.contains(b)) {
@@ -536,7 +549,7 @@ public final class Profile {
                 }
             } catch (IllegalArgumentException e) {
                 throw new UsageException("unknown back-end '" + n + "' in backends; valid: " + Backend.names()
-                        + ", or 'safe'");
+                        + ", 'safe' (every safe model), or 'mainline' (the model of the host kernel's own design)");
             }
         }
         return out;

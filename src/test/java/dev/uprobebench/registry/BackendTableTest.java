@@ -37,6 +37,18 @@ class BackendTableTest {
         assertTrue(e.getMessage().contains("host kernel"), e.getMessage());
     }
 
+    /** The lineage as merged: the proposed per-CPU designs are no version's. */
+    @Test
+    void eachKernelVersionMapsToTheDesignItMerged() {
+        assertSame(Backend.RWLOCK, Backend.mainlineOf("5.15.0-91-generic"));
+        assertSame(Backend.RWLOCK, Backend.mainlineOf("6.11.9"));
+        assertSame(Backend.SRCU, Backend.mainlineOf("6.12.3"));
+        assertSame(Backend.SEQCOUNT_RCU, Backend.mainlineOf("6.13.0"));
+        assertSame(Backend.SEQCOUNT_RCU, Backend.mainlineOf("6.18.44-fc-v1272"));
+        assertSame(Backend.SEQCOUNT_RCU, Backend.mainlineOf("7.0.1"));
+        assertEquals(null, Backend.mainlineOf("unknown"));
+    }
+
     @Test
     void unknownNameListsEveryValidOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backend.byName("mutex"));
