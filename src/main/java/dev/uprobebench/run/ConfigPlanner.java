@@ -33,23 +33,29 @@ public final class ConfigPlanner {
     }
 
     /** Whether this host can run real uprobes: asked once, and only when a profile names {@code kernel}. */
-    private static final Supplier<HostKernel.Capability> HOST = new Supplier<>() {
-        private HostKernel.Capability found;
+    private static final Supplier<HostKernel.Capability> HOST = host(false);
+    /** The same with each trap kind's measured cost: asked once, only for {@code trap-cost=host-...}. */
+    static final Supplier<HostKernel.Capability> HOST_TRAP_COSTS = host(true);
 
-        @Override
-        public synchronized HostKernel.Capability get() {
-            if (found == null) {
-                try {
-                    Path scratch = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
-                            "uprobe-bench-host"));
-                    found = HostKernel.load().check(scratch, false);
-                } catch (IOException | RuntimeException e) {
-                    found = HostKernel.Capability.unusable("the capability trial failed: " + e.getMessage());
+    private static Supplier<HostKernel.Capability> host(boolean measureTrapCosts) {
+        return new Supplier<>() {
+            private HostKernel.Capability found;
+
+            @Override
+            public synchronized HostKernel.Capability get() {
+                if (found == null) {
+                    try {
+                        Path scratch = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
+                                "uprobe-bench-host"));
+                        found = HostKernel.load().check(scratch, measureTrapCosts);
+                    } catch (IOException | RuntimeException e) {
+                        found = HostKernel.Capability.unusable("the capability trial failed: " + e.getMessage());
+                    }
                 }
+                return found;
             }
-            return found;
-        }
-    };
+        };
+    }
 
     private ConfigPlanner() {
     }

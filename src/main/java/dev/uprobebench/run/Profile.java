@@ -60,7 +60,9 @@ public final class Profile {
         key("mm-churn", "0", "comma-separated per-address-space-writer mmap+munmap rates, for configurations with a VMA "
                 + "lookup: 0 (no address-space writers), N per second (<= 1000000000), max");
         key("trap-cost", "none", "fixed per-hit work outside the registry for the kernel's trap: none, int3 (300 ns: "
-                + "int3 + single-step), nop5 (140 ns: 6.18's optimised path), or N ns (e.g. 250ns, <= 1000000ns)");
+                + "int3 + single-step), nop5 (140 ns: 6.18's optimised path), N ns (e.g. 250ns, <= 1000000ns), or this host's "
+                + "measured uprobe hit: host-int3, host-nop5 (host: host-nop5; where real uprobes cannot be used, the "
+                + "synthetic int3 or nop5, and the report says so)");
         key("uretprobe", "none", "comma-separated return-probe lifetimes: none, " + Lifetime.names()
                 + " (every design but none runs on seqcount-rcu, the mainline lookup, with vma=none)");
         key("uret-duration", "0", "comma-separated function durations for return probes: hits before the return "
@@ -212,13 +214,13 @@ public final class Profile {
         return new ProfileSettings(List.copyOf(backends()), readerSpec(), intValue("writers"), List.copyOf(churnRates()),
                 intValue("churn-keys"), doubleValue("churn-read-fraction"), intValue("sync-every"), List.copyOf(stable),
                 List.copyOf(list("distribution")), doubleValue("zipf-exponent"), List.copyOf(intList("handler-work", 0)),
-                List.copyOf(rcuFlavours()), List.copyOf(vmaLookups()), intValue("mm-writers"), List.copyOf(mmChurn()), TrapCost.parse(get("trap-cost")),
+                List.copyOf(rcuFlavours()), List.copyOf(vmaLookups()), intValue("mm-writers"), List.copyOf(mmChurn()), hostTrap() != null ? 0 : TrapCost.parse(get("trap-cost")),
                 List.copyOf(uretprobes()), List.copyOf(uretDurations()), doubleValue("uret-share"), intValue("uret-depth"),
                 get("uret-timeout"), List.copyOf(riAllocs()), keyLayout(stable),
                 PinPolicy.byName(get("pinning")), intValue("warmup-iterations"),
                 millis("warmup-time"), intValue("measurement-iterations"), millis("measurement-time"), rounds,
                 bool("latency") ? Math.min(rounds, intValue("latency-rounds")) : 0, seed(), bool("gc-profiler"),
-                bool("profiling"), get("profiler-event"), List.copyOf(jvmArgs), kernel());
+                bool("profiling"), get("profiler-event"), List.copyOf(jvmArgs), kernel(), hostTrap());
     }
 
     private void set(String key, String value, String where) {
@@ -283,7 +285,7 @@ public final class Profile {
                 vmaLookups();
                 break;
             case "trap-cost":
-                if (TrapCost.parse(get(key)) < 0) {
+                if (hostTrap() == null && TrapCost.parse(get(key)) < 0) {
                     throw bad(key, "");
                 }
                 break;
@@ -622,6 +624,19 @@ public final class Profile {
                 out.add(top);
             }
             return out;
+        }
+    }
+
+    /** The host trap {@code trap-cost} asks to measure ({@code host}: nop5), or null for a synthetic cost. */
+    private String hostTrap() {
+        switch (get("trap-cost").trim()) {
+            case "host":
+            case "host-nop5":
+                return "nop5";
+            case "host-int3":
+                return "int3";
+            default:
+                return null;
         }
     }
 

@@ -28,6 +28,8 @@ import java.util.List;
  * @param riAllocs      return-instance sources ({@code pool}, {@code alloc}): an axis
  * @param keyLayout     where the churn keys sit against the stable ones ({@code separate}, {@code interleaved})
  * @param kernel        the axes of the host kernel's back-end ({@code kernel}), used where a profile names it
+ * @param hostTrap      {@code int3} or {@code nop5} when {@code trap-cost=host-...} asks for the trap this host
+ *                      measures (the plan measures it and sets the model's trap work to it); else null
  */
 public record ProfileSettings(List<Backend> backends, Profile.ReaderSpec readers, int writers, List<String> churn,
         int churnKeys, double churnReadFraction, int syncEvery, List<Integer> stable, List<String> distributions,
@@ -36,7 +38,7 @@ public record ProfileSettings(List<Backend> backends, Profile.ReaderSpec readers
         double uretShare, int uretDepth, String uretTimeout, List<String> riAllocs, KeyLayout keyLayout, PinPolicy pinning,
         int warmupIterations, long warmupMillis, int measurementIterations, long measurementMillis, int rounds,
         int latencyRounds, long seed, boolean gcProfiler, boolean profiling, String profilerEvent,
-        List<String> jvmArgs, Kernel kernel) {
+        List<String> jvmArgs, Kernel kernel, String hostTrap) {
 
     /**
      * The {@code kernel} back-end's own axes (it has no model parameters: no RCU flavour, handler

@@ -1,8 +1,10 @@
 package dev.uprobebench.run;
 
+import dev.uprobebench.bench.TrapCost;
 import dev.uprobebench.bench.TrialFiles;
 import dev.uprobebench.mm.KeyLayout;
 import dev.uprobebench.pin.CpuTopology;
+import dev.uprobebench.registry.HostKernel;
 import dev.uprobebench.sync.RcuFlavour;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -29,9 +32,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * @param configs the configurations, in the order the plan numbers them
  * @param notes   what the profile asked for that does not run here, and why
  * @param skipped configurations planned but not run here, with the reason (listed in every report)
+ * @param trapNanos the model's per-hit trap work: the profile's {@code trap-cost}, or, for {@code host-...},
+ *     the hit cost measured on this host when the plan was made
  */
 public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> notes,
-        List<ConfigPlanner.Skipped> skipped) {
+        List<ConfigPlanner.Skipped> skipped, long trapNanos) {
     static final String BENCH = "dev.uprobebench.bench.ChurnBenchmark.";
     static final String KERNEL_BENCH = "dev.uprobebench.bench.KernelBenchmark.";
     /**
@@ -44,13 +49,35 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
     private static final double PRETOUCH_MILLIS_PER_MIB = 1.27;
 
     public static RunPlan of(Profile p, CpuTopology topology) {
-        return of(ConfigPlanner.expand(p, topology), p);
+        return of(ConfigPlanner.expand(p, topology), p, ConfigPlanner.HOST_TRAP_COSTS);
     }
 
     /** The plan of an expansion already made (tests give the host's capability themselves). */
     static RunPlan of(ConfigPlanner.Expansion e, Profile p) {
+        return of(e, p, ConfigPlanner.HOST_TRAP_COSTS);
+    }
+
+    /** As above, measuring a {@code trap-cost=host-...} with {@code host} (asked only then). */
+    static RunPlan of(ConfigPlanner.Expansion e, Profile p, Supplier<HostKernel.Capability> host) {
         HeapBudget.check(e.configs(), p.settings(), HeapBudget.physicalMemory());
-        return new RunPlan(p, List.copyOf(e.configs()), List.copyOf(e.notes()), List.copyOf(e.skipped()));
+        List<String> notes = new ArrayList<>(e.notes());
+        long trap = p.settings().trapNanos();
+        String kind = p.settings().hostTrap();
+        if (kind != null) {
+            HostKernel.Capability c = host.get();
+            HostKernel.TrapCost measured = c.trapCosts().stream().filter(t -> t.trap().equals(kind)).findFirst()
+                    .orElse(null);
+            if (measured != null) {
+                trap = Math.max(1, Math.round(measured.medianNs()));
+                notes.add("trap-cost=host-" + kind + ": " + trap + " ns per hit, this host's measured " + kind
+                        + " uprobe hit (probed call minus unprobed: " + measured.format() + ")");
+            } else {
+                trap = TrapCost.parse(kind);
+                notes.add("trap-cost=host-" + kind + ": " + c.summary() + "; fell back to the synthetic " + kind
+                        + " (" + trap + " ns)");
+            }
+        }
+        return new RunPlan(p, List.copyOf(e.configs()), List.copyOf(notes), List.copyOf(e.skipped()), trap);
     }
 
     /**
@@ -121,7 +148,7 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
         m.put("rcuFlavour", (c.rcuFlavour() == null ? RcuFlavour.QSBR : c.rcuFlavour()).cliName());
         m.put("vmaLookup", c.vma().label());
         m.put("mmChurnRate", c.mmChurn());
-        m.put("trapNanos", Long.toString(s.trapNanos()));
+        m.put("trapNanos", Long.toString(trapNanos));
         if (s.keyLayout() != KeyLayout.SEPARATE) { // only then: older reports' parameter sets stay as they were
             m.put("keyLayout", s.keyLayout().label());
         }

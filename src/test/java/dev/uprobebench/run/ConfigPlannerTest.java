@@ -243,4 +243,24 @@ class ConfigPlannerTest {
         String options = plan.options(c, "latency", java.nio.file.Path.of("raw")).build().getIncludes().toString();
         assertTrue(options.contains("KernelBenchmark\\.latency"), options);
     }
+
+    /** trap-cost=host-...: the model's trap work is this host's measured hit, or the synthetic one, said so. */
+    @Test
+    void aHostTrapCostIsMeasuredHereOrFallsBackSayingWhy() {
+        Profile p = Profile.parse("t", "backends=srcu\nreaders=1\nchurn=0\ntrap-cost=host-int3\n", List.of());
+        ConfigPlanner.Expansion e = ConfigPlanner.expand(p, cores(2), () -> USABLE);
+        HostKernel.Capability measured = new HostKernel.Capability(true, "usable", "optimised", List.of(
+                new HostKernel.TrapCost("int3", 4821.4, 4600, 5100, 2.0, 5, 20000),
+                new HostKernel.TrapCost("nop5", 1190.0, 1150, 1250, 2.0, 5, 20000)));
+        RunPlan plan = RunPlan.of(e, p, () -> measured);
+        assertEquals(4821, plan.trapNanos());
+        assertEquals("4821", plan.params(plan.configs().get(0)).get("trapNanos"));
+        assertTrue(plan.notes().stream().anyMatch(n -> n.startsWith("trap-cost=host-int3: 4821 ns per hit")),
+                plan.notes().toString());
+        RunPlan fallback = RunPlan.of(e, p, () -> HostKernel.Capability.unusable("not root"));
+        assertEquals(dev.uprobebench.bench.TrapCost.parse("int3"), fallback.trapNanos());
+        assertTrue(fallback.notes().stream().anyMatch(n -> n.contains("not root") && n.contains("fell back to the "
+                + "synthetic int3")), fallback.notes().toString());
+        assertThrows(UsageException.class, () -> Profile.parse("t", "trap-cost=host-jmp\n", List.of()));
+    }
 }
