@@ -333,6 +333,10 @@ public final class BenchRun {
             if (round == 1 && flames.enabled()) {
                 try {
                     o = flames.render(dir, c, o);
+                    String kernel = c.isKernel() ? flames.kernelFrames(dir, o) : null;
+                    if (kernel != null) {
+                        runNotes.add(kernel);
+                    }
                 } catch (IOException | RuntimeException e) {
                     o = o.withProblem("flame graph conversion failed: " + rootMessage(e));
                 }

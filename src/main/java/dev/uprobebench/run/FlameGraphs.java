@@ -222,6 +222,86 @@ final class FlameGraphs {
         return o.withFlamegraphs(files);
     }
 
+    /** The kernel's uprobe path as its frames are named in 6.x: the trap, the 6.18 syscall, the lookup, the consumer. */
+    static final List<String> KERNEL_FRAMES = List.of("asm_exc_int3", "handle_swbp", "uprobe_notify_resume",
+            "__x64_sys_uprobe", "find_active_uprobe", "uprobe_dispatcher");
+
+    /**
+     * What a kernel row's flame graph shows of the kernel's uprobe path: the share of samples with
+     * one of {@link #KERNEL_FRAMES} and which, or, when there are none, why (the sampling event,
+     * privilege, {@code kptr_restrict}); null when the configuration has no collapsed stacks.
+     */
+    String kernelFrames(Path reportDir, ConfigOutcome o) throws IOException {
+        String collapsed = FlameConverter.collapsedOf(o);
+        if (collapsed == null) {
+            return null;
+        }
+        return kernelFrames(o.spec().label(), Files.readAllLines(reportDir.resolve(collapsed)), event,
+                readFirstLine(Path.of("/proc/sys/kernel/kptr_restrict")), isRoot());
+    }
+
+    /** {@link #kernelFrames(Path, ConfigOutcome)} on collapsed stacks ({@code frame;frame;... count}). */
+    static String kernelFrames(String label, List<String> stacks, String event, String kptrRestrict, boolean root) {
+        long total = 0;
+        long withKernel = 0;
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        for (String line : stacks) {
+            int sp = line.lastIndexOf(' ');
+            if (sp < 0) {
+                continue;
+            }
+            long n;
+            try {
+                n = Long.parseLong(line.substring(sp + 1).trim());
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            total += n;
+            boolean any = false;
+            for (String f : KERNEL_FRAMES) {
+                if (line.contains(f)) {
+                    seen.add(f);
+                    any = true;
+                }
+            }
+            if (any) {
+                withKernel += n;
+            }
+        }
+        if (withKernel > 0) {
+            return String.format(java.util.Locale.ROOT, "%s: the kernel's uprobe path is in %d of %d samples of its "
+                    + "flame graph (%s)", label, withKernel, total, String.join(", ", seen));
+        }
+        List<String> why = new ArrayList<>();
+        if (!"cpu".equals(event)) {
+            why.add("the sampling event is " + event + ", not cpu (perf events)");
+        }
+        if (!root) {
+            why.add("not root");
+        }
+        if (kptrRestrict != null && !kptrRestrict.equals("0")) {
+            why.add("kernel.kptr_restrict=" + kptrRestrict + " hides kernel symbols");
+        }
+        return label + ": no frame of the kernel's uprobe path in its flame graph (" + total + " samples)"
+                + (why.isEmpty() ? "" : ": " + String.join("; ", why));
+    }
+
+    private static String readFirstLine(Path p) {
+        try {
+            return Files.readString(p).trim();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static boolean isRoot() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().anyMatch(l -> l.matches("Uid:\\s+0\\s.*"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /**
      * {@code diff-<backend>-vs-rwlock-<config>.html} for every profiled back-end with a baseline
      * twin; returns the outcomes with the files (or the problems) added.
