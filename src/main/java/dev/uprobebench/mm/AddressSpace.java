@@ -4,6 +4,7 @@ import dev.uprobebench.registry.InvariantCounters;
 import dev.uprobebench.registry.Violation;
 import dev.uprobebench.sync.CpuSlot;
 import dev.uprobebench.sync.RbNode;
+import dev.uprobebench.sync.GracePeriods;
 import dev.uprobebench.sync.Rcu;
 import dev.uprobebench.sync.RcuFlavour;
 import dev.uprobebench.sync.RcuRbTree;
@@ -35,16 +36,16 @@ public final class AddressSpace implements AutoCloseable {
     public static final long PAGE_SIZE = 4096;
 
     /** Test-only variants. */
-    public record Options(MmHooks hooks, boolean brokenGracePeriods) {
-        public static final Options NONE = new Options(MmHooks.NONE, false);
+    public record Options(MmHooks hooks, GracePeriods gracePeriods) {
+        public static final Options NONE = new Options(MmHooks.NONE, GracePeriods.KERNEL);
 
         public Options withHooks(MmHooks h) {
-            return new Options(h, brokenGracePeriods);
+            return new Options(h, gracePeriods);
         }
 
-        /** The mutant whose grace periods end at once: VMAs are freed under their readers. */
-        public Options withBrokenGracePeriods() {
-            return new Options(hooks, true);
+        /** With other RCU (tests: one whose grace periods end at once frees VMAs under their readers). */
+        public Options withGracePeriods(GracePeriods g) {
+            return new Options(hooks, g);
         }
     }
 
@@ -69,7 +70,7 @@ public final class AddressSpace implements AutoCloseable {
             throw new IllegalArgumentException("VMA lookup 'none' has no address space; valid here: mmap-lock, speculative");
         }
         this.lookup = lookup;
-        this.rcu = Rcu.create(flavour, slots, options.brokenGracePeriods());
+        this.rcu = options.gracePeriods().rcu(flavour, slots);
         this.invariants = invariants;
         this.hooks = options.hooks();
         this.stepBound = stepBound;

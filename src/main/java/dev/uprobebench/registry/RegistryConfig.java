@@ -1,5 +1,6 @@
 package dev.uprobebench.registry;
 
+import dev.uprobebench.sync.GracePeriods;
 import dev.uprobebench.sync.RcuFlavour;
 
 /**
@@ -10,16 +11,13 @@ import dev.uprobebench.sync.RcuFlavour;
  * @param stepBound tree steps after which a lookup counts as lost
  * @param rcuFlavour RCU read side for the RCU-based back-ends
  * @param hooks test-only interleaving points, and the seqcount retry a test double may take away
- * @param brokenGracePeriods test-only mutant: grace periods (RCU, SRCU) end at once, which the
- *     checker must catch; never set by the command line
- * @param inlineCallbacks test-only: deferred frees wait for their grace period on the thread that
- *     queues them and run there, with no reclaimer thread (for model checkers, which schedule only
- *     the scenario's own threads)
+ * @param gracePeriods where the back-end's RCU and SRCU come from: {@link GracePeriods#KERNEL}
+ *     always in main; tests give broken or inline ones from their own sources
  * @param fastUretprobeSrcu {@code uretprobes_srcu} is an SRCU-fast-updown domain (the
  *     {@code srcu-updown} return-probe lifetime) rather than a fenced SRCU domain
  */
 public record RegistryConfig(int slabCapacity, int slots, int stepBound, RcuFlavour rcuFlavour, RaceHooks hooks,
-        boolean brokenGracePeriods, boolean inlineCallbacks, boolean fastUretprobeSrcu) {
+        GracePeriods gracePeriods, boolean fastUretprobeSrcu) {
     public static final int DEFAULT_STEP_BOUND = 1024;
 
     public RegistryConfig {
@@ -33,38 +31,34 @@ public record RegistryConfig(int slabCapacity, int slots, int stepBound, RcuFlav
             throw new IllegalArgumentException("step bound must be >= 64 (twice the height of any tree that fits in memory), got "
                     + stepBound);
         }
+        if (gracePeriods == null) {
+            throw new IllegalArgumentException("grace periods are required (GracePeriods.KERNEL)");
+        }
         if (rcuFlavour == null) {
             throw new IllegalArgumentException("an RCU flavour is required; valid: " + RcuFlavour.names());
         }
     }
 
     public static RegistryConfig of(int slabCapacity, int slots) {
-        return new RegistryConfig(slabCapacity, slots, DEFAULT_STEP_BOUND, RcuFlavour.QSBR, RaceHooks.NONE, false,
-                false, false);
+        return new RegistryConfig(slabCapacity, slots, DEFAULT_STEP_BOUND, RcuFlavour.QSBR, RaceHooks.NONE,
+                GracePeriods.KERNEL, false);
     }
 
     public RegistryConfig withHooks(RaceHooks h) {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, h, brokenGracePeriods, inlineCallbacks, fastUretprobeSrcu);
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, h, gracePeriods, fastUretprobeSrcu);
     }
 
     public RegistryConfig withRcuFlavour(RcuFlavour f) {
-        return new RegistryConfig(slabCapacity, slots, stepBound, f, hooks, brokenGracePeriods, inlineCallbacks, fastUretprobeSrcu);
+        return new RegistryConfig(slabCapacity, slots, stepBound, f, hooks, gracePeriods, fastUretprobeSrcu);
     }
 
-    /** Deferred frees run inline after their grace period, for model checking. */
-    public RegistryConfig withInlineCallbacks() {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, brokenGracePeriods, true,
-                fastUretprobeSrcu);
-    }
-
-    /** The grace-period mutant, for tests that must see the checker catch it. */
-    public RegistryConfig withBrokenGracePeriods() {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, true, inlineCallbacks, fastUretprobeSrcu);
+    /** With other grace-period primitives (tests: broken, or inline for model checking). */
+    public RegistryConfig withGracePeriods(GracePeriods g) {
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, g, fastUretprobeSrcu);
     }
 
     /** {@code uretprobes_srcu} as an SRCU-fast-updown domain, for the {@code srcu-updown} lifetime. */
     public RegistryConfig withFastUretprobeSrcu() {
-        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, brokenGracePeriods,
-                inlineCallbacks, true);
+        return new RegistryConfig(slabCapacity, slots, stepBound, rcuFlavour, hooks, gracePeriods, true);
     }
 }

@@ -35,7 +35,7 @@ import java.util.function.IntConsumer;
  * per-CPU operation that saw per-CPU mode has finished by then, so the sum of the slot counters
  * is final. It is added to the atomic count minus the bias, and the switch's own reference is put.
  */
-public final class PercpuRefs {
+public class PercpuRefs {
     /** Atomic-mode bias while per-CPU counters may still move. */
     static final long BIAS = 1L << 62;
     private static final int PERCPU = 0;
@@ -52,7 +52,6 @@ public final class PercpuRefs {
     private final long[][] perSlot;
     private final long[] atomic;
     private final int[] flags;
-    private final boolean switchBeforeGracePeriod;
     private final Hooks hooks;
     /** Writes to shared words; touched only where a shared word is written anyway. */
     private final AtomicLong sharedWrites = new AtomicLong();
@@ -69,35 +68,32 @@ public final class PercpuRefs {
 
     /**
      * @param release runs once per ref that reaches zero after its kill, with the ref's index
-     * @param switchBeforeGracePeriod test-only mutant: sum the counters at kill time, without
-     *     waiting for per-CPU operations in flight
+     * @param hooks test-only interleaving points ({@link Hooks#NONE} in main)
      */
-    public PercpuRefs(Rcu rcu, int slots, int capacity, IntConsumer release, boolean switchBeforeGracePeriod,
-            Hooks hooks) {
+    public PercpuRefs(Rcu rcu, int slots, int capacity, IntConsumer release, Hooks hooks) {
         this.rcu = rcu;
         this.release = release;
         this.capacity = capacity;
         this.perSlot = new long[slots][capacity + 2 * SlotLongs.STRIDE];
         this.atomic = new long[capacity];
         this.flags = new int[capacity];
-        this.switchBeforeGracePeriod = switchBeforeGracePeriod;
         this.hooks = hooks;
     }
 
     public PercpuRefs(Rcu rcu, int slots, int capacity, IntConsumer release) {
-        this(rcu, slots, capacity, release, false, Hooks.NONE);
+        this(rcu, slots, capacity, release, Hooks.NONE);
     }
 
     private static int at(int index) {
         return index + SlotLongs.STRIDE;
     }
 
-    public int capacity() {
+    public final int capacity() {
         return capacity;
     }
 
     /** {@code percpu_ref_init()}: per-CPU mode, one (base) reference. Before publication. */
-    public void init(int index) {
+    public final void init(int index) {
         for (long[] counters : perSlot) {
             counters[at(index)] = 0;
         }
@@ -109,7 +105,7 @@ public final class PercpuRefs {
      * {@code percpu_ref_exit()} of a reference that was never published (no one can hold it): its
      * count goes to zero without a release.
      */
-    public void exit(int index) {
+    public final void exit(int index) {
         for (long[] counters : perSlot) {
             counters[at(index)] = 0;
         }
@@ -118,7 +114,7 @@ public final class PercpuRefs {
     }
 
     /** {@code percpu_ref_get()}. */
-    public void get(int slot, int index) {
+    public final void get(int slot, int index) {
         rcu.readLock(slot);
         if ((int) INTS.getAcquire(flags, index) == PERCPU) {
             hooks.afterModeCheck(slot, index);
@@ -130,7 +126,7 @@ public final class PercpuRefs {
     }
 
     /** {@code percpu_ref_tryget_live()}: false once the ref is being killed. */
-    public boolean tryGetLive(int slot, int index) {
+    public final boolean tryGetLive(int slot, int index) {
         rcu.readLock(slot);
         try {
             int f = (int) INTS.getAcquire(flags, index);
@@ -149,7 +145,7 @@ public final class PercpuRefs {
     }
 
     /** {@code percpu_ref_put()}. */
-    public void put(int slot, int index) {
+    public final void put(int slot, int index) {
         rcu.readLock(slot);
         if ((int) INTS.getAcquire(flags, index) == PERCPU) {
             hooks.afterModeCheck(slot, index);
@@ -165,7 +161,7 @@ public final class PercpuRefs {
     }
 
     /** {@code percpu_ref_kill()}: no new live gets; the base reference is dropped. */
-    public void kill(int index) {
+    public final void kill(int index) {
         int f = (int) INTS.getAcquire(flags, index);
         if (f != PERCPU) {
             throw new IllegalStateException("percpu_ref " + index + " killed twice");
@@ -173,14 +169,20 @@ public final class PercpuRefs {
         INTS.setVolatile(flags, index, ATOMIC | DEAD);
         addAtomic(index, 1); // the switch's own reference
         addAtomic(index, -1); // the base reference; the bias keeps the count above zero
-        if (switchBeforeGracePeriod) {
-            switchToAtomic(index);
-        } else {
-            rcu.call(() -> switchToAtomic(index));
-        }
+        scheduleSwitch(index);
     }
 
-    private void switchToAtomic(int index) {
+    /**
+     * {@code percpu_ref_kill()}'s switch to atomic mode, after a grace period ({@code call_rcu}),
+     * so that every per-CPU get or put in flight has landed before the counters are summed. A seam
+     * for tests only: the double that switches at once is the mutant the checker must catch.
+     */
+    protected void scheduleSwitch(int index) {
+        rcu.call(() -> switchToAtomic(index));
+    }
+
+    /** Sums the per-CPU counters into the atomic count and drops the switch's reference. */
+    protected final void switchToAtomic(int index) {
         long sum = 0;
         for (long[] counters : perSlot) {
             sum += (long) LONGS.getVolatile(counters, at(index));
@@ -208,17 +210,17 @@ public final class PercpuRefs {
     }
 
     /** Writes to shared words (the atomic count) so far; per-CPU mode adds none. */
-    public long sharedWrites() {
+    public final long sharedWrites() {
         return sharedWrites.get();
     }
 
     /** True in per-CPU mode (not killed). */
-    public boolean isPercpu(int index) {
+    public final boolean isPercpu(int index) {
         return (int) INTS.getAcquire(flags, index) == PERCPU;
     }
 
     /** The count: exact in atomic mode after the switch, and in per-CPU mode when nobody moves. */
-    public long count(int index) {
+    public final long count(int index) {
         long c = (long) LONGS.getVolatile(atomic, index);
         if (c >= BIAS / 2) {
             c -= BIAS;

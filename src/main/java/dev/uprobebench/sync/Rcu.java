@@ -45,23 +45,17 @@ public abstract class Rcu implements AutoCloseable {
     private final PaddedCell gp = new PaddedCell();
     private final Object gpLock = new Object();
     private final ThreadLocal<int[]> onlineSlot = new ThreadLocal<>();
-    private final boolean brokenForTests;
     private volatile CallbackReclaimer reclaimer;
-    private volatile boolean inlineCallbacks;
     private long gracePeriods;
 
-    protected Rcu(int slots, boolean brokenForTests) {
+    protected Rcu(int slots) {
         this.readers = new SlotLongs(slots, 2);
-        this.brokenForTests = brokenForTests;
         GP.setRelease(gp, 1L);
     }
 
-    /**
-     * Creates an RCU of the given flavour ({@code qsbr} or {@code memb}). With
-     * {@code brokenForTests} its grace periods end at once: the mutant that tests must catch.
-     */
-    public static Rcu create(RcuFlavour flavour, int slots, boolean brokenForTests) {
-        return flavour == RcuFlavour.QSBR ? new QsbrRcu(slots, brokenForTests) : new MembRcu(slots, brokenForTests);
+    /** Creates an RCU of the given flavour ({@code qsbr} or {@code memb}). */
+    public static Rcu create(RcuFlavour flavour, int slots) {
+        return flavour == RcuFlavour.QSBR ? new QsbrRcu(slots) : new MembRcu(slots);
     }
 
     public abstract String flavour();
@@ -97,22 +91,29 @@ public abstract class Rcu implements AutoCloseable {
             offlineForWait(self[0]);
         }
         try {
-            if (!brokenForTests) {
-                synchronized (gpLock) {
-                    long target = (long) GP.get(gp) + 1;
-                    GP.setVolatile(gp, target);
-                    VarHandle.fullFence();
-                    for (int s = 0; s < readers.slots(); s++) {
-                        waitFor(s, target);
-                    }
-                    gracePeriods++;
-                }
-            }
+            awaitGracePeriod();
             VarHandle.fullFence();
         } finally {
             if (self != null) {
                 onlineAfterWait(self[0]);
             }
+        }
+    }
+
+    /**
+     * The grace period proper: advance the counter, then wait for every slot to be outside a read
+     * section or past the new counter. A seam for tests only (a double that skips it is the
+     * broken-grace-period mutant the checker must catch); nothing in main overrides it.
+     */
+    protected void awaitGracePeriod() {
+        synchronized (gpLock) {
+            long target = (long) GP.get(gp) + 1;
+            GP.setVolatile(gp, target);
+            VarHandle.fullFence();
+            for (int s = 0; s < readers.slots(); s++) {
+                waitFor(s, target);
+            }
+            gracePeriods++;
         }
     }
 
@@ -133,24 +134,14 @@ public abstract class Rcu implements AutoCloseable {
     protected void onlineAfterWait(int slot) {
     }
 
-    /** {@code call_rcu()}: runs {@code callback} after a grace period, on the reclaimer thread. */
-    public final void call(Runnable callback) {
-        if (inlineCallbacks) {
-            synchronize();
-            callback.run();
-            return;
-        }
-        reclaimer().call(callback);
-    }
-
     /**
-     * Test-only, before first use: {@link #call} waits for the grace period and runs the callback
-     * on the calling thread ({@code synchronize_rcu(); free()}), with no reclaimer thread. Model
-     * checkers explore every thread's steps; a reclaimer that lives across scenarios is not one
-     * they can schedule.
+     * {@code call_rcu()}: runs {@code callback} after a grace period, on the reclaimer thread. A
+     * seam for tests only: the model checkers' double waits and runs it on the calling thread
+     * ({@code synchronize_rcu(); free()}), since a reclaimer that lives across scenarios is not a
+     * thread they can schedule.
      */
-    public final void runCallbacksInline() {
-        inlineCallbacks = true;
+    public void call(Runnable callback) {
+        reclaimer().call(callback);
     }
 
     /** {@code rcu_barrier()}: waits until every callback queued so far has run. */
@@ -213,18 +204,18 @@ public abstract class Rcu implements AutoCloseable {
     }
 
     /** The fenced read side ({@code urcu-memb} without membarrier: {@code smp_mb()} on entry). */
-    static final class MembRcu extends Rcu {
-        MembRcu(int slots, boolean broken) {
-            super(slots, broken);
+    static class MembRcu extends Rcu {
+        MembRcu(int slots) {
+            super(slots);
         }
 
         @Override
-        public String flavour() {
+        public final String flavour() {
             return "memb";
         }
 
         @Override
-        public void readLock(int slot) {
+        public final void readLock(int slot) {
             long nest = readers.getPlain(slot, NEST);
             readers.setPlain(slot, NEST, nest + 1);
             if (nest == 0) {
@@ -234,7 +225,7 @@ public abstract class Rcu implements AutoCloseable {
         }
 
         @Override
-        public void readUnlock(int slot) {
+        public final void readUnlock(int slot) {
             long nest = readers.getPlain(slot, NEST) - 1;
             assert nest >= 0 : "rcu_read_unlock() on slot " + slot + " outside any read section";
             readers.setPlain(slot, NEST, nest);
@@ -245,26 +236,26 @@ public abstract class Rcu implements AutoCloseable {
     }
 
     /** Quiescent-state-based reclamation: free read side, readers announce quiescent states. */
-    static final class QsbrRcu extends Rcu {
-        QsbrRcu(int slots, boolean broken) {
-            super(slots, broken);
+    static class QsbrRcu extends Rcu {
+        QsbrRcu(int slots) {
+            super(slots);
         }
 
         @Override
-        public String flavour() {
+        public final String flavour() {
             return "qsbr";
         }
 
         @Override
-        public void readLock(int slot) {
+        public final void readLock(int slot) {
         }
 
         @Override
-        public void readUnlock(int slot) {
+        public final void readUnlock(int slot) {
         }
 
         @Override
-        public void quiescent(int slot) {
+        public final void quiescent(int slot) {
             // rcu_quiescent_state(): smp_mb(); ctr = gp; smp_mb()
             VarHandle.fullFence();
             readers.setOpaque(slot, CTR, gpOpaque());
@@ -272,27 +263,27 @@ public abstract class Rcu implements AutoCloseable {
         }
 
         @Override
-        public void online(int slot) {
+        public final void online(int slot) {
             super.online(slot);
             readers.setOpaque(slot, CTR, gpOpaque());
             VarHandle.fullFence();
         }
 
         @Override
-        public void offline(int slot) {
+        public final void offline(int slot) {
             VarHandle.fullFence();
             readers.setRelease(slot, CTR, 0);
             super.offline(slot);
         }
 
         @Override
-        protected void offlineForWait(int slot) {
+        protected final void offlineForWait(int slot) {
             VarHandle.fullFence();
             readers.setRelease(slot, CTR, 0);
         }
 
         @Override
-        protected void onlineAfterWait(int slot) {
+        protected final void onlineAfterWait(int slot) {
             readers.setOpaque(slot, CTR, gpOpaque());
             VarHandle.fullFence();
         }

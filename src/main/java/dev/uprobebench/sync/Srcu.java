@@ -38,7 +38,7 @@ import java.lang.invoke.VarHandle;
  * the fast read side runs with preemption or interrupts disabled, which is an RCU reader). The
  * reader's price moves into the grace period: each drain check costs one RCU grace period.
  */
-public final class Srcu implements AutoCloseable {
+public class Srcu implements AutoCloseable {
     private static final int LOCK0 = 0;
     private static final int UNLOCK0 = 2;
     private static final VarHandle IDX;
@@ -52,7 +52,6 @@ public final class Srcu implements AutoCloseable {
     }
 
     private final SlotLongs counts;
-    private final boolean brokenForTests;
     /** The fast domain's asymmetric barrier ({@code synchronize_rcu}), or null for a fenced domain. */
     private final Runnable asymmetricBarrier;
     // Written under gpLock, read without it (a racy but untorn snapshot: never blocks on a grace period).
@@ -63,15 +62,14 @@ public final class Srcu implements AutoCloseable {
     @SuppressWarnings("unused") // accessed through IDX
     private volatile long completed;
     private volatile CallbackReclaimer reclaimer;
-    private volatile boolean inlineCallbacks;
 
-    public Srcu(int slots, boolean brokenForTests) {
-        this(slots, brokenForTests, null);
+    public Srcu(int slots) {
+        this(slots, null);
     }
 
-    private Srcu(int slots, boolean brokenForTests, Runnable asymmetricBarrier) {
+    /** A fenced domain ({@code asymmetricBarrier} null) or a fast one; subclassed by test doubles only. */
+    protected Srcu(int slots, Runnable asymmetricBarrier) {
         this.counts = new SlotLongs(slots, 4);
-        this.brokenForTests = brokenForTests;
         this.asymmetricBarrier = asymmetricBarrier;
     }
 
@@ -80,19 +78,19 @@ public final class Srcu implements AutoCloseable {
      * and every grace period runs {@code asymmetricBarrier} (an RCU grace period whose read sections
      * enclose every fast lock and unlock) where the fenced domain has a full fence.
      */
-    public static Srcu fastUpDown(int slots, boolean brokenForTests, Runnable asymmetricBarrier) {
+    public static Srcu fastUpDown(int slots, Runnable asymmetricBarrier) {
         if (asymmetricBarrier == null) {
             throw new IllegalArgumentException("a fast up/down SRCU domain needs an asymmetric barrier");
         }
-        return new Srcu(slots, brokenForTests, asymmetricBarrier);
+        return new Srcu(slots, asymmetricBarrier);
     }
 
     /** True for a {@link #fastUpDown} domain. */
-    public boolean isFast() {
+    public final boolean isFast() {
         return asymmetricBarrier != null;
     }
     /** {@code srcu_read_lock()}: returns the index to pass to {@link #readUnlock}. */
-    public int readLock(int slot) {
+    public final int readLock(int slot) {
         int idx = (int) ((long) IDX.getOpaque(this) & 1);
         counts.incrementOpaque(slot, LOCK0 + idx, 1);
         VarHandle.fullFence(); // B
@@ -100,7 +98,7 @@ public final class Srcu implements AutoCloseable {
     }
 
     /** {@code srcu_read_unlock()}. */
-    public void readUnlock(int slot, int idx) {
+    public final void readUnlock(int slot, int idx) {
         assert idx == 0 || idx == 1 : "srcu_read_unlock() with index " + idx + ", not one srcu_read_lock() returned";
         VarHandle.fullFence(); // C
         counts.incrementOpaque(slot, UNLOCK0 + idx, 1);
@@ -110,7 +108,7 @@ public final class Srcu implements AutoCloseable {
      * {@code srcu_read_lock_fast_updown()}: no fence; the caller is inside a read section of the
      * domain's barrier RCU. Only on a {@link #fastUpDown} domain.
      */
-    public int readLockFast(int slot) {
+    public final int readLockFast(int slot) {
         int idx = (int) ((long) IDX.getOpaque(this) & 1);
         counts.incrementOpaque(slot, LOCK0 + idx, 1);
         return idx;
@@ -121,7 +119,7 @@ public final class Srcu implements AutoCloseable {
      * slot, which need not be the locker's (the sums are what a grace period reads). The caller is
      * inside a read section of the barrier RCU.
      */
-    public void readUnlockFast(int slot, int idx) {
+    public final void readUnlockFast(int slot, int idx) {
         assert idx == 0 || idx == 1 : "srcu_read_unlock_fast_updown() with index " + idx;
         counts.incrementOpaque(slot, UNLOCK0 + idx, 1);
     }
@@ -135,38 +133,36 @@ public final class Srcu implements AutoCloseable {
         }
     }
     /** {@code synchronize_srcu()}. */
-    public void synchronize() {
-        synchronize(true);
-    }
-
-    /** Test-only mutant: the grace period without its first wait (on the inactive index). */
-    void synchronizeWithoutInactiveWaitForTests() {
-        synchronize(false);
-    }
-
-    private void synchronize(boolean waitInactive) {
-        if (!brokenForTests) {
-            synchronized (gpLock) {
-                long t0 = System.nanoTime();
-                long c = (long) IDX.get(this);
-                int active = (int) (c & 1);
-                if (waitInactive) {
-                    waitDrained(active ^ 1);
-                }
-                IDX.setVolatile(this, c + 1);
-                barrierOrFence(); // D: readers that sampled the old index are seen by the wait below
-                waitDrained(active);
-                long waited = System.nanoTime() - t0;
-                gracePeriods++;
-                graceNanos += waited;
-                graceMaxNanos = Math.max(graceMaxNanos, waited);
-            }
-        }
+    public final void synchronize() {
+        awaitGracePeriod(true);
         VarHandle.fullFence();
     }
 
+    /**
+     * The grace period proper: wait for the inactive index to drain ({@code waitInactive}, always
+     * in main), flip, then wait for the old active index. A seam for tests only: doubles that skip
+     * it, or the first wait, are mutants the checker must catch; nothing in main overrides it.
+     */
+    protected void awaitGracePeriod(boolean waitInactive) {
+        synchronized (gpLock) {
+            long t0 = System.nanoTime();
+            long c = (long) IDX.get(this);
+            int active = (int) (c & 1);
+            if (waitInactive) {
+                waitDrained(active ^ 1);
+            }
+            IDX.setVolatile(this, c + 1);
+            barrierOrFence(); // D: readers that sampled the old index are seen by the wait below
+            waitDrained(active);
+            long waited = System.nanoTime() - t0;
+            gracePeriods++;
+            graceNanos += waited;
+            graceMaxNanos = Math.max(graceMaxNanos, waited);
+        }
+    }
+
     /** Grace periods completed so far, the total and the longest time they took, in ns. */
-    public long[] graceStats() {
+    public final long[] graceStats() {
         return new long[] {gracePeriods, graceNanos, graceMaxNanos};
     }
 
@@ -189,13 +185,8 @@ public final class Srcu implements AutoCloseable {
         return locks == unlocks;
     }
 
-    /** {@code call_srcu()}. */
+    /** {@code call_srcu()}; a seam for tests only, as {@link Rcu#call}. */
     public void call(Runnable callback) {
-        if (inlineCallbacks) {
-            synchronize();
-            callback.run();
-            return;
-        }
         CallbackReclaimer r = reclaimer;
         if (r == null) {
             synchronized (this) {
@@ -209,13 +200,9 @@ public final class Srcu implements AutoCloseable {
         r.call(callback);
     }
 
-    /** Test-only, before first use: as {@link Rcu#runCallbacksInline()}. */
-    public void runCallbacksInline() {
-        inlineCallbacks = true;
-    }
 
     /** {@code srcu_barrier()}. */
-    public void barrier() {
+    public final void barrier() {
         CallbackReclaimer r = reclaimer;
         if (r != null) {
             r.barrier();
@@ -228,7 +215,7 @@ public final class Srcu implements AutoCloseable {
     }
 
     /** Sections entered and not left, summed over both indices (racy snapshot). */
-    public long readersInside() {
+    public final long readersInside() {
         long n = 0;
         for (int i = 0; i < 2; i++) {
             n += counts.sumOpaque(LOCK0 + i) - counts.sumOpaque(UNLOCK0 + i);
@@ -237,7 +224,7 @@ public final class Srcu implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public final void close() {
         CallbackReclaimer r = reclaimer;
         if (r != null) {
             r.close();

@@ -1,5 +1,6 @@
 package dev.uprobebench.check;
 
+import dev.uprobebench.sync.TestGracePeriods;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +45,7 @@ class HeavyChurnTortureTest {
     @CsvSource({"seqcount-rcu, qsbr", "seqcount-rcu, memb", "srcu, qsbr"})
     void aGracePeriodThatEndsAtOnceIsReportedAsUseAfterFree(String name, String flavour) {
         Backend b = Backend.byName(name);
-        TortureResult r = TortureDriver.run(c -> b.create(c.withBrokenGracePeriods()),
+        TortureResult r = TortureDriver.run(c -> b.create(c.withGracePeriods(TestGracePeriods.BROKEN)),
                 HEAVY_CHURN.withHandlerWork(64), RcuFlavour.byName(flavour), b);
         System.out.println("mutant " + r.format());
         assertTrue(r.count(Violation.USE_AFTER_FREE) > 0, r.format());
@@ -63,7 +64,7 @@ class HeavyChurnTortureTest {
         long violations = 0;
         String last = "";
         for (int run = 0; run < MUTANT_RUNS && violations == 0; run++) {
-            TortureResult r = TortureDriver.run(c -> Backend.PERCPU_REF.create(c.withBrokenGracePeriods()),
+            TortureResult r = TortureDriver.run(c -> Backend.PERCPU_REF.create(c.withGracePeriods(TestGracePeriods.BROKEN)),
                     HEAVY_CHURN.withHandlerWork(64).withMillis(4000).withSeed(HEAVY_CHURN.seed() + run),
                     RcuFlavour.QSBR, Backend.PERCPU_REF);
             System.out.println("mutant " + r.format());

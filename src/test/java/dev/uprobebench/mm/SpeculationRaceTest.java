@@ -1,5 +1,6 @@
 package dev.uprobebench.mm;
 
+import dev.uprobebench.sync.TestGracePeriods;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,7 +139,7 @@ class SpeculationRaceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void aVmaFreedUnderItsReaderIsCountedWhenGracePeriodsAreBroken(Backend b) throws Exception {
-        Outcome o = race(b, AddressSpace.Options.NONE.withBrokenGracePeriods(), true);
+        Outcome o = race(b, AddressSpace.Options.NONE.withGracePeriods(TestGracePeriods.BROKEN), true);
         assertEquals(1, o.vmaUseAfterFree(), o.toString());
         assertEquals(1, o.fallbacks(), "the sequence check still voided the translation: " + o);
     }

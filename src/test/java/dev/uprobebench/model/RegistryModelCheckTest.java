@@ -1,5 +1,6 @@
 package dev.uprobebench.model;
 
+import dev.uprobebench.sync.TestGracePeriods;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,7 +98,7 @@ class RegistryModelCheckTest {
     }
 
     static RegistryConfig config(String flavour) {
-        return RegistryConfig.of(4, 3).withRcuFlavour(RcuFlavour.byName(flavour)).withInlineCallbacks();
+        return RegistryConfig.of(4, 3).withRcuFlavour(RcuFlavour.byName(flavour)).withGracePeriods(TestGracePeriods.INLINE);
     }
 
     @ParameterizedTest(name = "{0} ({1})")
@@ -128,7 +129,7 @@ class RegistryModelCheckTest {
     void aBrokenGracePeriodIsFound(String name, String flavour) {
         Backend b = Backend.byName(name);
         LincheckAssertionError e = assertThrows(LincheckAssertionError.class, () -> Lincheck.runConcurrentTest(
-                INVOCATIONS, () -> hitAgainstLastUnregister(b, config(flavour).withBrokenGracePeriods())));
+                INVOCATIONS, () -> hitAgainstLastUnregister(b, config(flavour).withGracePeriods(TestGracePeriods.BROKEN_INLINE))));
         assertTrue(e.getMessage().contains("USE_AFTER_FREE") || e.getMessage().contains("leaks"), e.getMessage());
     }
 }

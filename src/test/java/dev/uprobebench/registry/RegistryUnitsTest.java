@@ -1,5 +1,7 @@
 package dev.uprobebench.registry;
 
+import dev.uprobebench.sync.GracePeriods;
+import dev.uprobebench.sync.TestGracePeriods;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,17 +22,19 @@ import org.junit.jupiter.api.Test;
 class RegistryUnitsTest {
     @Test
     void aConfigurationOutOfBoundsIsRefusedAndItsBoundsAreAccepted() {
-        RegistryConfig ok = new RegistryConfig(1, 1, 64, RcuFlavour.QSBR, RaceHooks.NONE, false, false, false);
+        RegistryConfig ok = new RegistryConfig(1, 1, 64, RcuFlavour.QSBR, RaceHooks.NONE, GracePeriods.KERNEL, false);
         assertEquals(64, ok.stepBound());
         assertThrows(IllegalArgumentException.class, () -> RegistryConfig.of(0, 1));
         assertThrows(IllegalArgumentException.class, () -> RegistryConfig.of(1, 0));
         assertThrows(IllegalArgumentException.class,
-                () -> new RegistryConfig(1, 1, 63, RcuFlavour.QSBR, RaceHooks.NONE, false, false, false));
+                () -> new RegistryConfig(1, 1, 63, RcuFlavour.QSBR, RaceHooks.NONE, GracePeriods.KERNEL, false));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new RegistryConfig(1, 1, 64, null, RaceHooks.NONE, false, false, false));
+                () -> new RegistryConfig(1, 1, 64, null, RaceHooks.NONE, GracePeriods.KERNEL, false));
         assertTrue(e.getMessage().contains(RcuFlavour.names()), e.getMessage());
-        assertTrue(ok.withInlineCallbacks().inlineCallbacks());
-        assertFalse(ok.inlineCallbacks());
+        assertSame(TestGracePeriods.INLINE, ok.withGracePeriods(TestGracePeriods.INLINE).gracePeriods());
+        assertSame(GracePeriods.KERNEL, RegistryConfig.of(1, 1).gracePeriods(), "main builds the kernel's only");
+        assertThrows(IllegalArgumentException.class,
+                () -> new RegistryConfig(1, 1, 64, RcuFlavour.QSBR, RaceHooks.NONE, null, false));
     }
 
     @Test

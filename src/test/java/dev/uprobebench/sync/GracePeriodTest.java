@@ -45,7 +45,7 @@ class GracePeriodTest {
     }
 
     static Domain rcu(String flavour, boolean broken) {
-        Rcu rcu = Rcu.create(RcuFlavour.byName(flavour), 4, broken);
+        Rcu rcu = TestGracePeriods.rcu(RcuFlavour.byName(flavour), 4, broken);
         return new Domain() {
             @Override
             public void enter(int slot) {
@@ -93,7 +93,7 @@ class GracePeriodTest {
     }
 
     static Domain srcu(boolean broken) {
-        Srcu srcu = new Srcu(4, broken);
+        Srcu srcu = TestGracePeriods.srcu(4, broken);
         int[] idx = new int[4];
         return new Domain() {
             @Override
@@ -288,7 +288,7 @@ class GracePeriodTest {
 
     @Test
     void nestedMembSectionsHoldTheGracePeriodUntilTheOutermostUnlock() {
-        try (Rcu rcu = Rcu.create(RcuFlavour.MEMB, 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.MEMB, 4)) {
             CountDownLatch innerLeft = new CountDownLatch(1);
             CountDownLatch leaveOuter = new CountDownLatch(1);
             AtomicBoolean outerLeft = new AtomicBoolean();
@@ -320,7 +320,7 @@ class GracePeriodTest {
 
     @Test
     void qsbrGracePeriodDoesNotWaitForAnOfflineReader() {
-        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4)) {
             CountDownLatch offline = new CountDownLatch(1);
             CountDownLatch finish = new CountDownLatch(1);
             Thread parked = new Thread(() -> {
@@ -342,7 +342,7 @@ class GracePeriodTest {
 
     @Test
     void anOnlineQsbrReaderMaySynchronizeWithoutWaitingForItself() {
-        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4)) {
             Thread self = new Thread(() -> {
                 rcu.online(1);
                 rcu.synchronize();

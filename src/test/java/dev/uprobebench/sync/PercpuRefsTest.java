@@ -20,7 +20,7 @@ class PercpuRefsTest {
 
     @Test
     void perCpuGetsAndPutsNeverWriteASharedWord() {
-        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4)) {
             PercpuRefs refs = new PercpuRefs(rcu, 4, 8, released::add);
             refs.init(3);
             for (int i = 0; i < 1000; i++) {
@@ -38,7 +38,7 @@ class PercpuRefsTest {
     @ParameterizedTest
     @ValueSource(strings = {"qsbr", "memb"})
     void killWithOutstandingReferencesReleasesOnceAfterTheLastPut(String flavour) {
-        try (Rcu rcu = Rcu.create(RcuFlavour.byName(flavour), 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.byName(flavour), 4)) {
             PercpuRefs refs = new PercpuRefs(rcu, 4, 8, released::add);
             refs.init(5);
             refs.get(0, 5);
@@ -57,7 +57,7 @@ class PercpuRefsTest {
 
     @Test
     void killWithNoReferencesReleasesAfterTheSwitch() {
-        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4)) {
             PercpuRefs refs = new PercpuRefs(rcu, 4, 8, released::add);
             refs.init(2);
             refs.kill(2);
@@ -68,7 +68,7 @@ class PercpuRefsTest {
 
     @Test
     void tryGetLiveFailsOnceKilledBeforeAndAfterTheSwitch() {
-        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4)) {
             PercpuRefs refs = new PercpuRefs(rcu, 4, 8, released::add);
             refs.init(1);
             refs.get(0, 1);
@@ -90,7 +90,7 @@ class PercpuRefsTest {
         released.clear();
         CountDownLatch checked = new CountDownLatch(1);
         CountDownLatch go = new CountDownLatch(1);
-        try (Rcu rcu = Rcu.create(RcuFlavour.MEMB, 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.MEMB, 4)) {
             PercpuRefs.Hooks pause = new PercpuRefs.Hooks() {
                 @Override
                 public void afterModeCheck(int slot, int index) {
@@ -100,7 +100,9 @@ class PercpuRefsTest {
                     }
                 }
             };
-            PercpuRefs refs = new PercpuRefs(rcu, 4, 8, released::add, switchBeforeGracePeriod, pause);
+            PercpuRefs refs = switchBeforeGracePeriod
+                    ? TestGracePeriods.refsSwitchingAtKill(rcu, 4, 8, released::add, pause)
+                    : new PercpuRefs(rcu, 4, 8, released::add, pause);
             refs.init(4);
             refs.get(0, 4); // taken on slot 0, dropped on slot 1, as a migrated task does
             Thread putter = new Thread(() -> refs.put(1, 4), "putter");
@@ -128,7 +130,7 @@ class PercpuRefsTest {
 
     @Test
     void theCountIsExactInBothModesAndAtomicModeWritesTheSharedWord() {
-        try (Rcu rcu = Rcu.create(RcuFlavour.MEMB, 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.MEMB, 4)) {
             PercpuRefs refs = new PercpuRefs(rcu, 4, 8, released::add);
             refs.init(4);
             assertEquals(8, refs.capacity());
@@ -153,7 +155,7 @@ class PercpuRefsTest {
 
     @Test
     void aSecondKillIsRefused() {
-        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4)) {
             PercpuRefs refs = new PercpuRefs(rcu, 4, 8, released::add);
             refs.init(6);
             refs.kill(6);

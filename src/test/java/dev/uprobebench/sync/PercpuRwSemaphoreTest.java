@@ -18,7 +18,7 @@ class PercpuRwSemaphoreTest {
     @ParameterizedTest
     @ValueSource(strings = {"qsbr", "memb"})
     void writerWaitsForAReaderInsideAndProceedsWhenItLeaves(String flavour) {
-        try (Rcu rcu = Rcu.create(RcuFlavour.byName(flavour), 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.byName(flavour), 4)) {
             PercpuRwSemaphore sem = new PercpuRwSemaphore(rcu, 4);
             CountDownLatch inside = new CountDownLatch(1);
             CountDownLatch leave = new CountDownLatch(1);
@@ -61,7 +61,7 @@ class PercpuRwSemaphoreTest {
     @ParameterizedTest
     @ValueSource(strings = {"qsbr", "memb"})
     void readerArrivingWhileAWriterHoldsItWaitsForTheWriter(String flavour) {
-        try (Rcu rcu = Rcu.create(RcuFlavour.byName(flavour), 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.byName(flavour), 4)) {
             PercpuRwSemaphore sem = new PercpuRwSemaphore(rcu, 4);
             sem.writeLock();
             assertFalse(sem.readersOnFastPath());
@@ -87,7 +87,7 @@ class PercpuRwSemaphoreTest {
     @ParameterizedTest
     @ValueSource(strings = {"qsbr", "memb"})
     void readersWithoutWritersStayOnTheFastPath(String flavour) {
-        try (Rcu rcu = Rcu.create(RcuFlavour.byName(flavour), 4, false)) {
+        try (Rcu rcu = Rcu.create(RcuFlavour.byName(flavour), 4)) {
             PercpuRwSemaphore sem = new PercpuRwSemaphore(rcu, 4);
             rcu.online(0);
             for (int i = 0; i < 10_000; i++) {
@@ -105,8 +105,7 @@ class PercpuRwSemaphoreTest {
 
     @Test
     void theWriterStateTheLeakCheckReads() {
-        try (Rcu rcu = Rcu.create(RcuFlavour.MEMB, 4, false)) {
-            rcu.runCallbacksInline();
+        try (Rcu rcu = TestGracePeriods.rcu(RcuFlavour.MEMB, 4, false, true)) {
             PercpuRwSemaphore sem = new PercpuRwSemaphore(rcu, 4);
             assertFalse(sem.isWriteLocked());
             assertFalse(sem.writerBlocking());

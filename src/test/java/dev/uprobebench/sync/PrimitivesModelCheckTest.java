@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Each protocol has a passing scenario and a broken twin that the exploration must catch, so that
  * a pass is known to have explored the window that matters.
  *
- * <p>Grace periods run inline on the waiting thread ({@link Rcu#runCallbacksInline()}), not on a
+ * <p>Grace periods run inline on the waiting thread ({@link TestGracePeriods#rcu(RcuFlavour, int, boolean, boolean)}), not on a
  * reclaimer thread that outlives the scenario.
  */
 @Tag("model-check")
@@ -65,7 +65,7 @@ class PrimitivesModelCheckTest {
     // ---- RCU: a reader inside its section against unpublish, synchronize, free ----------------
 
     static void rcuScenario(RcuFlavour flavour, boolean broken) {
-        try (Rcu rcu = Rcu.create(flavour, 2, broken)) {
+        try (Rcu rcu = TestGracePeriods.rcu(flavour, 2, broken)) {
             Holder h = new Holder();
             Thread reader = new Thread(() -> {
                 rcu.online(0);
@@ -102,7 +102,7 @@ class PrimitivesModelCheckTest {
     // ---- SRCU: the same, with the index handed from lock to unlock ----------------------------
 
     static void srcuScenario(boolean broken) {
-        try (Srcu srcu = new Srcu(2, broken)) {
+        try (Srcu srcu = TestGracePeriods.srcu(2, broken)) {
             Holder h = new Holder();
             Thread reader = new Thread(() -> {
                 int idx = srcu.readLock(0);
@@ -139,7 +139,7 @@ class PrimitivesModelCheckTest {
      * must protect. PIT found this wait untested (removing it survived every other test).
      */
     static void srcuTwoGracePeriods(boolean skipFirstWait) {
-        try (Srcu srcu = new Srcu(2, false)) {
+        try (Srcu srcu = skipFirstWait ? TestGracePeriods.srcuWithoutInactiveWait(2) : new Srcu(2)) {
             Box a = new Box();
             Box b = new Box();
             Holder h = new Holder();
@@ -152,10 +152,10 @@ class PrimitivesModelCheckTest {
             });
             Thread writer = new Thread(() -> {
                 h.ptr = b;
-                synchronizeMaybeSkippingFirstWait(srcu, skipFirstWait);
+                srcu.synchronize();
                 a.freed = true;
                 h.ptr = null;
-                synchronizeMaybeSkippingFirstWait(srcu, skipFirstWait);
+                srcu.synchronize();
                 b.freed = true;
             });
             join(reader, writer);
@@ -163,13 +163,6 @@ class PrimitivesModelCheckTest {
         }
     }
 
-    static void synchronizeMaybeSkippingFirstWait(Srcu srcu, boolean skip) {
-        if (skip) {
-            srcu.synchronizeWithoutInactiveWaitForTests();
-        } else {
-            srcu.synchronize();
-        }
-    }
 
     @Test
     void srcuProtectsAReaderThatSampledTheIndexBeforeAFlip() {
@@ -229,13 +222,15 @@ class PrimitivesModelCheckTest {
     }
 
     static void percpuRefScenario(boolean switchBeforeGracePeriod) {
-        try (Rcu rcu = Rcu.create(RcuFlavour.MEMB, 2, false)) {
-            rcu.runCallbacksInline();
+        try (Rcu rcu = TestGracePeriods.rcu(RcuFlavour.MEMB, 2, false, true)) {
             RefState st = new RefState();
-            PercpuRefs refs = new PercpuRefs(rcu, 2, 1, i -> {
+            java.util.function.IntConsumer release = i -> {
                 st.released++;
                 st.releasedWhileHeld |= st.held;
-            }, switchBeforeGracePeriod, PercpuRefs.Hooks.NONE);
+            };
+            PercpuRefs refs = switchBeforeGracePeriod
+                    ? TestGracePeriods.refsSwitchingAtKill(rcu, 2, 1, release, PercpuRefs.Hooks.NONE)
+                    : new PercpuRefs(rcu, 2, 1, release);
             refs.init(0);
             Thread reader = new Thread(() -> {
                 rcu.online(0);
@@ -272,8 +267,8 @@ class PrimitivesModelCheckTest {
     }
 
     static void rwsemScenario(boolean brokenGracePeriods) {
-        try (Rcu rcu = Rcu.create(RcuFlavour.MEMB, 2, brokenGracePeriods)) {
-            rcu.runCallbacksInline(); // rcu_sync's exit queues its return to idle
+        // inline: rcu_sync's exit queues its return to idle
+        try (Rcu rcu = TestGracePeriods.rcu(RcuFlavour.MEMB, 2, brokenGracePeriods, true)) {
             PercpuRwSemaphore sem = new PercpuRwSemaphore(rcu, 2);
             Section s = new Section();
             Thread reader = new Thread(() -> {

@@ -22,7 +22,7 @@ class ReadSideAssertionsTest {
 
     @Test
     void anRcuReadUnlockOutsideAnySectionIsCaught() {
-        Rcu rcu = Rcu.create(RcuFlavour.MEMB, 2, false);
+        Rcu rcu = Rcu.create(RcuFlavour.MEMB, 2);
         rcu.readLock(0);
         rcu.readLock(0);
         rcu.readUnlock(0);
@@ -43,7 +43,7 @@ class ReadSideAssertionsTest {
 
     @Test
     void anSrcuUnlockWithAnIndexNoLockReturnedIsCaught() {
-        Srcu srcu = new Srcu(2, false);
+        Srcu srcu = new Srcu(2);
         int idx = srcu.readLock(0);
         assertThrows(AssertionError.class, () -> srcu.readUnlock(0, 2));
         assertDoesNotThrow(() -> srcu.readUnlock(0, idx));

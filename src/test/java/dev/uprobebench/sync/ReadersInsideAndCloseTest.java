@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ReadersInsideAndCloseTest {
     @Test
     void srcuCountsSectionsEnteredAndNotLeftOnBothIndices() {
-        try (Srcu srcu = new Srcu(4, false)) {
+        try (Srcu srcu = new Srcu(4)) {
             assertEquals(0, srcu.readersInside());
             int a = srcu.readLock(0);
             int b = srcu.readLock(3);
@@ -31,7 +31,7 @@ class ReadersInsideAndCloseTest {
 
     @Test
     void rcuCountsReadersInsideForMembAndOnlineReadersForQsbr() {
-        try (Rcu memb = Rcu.create(RcuFlavour.MEMB, 4, false)) {
+        try (Rcu memb = Rcu.create(RcuFlavour.MEMB, 4)) {
             memb.readLock(0);
             memb.readLock(3);
             assertEquals(2, memb.readersInside());
@@ -39,7 +39,7 @@ class ReadersInsideAndCloseTest {
             memb.readUnlock(3);
             assertEquals(0, memb.readersInside());
         }
-        try (Rcu qsbr = Rcu.create(RcuFlavour.QSBR, 4, false)) {
+        try (Rcu qsbr = Rcu.create(RcuFlavour.QSBR, 4)) {
             qsbr.online(3);
             assertEquals(1, qsbr.readersInside(), "an online QSBR reader holds grace periods");
             qsbr.offline(3);
@@ -59,7 +59,7 @@ class ReadersInsideAndCloseTest {
 
     @Test
     void closingSrcuRunsWhatIsQueuedAndStopsItsThread() throws Exception {
-        Srcu srcu = new Srcu(2, false);
+        Srcu srcu = new Srcu(2);
         AtomicReference<Thread> ran = new AtomicReference<>();
         Thread t = reclaimerThreadAfterClose(() -> srcu.call(() -> ran.set(Thread.currentThread())), srcu, ran);
         assertFalse(t.isAlive(), "the reclaimer thread outlived close()");
@@ -67,7 +67,7 @@ class ReadersInsideAndCloseTest {
 
     @Test
     void closingRcuRunsWhatIsQueuedAndStopsItsThread() throws Exception {
-        Rcu rcu = Rcu.create(RcuFlavour.MEMB, 2, false);
+        Rcu rcu = Rcu.create(RcuFlavour.MEMB, 2);
         AtomicReference<Thread> ran = new AtomicReference<>();
         Thread t = reclaimerThreadAfterClose(() -> rcu.call(() -> ran.set(Thread.currentThread())), rcu, ran);
         assertFalse(t.isAlive(), "the reclaimer thread outlived close()");

@@ -30,9 +30,9 @@ class SrcuFastUpDownTest {
 
     @Test
     void aGracePeriodWaitsForALeaseLockedOnOneThreadAndUnlockedOnAnother() throws Exception {
-        Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4, false);
+        Rcu rcu = Rcu.create(RcuFlavour.QSBR, 4);
         AtomicInteger barriers = new AtomicInteger();
-        Srcu srcu = Srcu.fastUpDown(4, false, () -> {
+        Srcu srcu = Srcu.fastUpDown(4, () -> {
             barriers.incrementAndGet();
             rcu.synchronize();
         });
@@ -75,10 +75,10 @@ class SrcuFastUpDownTest {
 
     @Test
     void aFencedDomainNeverRunsABarrierAndAFastOneNeedsOne() {
-        Srcu fenced = new Srcu(2, false);
+        Srcu fenced = new Srcu(2);
         assertFalse(fenced.isFast());
         fenced.synchronize();
         assertEquals(1, fenced.graceStats()[0]);
-        assertThrows(IllegalArgumentException.class, () -> Srcu.fastUpDown(2, false, null));
+        assertThrows(IllegalArgumentException.class, () -> Srcu.fastUpDown(2, null));
     }
 }

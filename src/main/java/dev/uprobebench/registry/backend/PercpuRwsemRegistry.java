@@ -31,10 +31,7 @@ public final class PercpuRwsemRegistry extends LockedTreeRegistry implements Rcu
 
     public PercpuRwsemRegistry(RegistryConfig config) {
         super(Backend.PERCPU_RWSEM, config);
-        this.rcu = Rcu.create(config.rcuFlavour(), config.slots(), config.brokenGracePeriods());
-        if (config.inlineCallbacks()) {
-            this.rcu.runCallbacksInline();
-        }
+        this.rcu = config.gracePeriods().rcu(config.rcuFlavour(), config.slots());
         this.sem = new PercpuRwSemaphore(rcu, config.slots());
     }
 

@@ -16,10 +16,7 @@ abstract class RcuTreeRegistry extends SeqcountTreeRegistry implements RcuReader
 
     RcuTreeRegistry(Backend backend, RegistryConfig config) {
         super(backend, config);
-        this.rcu = Rcu.create(config.rcuFlavour(), config.slots(), config.brokenGracePeriods());
-        if (config.inlineCallbacks()) {
-            this.rcu.runCallbacksInline();
-        }
+        this.rcu = config.gracePeriods().rcu(config.rcuFlavour(), config.slots());
     }
 
     @Override

@@ -38,22 +38,16 @@ public final class SeqcountRcuRegistry extends RcuTreeRegistry implements Return
     private final Srcu uretprobesSrcu;
     /**
      * The deferred work of the last put ({@code uprobe->work} on {@code system_wq}): a single worker
-     * thread, run without a grace period of its own.
+     * thread, run without a grace period of its own; null where the grace periods run inline.
      */
     private final CallbackReclaimer work;
-    private final boolean inline;
 
     public SeqcountRcuRegistry(RegistryConfig config) {
         super(Backend.SEQCOUNT_RCU, config);
         this.uretprobesSrcu = config.fastUretprobeSrcu()
-                ? Srcu.fastUpDown(config.slots(), config.brokenGracePeriods(), rcu::synchronize)
-                : new Srcu(config.slots(), config.brokenGracePeriods());
-        this.inline = config.inlineCallbacks();
-        if (inline) {
-            uretprobesSrcu.runCallbacksInline();
-        }
-        this.work = inline ? null : new CallbackReclaimer("uprobe-put-work", () -> {
-        });
+                ? config.gracePeriods().srcuFastUpDown(config.slots(), rcu::synchronize)
+                : config.gracePeriods().srcu(config.slots());
+        this.work = config.gracePeriods().putWork("uprobe-put-work");
     }
 
     /**
@@ -63,7 +57,7 @@ public final class SeqcountRcuRegistry extends RcuTreeRegistry implements Return
      */
     @Override
     protected void lastPut(Uprobe u) {
-        if (inline) {
+        if (work == null) { // model checking: the put work runs on the putting thread
             eraseAndDeferFree(u);
         } else {
             work.call(() -> eraseAndDeferFree(u));

@@ -23,10 +23,7 @@ public final class SrcuRegistry extends SeqcountTreeRegistry {
 
     public SrcuRegistry(RegistryConfig config) {
         super(Backend.SRCU, config);
-        this.srcu = new Srcu(config.slots(), config.brokenGracePeriods());
-        if (config.inlineCallbacks()) {
-            this.srcu.runCallbacksInline();
-        }
+        this.srcu = config.gracePeriods().srcu(config.slots());
     }
 
     @Override

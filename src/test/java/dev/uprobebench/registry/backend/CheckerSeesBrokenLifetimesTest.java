@@ -1,5 +1,6 @@
 package dev.uprobebench.registry.backend;
 
+import dev.uprobebench.sync.TestGracePeriods;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,7 +78,7 @@ class CheckerSeesBrokenLifetimesTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"SRCU", "SEQCOUNT_RCU"})
     void aGracePeriodThatDoesNotWaitForAReaderInAHandlerIsAUseAfterFreeAtItsLastUse(Backend b) throws Exception {
-        long uaf = useAfterFreeWithAReaderInAHandler(b::create, config(RaceHooks.NONE).withBrokenGracePeriods());
+        long uaf = useAfterFreeWithAReaderInAHandler(b::create, config(RaceHooks.NONE).withGracePeriods(TestGracePeriods.BROKEN));
         assertEquals(1, uaf, b.cliName() + ": the free under the handler, counted once at the hit's last use");
     }
 
@@ -122,7 +123,7 @@ class CheckerSeesBrokenLifetimesTest {
             PercpuRefRegistry r = (PercpuRefRegistry) Backend.PERCPU_REF.create(c);
             self.set(r);
             return r;
-        }, config(earlyPut).withBrokenGracePeriods());
+        }, config(earlyPut).withGracePeriods(TestGracePeriods.BROKEN));
         assertEquals(1, uaf);
     }
 

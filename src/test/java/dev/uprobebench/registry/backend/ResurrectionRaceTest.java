@@ -1,5 +1,6 @@
 package dev.uprobebench.registry.backend;
 
+import dev.uprobebench.sync.TestGracePeriods;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -100,7 +101,7 @@ class ResurrectionRaceTest {
 
     static UprobeRegistry open(Backend b, String flavour, Script script, boolean brokenGracePeriods) {
         RegistryConfig c = RegistryConfig.of(8, 4).withHooks(script).withRcuFlavour(RcuFlavour.byName(flavour));
-        UprobeRegistry r = b.create(brokenGracePeriods ? c.withBrokenGracePeriods() : c);
+        UprobeRegistry r = b.create(brokenGracePeriods ? c.withGracePeriods(TestGracePeriods.BROKEN) : c);
         script.registry = r;
         return r;
     }
