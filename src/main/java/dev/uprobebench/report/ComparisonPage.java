@@ -66,8 +66,8 @@ public final class ComparisonPage {
         sb.append("|---|---:|---:|---:|---|---:|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             sb.append("| ").append(r.id()).append(" | ").append(r.hits().nA()).append('/').append(r.hits().nB())
-                    .append(" | ").append(Summary.rate(r.a().hitsPerSec())).append(" | ")
-                    .append(Summary.rate(r.b().hitsPerSec())).append(" | ").append(r.hits().format()).append(" | ")
+                    .append(" | ").append(Format.rate(r.a().hitsPerSec())).append(" | ")
+                    .append(Format.rate(r.b().hitsPerSec())).append(" | ").append(r.hits().format()).append(" | ")
                     .append(r.hits().formatQ()).append(" | ")
                     .append(r.hits().isChange() || !r.valid() ? "**" + r.verdict() + "**" : r.verdict()).append(" | ")
                     .append(r.writer() == null ? "-" : r.writer().format()).append(" | ")

@@ -31,10 +31,6 @@ import java.util.Map;
  * oversubscribed configuration is exported and its qualifiers go to the action's {@code extra}.
  */
 public final class Exports {
-    public static final String BENCHER = "bencher.json";
-    public static final String ACTION_BIGGER = "github-action-benchmark.json";
-    public static final String ACTION_SMALLER = "github-action-benchmark-latency.json";
-
     /** A configuration left out, and why. */
     public record Excluded(String id, String reason) {
     }
@@ -47,9 +43,9 @@ public final class Exports {
         List<Excluded> excluded = new ArrayList<>();
         List<Analysis.Row> rows = exported(analysis, excluded);
         GsonBuilder g = new GsonBuilder().setPrettyPrinting();
-        ReportPages.writeAtomically(dir.resolve(BENCHER), g.create().toJson(bencher(rows)) + "\n");
-        ReportPages.writeAtomically(dir.resolve(ACTION_BIGGER), g.create().toJson(actionBigger(rows)) + "\n");
-        ReportPages.writeAtomically(dir.resolve(ACTION_SMALLER), g.create().toJson(actionSmaller(rows)) + "\n");
+        ReportFiles.writeAtomically(dir.resolve(ReportFiles.BENCHER), g.create().toJson(bencher(rows)) + "\n");
+        ReportFiles.writeAtomically(dir.resolve(ReportFiles.ACTION_BIGGER), g.create().toJson(actionBigger(rows)) + "\n");
+        ReportFiles.writeAtomically(dir.resolve(ReportFiles.ACTION_SMALLER), g.create().toJson(actionSmaller(rows)) + "\n");
         return excluded;
     }
 

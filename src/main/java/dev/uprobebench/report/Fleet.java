@@ -76,8 +76,8 @@ public final class Fleet {
                 throw new UncheckedIOException("cannot write plot " + e.getKey() + ": " + ex.getMessage(), ex);
             }
         }
-        ReportPages.writeAtomically(dir.resolve("summary.md"), markdown(machines, plots));
-        ReportPages.writeAtomically(dir.resolve("index.html"), html(machines, plots));
+        ReportFiles.writeAtomically(dir.resolve("summary.md"), markdown(machines, plots));
+        ReportFiles.writeAtomically(dir.resolve("index.html"), html(machines, plots));
         for (Machine m : machines) {
             out.println("machine " + m.name() + ": " + m.describe("cpuModel") + ", " + m.describe("topologySummary") + ", "
                     + m.outcomes().size() + " configurations");
@@ -152,9 +152,9 @@ public final class Fleet {
         if (e.n() == 0) {
             return o.status().json();
         }
-        String v = Summary.rate(e.mean()) + (e.hasInterval() ? " [" + Summary.rate(e.low()) + ", "
-                + Summary.rate(e.high()) + "]" : " (" + e.n() + " fork)");
-        v += "; " + Summary.rate(e.mean() / Math.max(1, o.spec().readers())) + "/reader";
+        String v = Format.rate(e.mean()) + (e.hasInterval() ? " [" + Format.rate(e.low()) + ", "
+                + Format.rate(e.high()) + "]" : " (" + e.n() + " fork)");
+        v += "; " + Format.rate(e.mean() / Math.max(1, o.spec().readers())) + "/reader";
         List<String> q = o.qualifiers();
         return q.isEmpty() ? v : v + " " + String.join(", ", q);
     }

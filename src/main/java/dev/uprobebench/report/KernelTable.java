@@ -65,8 +65,8 @@ public final class KernelTable {
                 }
                 Double pub = published(design, n);
                 sb.append("| ").append(k).append(" | ").append(n).append(" | ")
-                        .append(Summary.rate(kr.hits().mean())).append(" | ").append(speedUp(kr, n)).append(" | ")
-                        .append(mr == null ? "-" : Summary.rate(mr.hits().mean())).append(" | ")
+                        .append(Format.rate(kr.hits().mean())).append(" | ").append(speedUp(kr, n)).append(" | ")
+                        .append(mr == null ? "-" : Format.rate(mr.hits().mean())).append(" | ")
                         .append(mr == null ? "-" : speedUp(mr, n)).append(" | ")
                         .append(pub == null ? "-" : String.format(Locale.ROOT, "%.2f", pub)).append(" | ")
                         .append(mr == null || n == 1 ? "-" : scaling(scenario, kr, mr).formatRatio()).append(" |\n");

@@ -83,9 +83,9 @@ public final class ReportComparison {
         List<String> warnings = warnings(a, b, rows);
         ComparisonPage.Inputs in = new ComparisonPage.Inputs(a.getFileName() + " vs " + b.getFileName(), a, b, threshold,
                 onlyA, onlyB, warnings);
-        ReportPages.writeAtomically(dir.resolve("forest.svg"), ComparisonPage.forest(rows, threshold));
-        ReportPages.writeAtomically(dir.resolve("summary.md"), ComparisonPage.markdown(in, rows));
-        ReportPages.writeAtomically(dir.resolve("index.html"), ComparisonPage.html(in, rows));
+        ReportFiles.writeAtomically(dir.resolve("forest.svg"), ComparisonPage.forest(rows, threshold));
+        ReportFiles.writeAtomically(dir.resolve("summary.md"), ComparisonPage.markdown(in, rows));
+        ReportFiles.writeAtomically(dir.resolve("index.html"), ComparisonPage.html(in, rows));
         for (ComparisonPage.Row r : rows) {
             out.printf(Locale.ROOT, "%-50s B/A %s  q %s  %s%n", r.id(), r.hits().format(), r.hits().formatQ(),
                     r.verdict());

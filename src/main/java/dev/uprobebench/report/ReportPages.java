@@ -1,11 +1,8 @@
 package dev.uprobebench.report;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,15 +11,13 @@ import java.util.stream.Collectors;
 import org.knowm.xchart.XYChart;
 
 /**
- * Writes a report's pages from its outcomes: {@code summary.md} always, and with plots,
- * {@code plots/*.png|svg} and the self-contained {@code index.html}.
+ * Writes a report's pages from its outcomes, one way: the results ({@link ConfigOutcome}) are
+ * analysed ({@link Analysis}), the analysis drawn ({@link Plots}) and exported ({@link Exports}),
+ * the document made ({@link Summary}: Markdown) and rendered ({@link HtmlPage}); no step calls back
+ * into an earlier one. {@code summary.md} always, and with plots, {@code plots/*.png|svg} and the
+ * self-contained {@code index.html}.
  */
 public final class ReportPages {
-    /** The plots of one scenario: file base names, PNGs, and the series each one shows. */
-    public record ScenarioPlots(List<Plots.Saved> saved, List<List<String>> series) {
-        static final ScenarioPlots NONE = new ScenarioPlots(List.of(), List.of());
-    }
-
     private ReportPages() {
     }
 
@@ -58,7 +53,7 @@ public final class ReportPages {
         }
         try {
             for (Exports.Excluded x : Exports.write(dir, analysis)) {
-                plotProblems.add("left out of the exports (" + Exports.BENCHER + ", " + Exports.ACTION_BIGGER + "): `"
+                plotProblems.add("left out of the exports (" + ReportFiles.BENCHER + ", " + ReportFiles.ACTION_BIGGER + "): `"
                         + x.id() + "`: " + x.reason());
             }
         } catch (java.io.UncheckedIOException ex) {
@@ -70,18 +65,13 @@ public final class ReportPages {
         }
         String page = Summary.render(header, analysis, plots, plotProblems,
                 f -> written.contains(f) || Files.exists(dir.resolve(f)));
-        writeAtomically(dir.resolve("summary.md"), page);
+        ReportFiles.writeAtomically(dir.resolve("summary.md"), page);
         if (withPlots) {
             Map<String, String> embedded = new LinkedHashMap<>();
-            plots.values().forEach(p -> p.saved().forEach(s -> embedded.put(png(s.name()), HtmlPage.png(s.pngBase64()))));
-            writeAtomically(dir.resolve("index.html"), HtmlPage.render("uprobe-bench: " + header.profile(), page,
+            plots.values().forEach(p -> p.saved().forEach(s -> embedded.put(ReportFiles.png(s.name()), HtmlPage.png(s.pngBase64()))));
+            ReportFiles.writeAtomically(dir.resolve("index.html"), HtmlPage.render("uprobe-bench: " + header.profile(), page,
                     embedded));
         }
-    }
-
-    /** Where a plot's PNG is, relative to the report directory. */
-    static String png(String plot) {
-        return "plots/" + plot + ".png";
     }
 
     static ScenarioPlots plot(Path dir, int n, String scenario, List<Analysis.Row> rows) throws IOException {
@@ -118,24 +108,5 @@ public final class ReportPages {
             }
         }
         return new ScenarioPlots(saved, series);
-    }
-
-    /**
-     * Writes a report file whole or not at all (a temporary file, then an atomic move), so that an
-     * interrupted run or a full disk never leaves a half-written file; the error names the file.
-     */
-    public static void writeAtomically(Path target, String text) {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the disk is full or gone; the error below says so
-            }
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-        }
     }
 }

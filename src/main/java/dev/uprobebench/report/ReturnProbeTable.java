@@ -56,7 +56,7 @@ public final class ReturnProbeTable {
             String published = pub == null ? "-" : String.format(Locale.ROOT, "%.2f (%.2f)", pub, pub / pubRef);
             sb.append("| ").append(o.spec().uretprobe()).append(" | ").append(o.spec().readers()).append(" | ")
                     .append(o.spec().uretDuration()).append(o.spec().uretDuration().matches("\\d+") ? " hits" : "").append(" | ")
-                    .append(o.spec().riAlloc()).append(" | ").append(Summary.rate(pairs)).append(" | ")
+                    .append(o.spec().riAlloc()).append(" | ").append(Format.rate(pairs)).append(" | ")
                     .append(r.speedUp().formatRatio()).append(" | ").append(xRef).append(" | ").append(published)
                     .append(" | ").append(count(o.totals().uretExpiredStable())).append(" / ").append(count(o.totals().uretExpiredGone()))
                     .append(" | ").append(count(o.totals().uretReturnsGone())).append(" | ").append(count(o.totals().uretSkipped()))

@@ -33,7 +33,7 @@ public final class Summary {
      * The report's one page, in Markdown: {@code summary.md} as it is, and {@code index.html} as
      * {@link HtmlPage} renders it (plots embedded there, linked here: {@code plots/<name>.png|svg}).
      */
-    public static String render(Header h, Analysis analysis, Map<String, ReportPages.ScenarioPlots> plots,
+    public static String render(Header h, Analysis analysis, Map<String, ScenarioPlots> plots,
             List<String> plotProblems, java.util.function.Predicate<String> exists) {
         List<ConfigOutcome> outcomes = analysis.outcomes();
         StringBuilder sb = new StringBuilder();
@@ -67,11 +67,11 @@ public final class Summary {
 
         for (Map.Entry<String, List<Analysis.Row>> e : analysis.byScenario().entrySet()) {
             sb.append("## ").append(e.getKey()).append("\n\n");
-            ReportPages.ScenarioPlots sp = plots.getOrDefault(e.getKey(), ReportPages.ScenarioPlots.NONE);
+            ScenarioPlots sp = plots.getOrDefault(e.getKey(), ScenarioPlots.NONE);
             for (int i = 0; i < sp.saved().size(); i++) {
                 String plot = sp.saved().get(i).name();
                 sb.append("![plot ").append(plot).append(": ").append(String.join(", ", sp.series().get(i)))
-                        .append("](").append(ReportPages.png(plot)).append(") ([SVG](plots/").append(plot)
+                        .append("](").append(ReportFiles.png(plot)).append(") ([SVG](plots/").append(plot)
                         .append(".svg))\n\n");
             }
             sb.append(TABLE_LEGEND).append("\n\n");
@@ -270,9 +270,9 @@ public final class Summary {
         {"environment.json", "machine, JVM, doctor findings, git commit"},
         {"profile.properties", "the profile as resolved"},
         {"jmh/", "JMH's output, one log per fork"},
-        {Exports.BENCHER, "Bencher Metric Format: valid configurations only"},
-        {Exports.ACTION_BIGGER, "github-action-benchmark's customBiggerIsBetter: valid configurations only"},
-        {Exports.ACTION_SMALLER, "github-action-benchmark's customSmallerIsBetter: valid configurations only"}};
+        {ReportFiles.BENCHER, "Bencher Metric Format: valid configurations only"},
+        {ReportFiles.ACTION_BIGGER, "github-action-benchmark's customBiggerIsBetter: valid configurations only"},
+        {ReportFiles.ACTION_SMALLER, "github-action-benchmark's customSmallerIsBetter: valid configurations only"}};
 
     /** Links to a configuration's flame graphs, by kind, or "" without any. */
     static String flameGraphLinks(ConfigOutcome o) {
@@ -300,12 +300,12 @@ public final class Summary {
         Map<String, Long> reg = o.totals().latency().get("register");
         Map<String, Long> unreg = o.totals().latency().get("unregister");
         Estimate h = r.hits();
-        return "| " + o.spec().label() + " | " + o.spec().readers() + " | " + h.n() + " | " + rate(h.n() == 0 ? null : h.mean()) + " | "
+        return "| " + o.spec().label() + " | " + o.spec().readers() + " | " + h.n() + " | " + Format.rate(h.n() == 0 ? null : h.mean()) + " | "
                 + interval(h) + " | " + percent(h.cv()) + " | "
-                + rate(h.n() == 0 ? null : h.mean() / o.spec().readers()) + " | " + r.xUnsync().formatRatio() + " | "
+                + Format.rate(h.n() == 0 ? null : h.mean() / o.spec().readers()) + " | " + r.xUnsync().formatRatio() + " | "
                 + r.xRwlock().formatRatio() + " | " + (r.rank() != null ? Integer.toString(r.rank())
                         : Backend.KERNEL.cliName().equals(o.spec().backend()) ? "reference" : "excluded") + " | "
-                + (o.spec().writers() == 0 || r.writer().n() == 0 ? "-" : rate(r.writer().mean())) + " | "
+                + (o.spec().writers() == 0 || r.writer().n() == 0 ? "-" : Format.rate(r.writer().mean())) + " | "
                 + ns(hit, "p50") + " | " + ns(hit, "p99") + " | " + ns(hit, "p99.9") + " | " + ns(hit, "max") + " | "
                 + us(reg, "p99") + " | " + us(unreg, "p99") + " | " + us(o.totals().latency().get("unregister-service"), "p99")
                 + " | " + bold(r) + " |";
@@ -333,7 +333,7 @@ public final class Summary {
             }
             Double failure = o.speculationFailureRate();
             sb.append("| ").append(o.spec().label()).append(" | ").append(o.spec().readers()).append(" | ").append(o.spec().vmaLookup())
-                    .append(" | ").append(rate(r.hits().n() == 0 ? null : r.hits().mean())).append(" | ")
+                    .append(" | ").append(Format.rate(r.hits().n() == 0 ? null : r.hits().mean())).append(" | ")
                     .append(r.speedUp().formatRatio()).append(" | ")
                     .append(o.totals().speculations() == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.totals().speculations())).append(" | ")
                     .append(o.totals().speculations() == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.totals().fallbacks())).append(" | ")
@@ -369,7 +369,7 @@ public final class Summary {
 
     /** {@code 8.91 M – 9.30 M}, or "-" without an interval. */
     public static String interval(Estimate e) {
-        return e.hasInterval() ? rate(e.low()) + " – " + rate(e.high()) : "-";
+        return e.hasInterval() ? Format.rate(e.low()) + " – " + Format.rate(e.high()) : "-";
     }
 
     /** A share that may be tiny, as a percentage with three significant digits: 0.0150%, 12.3%. */
@@ -392,23 +392,6 @@ public final class Summary {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("Linux (\\S+)").matcher(machine == null ? ""
                 : machine);
         return m.find() ? m.group(1) : null;
-    }
-
-    public static String rate(Double v) {
-        if (v == null) {
-            return "-";
-        }
-        double a = Math.abs(v);
-        if (a >= 1e9) {
-            return String.format(Locale.ROOT, "%.2f G", v / 1e9);
-        }
-        if (a >= 1e6) {
-            return String.format(Locale.ROOT, "%.2f M", v / 1e6);
-        }
-        if (a >= 1e3) {
-            return String.format(Locale.ROOT, "%.1f k", v / 1e3);
-        }
-        return String.format(Locale.ROOT, "%.1f", v);
     }
 
     /** A latency percentile in ns, or "-". */

@@ -6,11 +6,13 @@ import com.google.gson.JsonArray;
 import dev.uprobebench.bench.TrialFiles;
 import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.report.ConfigOutcome;
+import dev.uprobebench.report.Format;
 import dev.uprobebench.report.ConfigSpec;
 import dev.uprobebench.report.ForkRecord;
 import dev.uprobebench.report.OutcomeJson;
 import dev.uprobebench.report.Status;
 import dev.uprobebench.report.JmhResults;
+import dev.uprobebench.report.ReportFiles;
 import dev.uprobebench.report.ReportPages;
 import dev.uprobebench.report.Summary;
 import java.io.IOException;
@@ -204,8 +206,8 @@ public final class BenchRun {
                     out.println("  FAILED: " + o.message());
                 } else {
                     ForkRecord last = o.forks().get(o.forks().size() - 1);
-                    out.printf(Locale.ROOT, "  hits %s/s, writer ops %s/s, %s%n", Summary.rate(last.hitsPerSec()),
-                            c.writers() == 0 ? "-" : Summary.rate(last.writerOpsPerSec()),
+                    out.printf(Locale.ROOT, "  hits %s/s, writer ops %s/s, %s%n", Format.rate(last.hitsPerSec()),
+                            c.writers() == 0 ? "-" : Format.rate(last.writerOpsPerSec()),
                             o.qualifiers().isEmpty() ? "valid" : String.join("; ", o.qualifiers()));
                 }
                 writeResults();
@@ -479,6 +481,6 @@ public final class BenchRun {
     }
 
     private void write(String name, String text) {
-        ReportPages.writeAtomically(dir.resolve(name), text);
+        ReportFiles.writeAtomically(dir.resolve(name), text);
     }
 }

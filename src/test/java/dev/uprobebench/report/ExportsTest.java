@@ -36,7 +36,7 @@ class ExportsTest {
     void bencherJsonCarriesEveryValidConfigurationWithItsInterval() throws IOException {
         Analysis a = Analysis.of(outcomes());
         List<Exports.Excluded> excluded = Exports.write(dir, a);
-        JsonObject bmf = JsonParser.parseString(Files.readString(dir.resolve(Exports.BENCHER))).getAsJsonObject();
+        JsonObject bmf = JsonParser.parseString(Files.readString(dir.resolve(ReportFiles.BENCHER))).getAsJsonObject();
 
         Set<String> valid = a.rows().stream().map(Analysis.Row::outcome).filter(ConfigOutcome::valid)
                 .map(o -> o.id()).collect(Collectors.toSet());
@@ -67,8 +67,8 @@ class ExportsTest {
     void githubActionBenchmarkFilesAreItsCustomLists() throws IOException {
         Analysis a = Analysis.of(outcomes());
         Exports.write(dir, a);
-        JsonArray bigger = JsonParser.parseString(Files.readString(dir.resolve(Exports.ACTION_BIGGER))).getAsJsonArray();
-        JsonArray smaller = JsonParser.parseString(Files.readString(dir.resolve(Exports.ACTION_SMALLER)))
+        JsonArray bigger = JsonParser.parseString(Files.readString(dir.resolve(ReportFiles.ACTION_BIGGER))).getAsJsonArray();
+        JsonArray smaller = JsonParser.parseString(Files.readString(dir.resolve(ReportFiles.ACTION_SMALLER)))
                 .getAsJsonArray();
         long valid = a.rows().stream().filter(r -> r.outcome().valid()).count();
         long validWithWriters = a.rows().stream().filter(r -> r.outcome().valid() && r.outcome().spec().writers() > 0).count();
@@ -93,6 +93,6 @@ class ExportsTest {
         ReportPages.write(dir, h, outcomes(), false);
         String summary = Files.readString(dir.resolve("summary.md"));
         assertTrue(summary.contains("left out of the exports"), summary);
-        assertTrue(Files.exists(dir.resolve(Exports.BENCHER)));
+        assertTrue(Files.exists(dir.resolve(ReportFiles.BENCHER)));
     }
 }
