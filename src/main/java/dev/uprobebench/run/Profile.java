@@ -32,75 +32,134 @@ import java.util.stream.Collectors;
  * accepts. {@code --set key=value} overrides go through the same checks.
  */
 public final class Profile {
-    /** Every key, its default, and what it accepts (the order is the order of the docs). */
-    static final Map<String, String[]> KEYS = new LinkedHashMap<>();
-
-    static {
-        key("backends", "safe", "comma-separated back-end names (" + Backend.names() + "), 'safe' for every safe "
+    /**
+     * Every key of a profile, in the order of the docs: the one table the parser, {@code keys},
+     * README's key table (checked by a test) and the typed settings are all made from.
+     */
+    public static final Key<List<Backend>> BACKENDS = key("backends", "safe", true, p -> p.backends(),
+            "comma-separated back-end names (" + Backend.names() + "), 'safe' for every safe "
                 + "model, 'mainline' for the model of the host kernel's own design (rwlock to 6.11, srcu 6.12, "
                 + "seqcount-rcu from 6.13)");
-        key("readers", "1..max", "comma-separated counts (a count may be 'max': every core left after writers), "
+    public static final Key<ReaderSpec> READERS = key("readers", "1..max", true, p -> p.readerSpec("readers"),
+            "comma-separated counts (a count may be 'max': every core left after writers), "
                 + "or '1..max' / '1..N' (powers of two up to the cores left after writers, capped at N, plus that maximum)");
-        key("writers", "1", "writer threads in configurations with churn (>= 1)");
-        key("churn", "0,max", "comma-separated per-writer register+unregister rates: 0 (no writers), N per second (<= 1000000000), max");
-        key("churn-keys", "64", "number of keys the writers register and unregister (>= 1)");
-        key("churn-read-fraction", "0", "share of reads aimed at churn keys, in [0, 1]");
-        key("key-layout", "separate", "where the churn keys sit: separate (a file of their own, after every stable "
+    public static final Key<Integer> WRITERS = key("writers", "1", false, p -> p.positive("writers", 1),
+            "writer threads in configurations with churn (>= 1)");
+    public static final Key<List<String>> CHURN = key("churn", "0,max", true, p -> p.churnRates(),
+            "comma-separated per-writer register+unregister rates: 0 (no writers), N per second (<= 1000000000), max");
+    public static final Key<Integer> CHURN_KEYS = key("churn-keys", "64", false, p -> p.positive("churn-keys", 1),
+            "number of keys the writers register and unregister (>= 1)");
+    public static final Key<Double> CHURN_READ_FRACTION = key("churn-read-fraction", "0", false, p -> p.fraction("churn-read-fraction"),
+            "share of reads aimed at churn keys, in [0, 1]");
+    public static final Key<KeyLayout> KEY_LAYOUT = key("key-layout", "separate", false, p -> p.keyLayoutOf(),
+            "where the churn keys sit: separate (a file of their own, after every stable "
                 + "key) or interleaved (between stable keys, so that the writers' rotations move the nodes the stable "
                 + "lookups walk through and the seqcount retry is exercised; needs churn-keys <= every stable size)");
-        key("sync-every", "1", "unregistrations per synchronize() (1: uprobe_unregister; N: batched; 0: never)");
-        key("stable", "1024", "comma-separated stable-set sizes (>= 1)");
-        key("distribution", "uniform", "comma-separated key distributions: uniform, zipf");
-        key("zipf-exponent", "0.99", "Zipf exponent (> 0, <= 100)");
-        key("handler-work", "0", "comma-separated handler work per hit, in Blackhole.consumeCPU tokens (>= 0)");
-        key("vma", "none", "comma-separated ways a hit finds its VMA: " + VmaLookup.names()
+    public static final Key<Integer> SYNC_EVERY = key("sync-every", "1", false, p -> p.positive("sync-every", 0),
+            "unregistrations per synchronize() (1: uprobe_unregister; N: batched; 0: never)");
+    public static final Key<List<Integer>> STABLE = key("stable", "1024", true, p -> p.stableSizes(),
+            "comma-separated stable-set sizes (>= 1)");
+    public static final Key<List<String>> DISTRIBUTION = key("distribution", "uniform", true, p -> p.distributions(),
+            "comma-separated key distributions: uniform, zipf");
+    public static final Key<Double> ZIPF_EXPONENT = key("zipf-exponent", "0.99", false, p -> p.zipfExponent(),
+            "Zipf exponent (> 0, <= 100)");
+    public static final Key<List<Long>> HANDLER_WORK = key("handler-work", "0", true, p -> p.intList("handler-work", 0),
+            "comma-separated handler work per hit, in Blackhole.consumeCPU tokens (>= 0)");
+    public static final Key<List<VmaLookup>> VMA = key("vma", "none", true, p -> p.vmaLookups(),
+            "comma-separated ways a hit finds its VMA: " + VmaLookup.names()
                 + " (none: the registry alone; mmap-lock: up to 6.13; speculative: 6.14)");
-        key("mm-writers", "1", "address-space writer threads (mmap/munmap) in configurations with a VMA lookup, when "
+    public static final Key<Integer> MM_WRITERS = key("mm-writers", "1", false, p -> p.positive("mm-writers", 1),
+            "address-space writer threads (mmap/munmap) in configurations with a VMA lookup, when "
                 + "mm-churn is not 0 (>= 1)");
-        key("mm-churn", "0", "comma-separated per-address-space-writer mmap+munmap rates, for configurations with a VMA "
+    public static final Key<List<String>> MM_CHURN = key("mm-churn", "0", true, p -> p.mmChurn(),
+            "comma-separated per-address-space-writer mmap+munmap rates, for configurations with a VMA "
                 + "lookup: 0 (no address-space writers), N per second (<= 1000000000), max");
-        key("trap-cost", "none", "fixed per-hit work outside the registry for the kernel's trap: none, int3 (300 ns: "
+    public static final Key<Long> TRAP_COST = key("trap-cost", "none", false, p -> p.trapCost(),
+            "fixed per-hit work outside the registry for the kernel's trap: none, int3 (300 ns: "
                 + "int3 + single-step), nop5 (140 ns: 6.18's optimised path), N ns (e.g. 250ns, <= 1000000ns), or this host's "
                 + "measured uprobe hit: host-int3, host-nop5 (host: host-nop5; where real uprobes cannot be used, the "
                 + "synthetic int3 or nop5, and the report says so)");
-        key("uretprobe", "none", "comma-separated return-probe lifetimes: none, " + Lifetime.names()
+    public static final Key<List<String>> URETPROBE = key("uretprobe", "none", true, p -> p.uretprobes(),
+            "comma-separated return-probe lifetimes: none, " + Lifetime.names()
                 + " (every design but none runs on seqcount-rcu, the mainline lookup, with vma=none)");
-        key("uret-duration", "0", "comma-separated function durations for return probes: hits before the return "
+    public static final Key<List<String>> URET_DURATION = key("uret-duration", "0", true, p -> p.uretDurations(),
+            "comma-separated function durations for return probes: hits before the return "
                 + "(0: before the next hit, as trig-uretprobe-nop) or a time (e.g. 200us, 2ms)");
-        key("uret-share", "1", "share of uprobes that are return probes, in [0, 1]");
-        key("uret-depth", "64", "pending returns per thread before entries are skipped (>= 1; the kernel's is 64)");
-        key("uret-timeout", "100ms", "the per-task lease timer, re-armed on each entry (e.g. 100ms, 5ms)");
-        key("ri-alloc", "pool", "comma-separated return-instance sources: pool (6.14's ri_pool), alloc (one per entry)");
-        key("kernel-trap", "nop5", "comma-separated trap kinds of the kernel back-end's probed functions: int3 (the "
+    public static final Key<Double> URET_SHARE = key("uret-share", "1", false, p -> p.fraction("uret-share"),
+            "share of uprobes that are return probes, in [0, 1]");
+    public static final Key<Integer> URET_DEPTH = key("uret-depth", "64", false, p -> p.positive("uret-depth", 1),
+            "pending returns per thread before entries are skipped (>= 1; the kernel's is 64)");
+    public static final Key<String> URET_TIMEOUT = key("uret-timeout", "100ms", false, p -> p.uretTimeout(),
+            "the per-task lease timer, re-armed on each entry (e.g. 100ms, 5ms)");
+    public static final Key<List<String>> RI_ALLOC = key("ri-alloc", "pool", true, p -> p.riAllocs(),
+            "comma-separated return-instance sources: pool (6.14's ri_pool), alloc (one per entry)");
+    public static final Key<List<String>> KERNEL_TRAP = key("kernel-trap", "nop5", true, p -> p.oneOf("kernel-trap", List.of("int3", "nop5")),
+            "comma-separated trap kinds of the kernel back-end's probed functions: int3 (the "
                 + "classic breakpoint), nop5 (a 5-byte nop: 6.18 turns it into a call, the uprobe-syscall path)");
-        key("kernel-probe", "uprobe", "comma-separated probe kinds of the kernel back-end: uprobe, uretprobe (the same "
+    public static final Key<List<String>> KERNEL_PROBE = key("kernel-probe", "uprobe", true, p -> p.oneOf("kernel-probe", List.of("uprobe", "uretprobe")),
+            "comma-separated probe kinds of the kernel back-end: uprobe, uretprobe (the same "
                 + "PMU with the retprobe bit: the kernel's return-probe path)");
-        key("kernel-attach", "thread", "how the kernel back-end's readers are counted: thread (a perf event per "
+    public static final Key<String> KERNEL_ATTACH = key("kernel-attach", "thread", false, p -> p.kernelAttach(),
+            "how the kernel back-end's readers are counted: thread (a perf event per "
                 + "reader on each probe: N readers, N consumers), shared (one tracefs probe, one consumer, counted on "
                 + "every CPU)");
-        key("kernel-stable", "1", "probed functions the kernel back-end's readers hit in turn (1 to "
+    public static final Key<Integer> KERNEL_STABLE = key("kernel-stable", "1", false, p -> p.kernelStable(),
+            "probed functions the kernel back-end's readers hit in turn (1 to "
                 + Profile.MAX_KERNEL_STABLE + "; the kernel row's stable size)");
-        key("kernel-readers", "same", "reader counts of the kernel back-end: 'same' (the readers key), or as readers");
-        key("rcu-flavour", "qsbr", "comma-separated RCU read sides for RCU-based back-ends: " + RcuFlavour.names());
-        key("pinning", "physical", "thread placement: " + PinPolicy.names());
-        key("warmup-iterations", "2", "JMH warm-up iterations (>= 0)");
-        key("warmup-time", "1s", "JMH warm-up iteration time (e.g. 500ms, 1s, 2m; at most 60m)");
-        key("measurement-iterations", "3", "JMH measurement iterations (>= 1)");
-        key("measurement-time", "1s", "JMH measurement iteration time (e.g. 500ms, 1s, 2m; at most 60m)");
-        key("rounds", "3", "rounds (>= 1): each runs one fork of every configuration in a freshly shuffled order; "
+    public static final Key<ReaderSpec> KERNEL_READERS = key("kernel-readers", "same", true, p -> p.kernelReaders(),
+            "reader counts of the kernel back-end: 'same' (the readers key), or as readers");
+    public static final Key<List<RcuFlavour>> RCU_FLAVOUR = key("rcu-flavour", "qsbr", true, p -> p.rcuFlavours(),
+            "comma-separated RCU read sides for RCU-based back-ends: " + RcuFlavour.names());
+    public static final Key<PinPolicy> PINNING = key("pinning", "physical", false, p -> p.pinPolicy(),
+            "thread placement: " + PinPolicy.names());
+    public static final Key<Integer> WARMUP_ITERATIONS = key("warmup-iterations", "2", false, p -> p.positive("warmup-iterations", 0),
+            "JMH warm-up iterations (>= 0)");
+    public static final Key<Long> WARMUP_TIME = key("warmup-time", "1s", false, p -> p.millis("warmup-time"),
+            "JMH warm-up iteration time (e.g. 500ms, 1s, 2m; at most 60m)");
+    public static final Key<Integer> MEASUREMENT_ITERATIONS = key("measurement-iterations", "3", false, p -> p.positive("measurement-iterations", 1),
+            "JMH measurement iterations (>= 1)");
+    public static final Key<Long> MEASUREMENT_TIME = key("measurement-time", "1s", false, p -> p.millis("measurement-time"),
+            "JMH measurement iteration time (e.g. 500ms, 1s, 2m; at most 60m)");
+    public static final Key<Integer> ROUNDS = key("rounds", "3", false, p -> p.positive("rounds", 1),
+            "rounds (>= 1): each runs one fork of every configuration in a freshly shuffled order; "
                 + "a configuration's figure and interval come from its forks (3 or more for an interval a comparison "
                 + "can use)");
-        key("latency-rounds", "1", "how many of the first rounds also run the latency benchmark (>= 1; capped at rounds)");
-        key("seed", "random", "seed of the per-round shuffles: a whole number, or 'random' (drawn and recorded)");
-        key("latency", "true", "also run the latency benchmark (every hit timed): true, false");
-        key("gc-profiler", "false", "add JMH's gc profiler (gc.alloc.rate.norm per op): true, false");
-        key("profiling", "false", "record CPU flame graphs with async-profiler: true, false");
-        key("profiler-event", "auto", "async-profiler event: auto (cpu, else itimer), cpu, itimer");
-        key("jvm-args", "-Xms2g -Xmx2g -XX:+AlwaysPreTouch", "extra JVM arguments for the forked benchmark JVMs");
+    public static final Key<Integer> LATENCY_ROUNDS = key("latency-rounds", "1", false, p -> p.positive("latency-rounds", 1),
+            "how many of the first rounds also run the latency benchmark (>= 1; capped at rounds)");
+    public static final Key<Long> SEED = key("seed", "random", false, p -> p.seed(),
+            "seed of the per-round shuffles: a whole number, or 'random' (drawn and recorded)");
+    public static final Key<Boolean> LATENCY = key("latency", "true", false, p -> p.bool("latency"),
+            "also run the latency benchmark (every hit timed): true, false");
+    public static final Key<Boolean> GC_PROFILER = key("gc-profiler", "false", false, p -> p.bool("gc-profiler"),
+            "add JMH's gc profiler (gc.alloc.rate.norm per op): true, false");
+    public static final Key<Boolean> PROFILING = key("profiling", "false", false, p -> p.bool("profiling"),
+            "record CPU flame graphs with async-profiler: true, false");
+    public static final Key<String> PROFILER_EVENT = key("profiler-event", "auto", false, p -> p.profilerEvent(),
+            "async-profiler event: auto (cpu, else itimer), cpu, itimer");
+    public static final Key<List<String>> JVM_ARGS = key("jvm-args", "-Xms2g -Xmx2g -XX:+AlwaysPreTouch", false, p -> p.jvmArgs(),
+            "extra JVM arguments for the forked benchmark JVMs");
+
+    /** The table, in doc order. */
+    public static final List<Key<?>> KEYS = List.of(BACKENDS, READERS, WRITERS, CHURN, CHURN_KEYS, CHURN_READ_FRACTION, KEY_LAYOUT, SYNC_EVERY, STABLE, DISTRIBUTION, ZIPF_EXPONENT, HANDLER_WORK, VMA, MM_WRITERS, MM_CHURN, TRAP_COST, URETPROBE, URET_DURATION, URET_SHARE, URET_DEPTH, URET_TIMEOUT, RI_ALLOC, KERNEL_TRAP, KERNEL_PROBE, KERNEL_ATTACH, KERNEL_STABLE, KERNEL_READERS, RCU_FLAVOUR, PINNING, WARMUP_ITERATIONS, WARMUP_TIME, MEASUREMENT_ITERATIONS, MEASUREMENT_TIME, ROUNDS, LATENCY_ROUNDS, SEED, LATENCY, GC_PROFILER, PROFILING, PROFILER_EVENT, JVM_ARGS);
+
+    private static <T> Key<T> key(String name, String def, boolean axis, java.util.function.Function<Profile, T> parser,
+            String help) {
+        return new Key<>(name, def, axis, parser, help);
     }
 
-    private static void key(String name, String def, String accepts) {
-        KEYS.put(name, new String[] {def, accepts});
+    /** The key of this name, or null. */
+    static Key<?> keyNamed(String name) {
+        for (Key<?> k : KEYS) {
+            if (k.name().equals(name)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** Every key's name, comma-separated, in doc order. */
+    static String keyNames() {
+        return KEYS.stream().map(Key::name).collect(Collectors.joining(", "));
     }
 
     private final String name;
@@ -112,7 +171,7 @@ public final class Profile {
     private Profile(String name, String question) {
         this.name = name;
         this.question = question;
-        KEYS.forEach((k, v) -> values.put(k, v[0]));
+        KEYS.forEach(k -> values.put(k.name(), k.defaultValue()));
     }
 
     /** Loads a profile by name ({@code profiles/NAME.properties} under {@code home}) or by path. */
@@ -183,7 +242,7 @@ public final class Profile {
         for (String o : overrides) {
             int eq = o.indexOf('=');
             if (eq <= 0) {
-                throw new UsageException("--set needs key=value, got '" + o + "'; keys: " + String.join(", ", KEYS.keySet()));
+                throw new UsageException("--set needs key=value, got '" + o + "'; keys: " + keyNames());
             }
             p.set(o.substring(0, eq).trim(), o.substring(eq + 1).trim(), "--set");
         }
@@ -196,31 +255,106 @@ public final class Profile {
         return settings;
     }
 
+    /** Every key through its parser, then the checks that join keys (key layout and stable sizes, latency rounds). */
     private ProfileSettings typed() {
+        List<Integer> stable = STABLE.of(this);
+        int rounds = ROUNDS.of(this);
+        ProfileSettings.Kernel kernel = new ProfileSettings.Kernel(KERNEL_TRAP.of(this), KERNEL_PROBE.of(this),
+                KERNEL_ATTACH.of(this), KERNEL_STABLE.of(this), KERNEL_READERS.of(this));
+        return new ProfileSettings(BACKENDS.of(this), READERS.of(this), WRITERS.of(this), CHURN.of(this),
+                CHURN_KEYS.of(this), CHURN_READ_FRACTION.of(this), SYNC_EVERY.of(this), stable, DISTRIBUTION.of(this),
+                ZIPF_EXPONENT.of(this), HANDLER_WORK.of(this), RCU_FLAVOUR.of(this), VMA.of(this), MM_WRITERS.of(this),
+                MM_CHURN.of(this), TRAP_COST.of(this), URETPROBE.of(this), URET_DURATION.of(this), URET_SHARE.of(this),
+                URET_DEPTH.of(this), URET_TIMEOUT.of(this), RI_ALLOC.of(this), keyLayout(stable), PINNING.of(this),
+                WARMUP_ITERATIONS.of(this), WARMUP_TIME.of(this), MEASUREMENT_ITERATIONS.of(this),
+                MEASUREMENT_TIME.of(this), rounds, LATENCY.of(this) ? Math.min(rounds, LATENCY_ROUNDS.of(this)) : 0,
+                SEED.of(this), GC_PROFILER.of(this), PROFILING.of(this), PROFILER_EVENT.of(this), JVM_ARGS.of(this),
+                kernel, hostTrap());
+    }
+
+    private List<Integer> stableSizes() {
         List<Integer> stable = new ArrayList<>();
-        for (long s : intList("stable", 1)) {
-            if (s > Integer.MAX_VALUE) {
-                throw bad("stable", s + " > " + Integer.MAX_VALUE);
+        for (long v : intList("stable", 1)) {
+            if (v > Integer.MAX_VALUE) {
+                throw bad("stable", v + " > " + Integer.MAX_VALUE);
             }
-            stable.add((int) s);
+            stable.add((int) v);
         }
-        int rounds = intValue("rounds");
-        List<String> jvmArgs = new ArrayList<>();
-        for (String a : get("jvm-args").split("\\s+")) {
-            if (!a.isEmpty()) {
-                jvmArgs.add(a);
+        return List.copyOf(stable);
+    }
+
+    private double fraction(String key) {
+        double f = doubleValue(key);
+        if (!(f >= 0 && f <= 1)) {
+            throw bad(key, "");
+        }
+        return f;
+    }
+
+    private double zipfExponent() {
+        double z = doubleValue("zipf-exponent");
+        if (!(z > 0 && z <= MAX_ZIPF_EXPONENT)) {
+            throw bad("zipf-exponent", "");
+        }
+        return z;
+    }
+
+    private List<String> distributions() {
+        List<String> l = list("distribution");
+        for (String d : l) {
+            try {
+                KeySequence.Distribution.byName(d);
+            } catch (IllegalArgumentException e) {
+                throw bad("distribution", "");
             }
         }
-        return new ProfileSettings(List.copyOf(backends()), readerSpec(), intValue("writers"), List.copyOf(churnRates()),
-                intValue("churn-keys"), doubleValue("churn-read-fraction"), intValue("sync-every"), List.copyOf(stable),
-                List.copyOf(list("distribution")), doubleValue("zipf-exponent"), List.copyOf(intList("handler-work", 0)),
-                List.copyOf(rcuFlavours()), List.copyOf(vmaLookups()), intValue("mm-writers"), List.copyOf(mmChurn()), hostTrap() != null ? 0 : TrapCost.parse(get("trap-cost")),
-                List.copyOf(uretprobes()), List.copyOf(uretDurations()), doubleValue("uret-share"), intValue("uret-depth"),
-                get("uret-timeout"), List.copyOf(riAllocs()), keyLayout(stable),
-                PinPolicy.byName(get("pinning")), intValue("warmup-iterations"),
-                millis("warmup-time"), intValue("measurement-iterations"), millis("measurement-time"), rounds,
-                bool("latency") ? Math.min(rounds, intValue("latency-rounds")) : 0, seed(), bool("gc-profiler"),
-                bool("profiling"), get("profiler-event"), List.copyOf(jvmArgs), kernel(), hostTrap());
+        return List.copyOf(l);
+    }
+
+    /** The model's trap work in ns ({@code host-...}: 0 here, the plan measures it). */
+    private long trapCost() {
+        if (hostTrap() != null) {
+            return 0;
+        }
+        long t = TrapCost.parse(get("trap-cost"));
+        if (t < 0) {
+            throw bad("trap-cost", "");
+        }
+        return t;
+    }
+
+    private String uretTimeout() {
+        try {
+            ReturnProbeConfig.of(Lifetime.HPROBE).withTimeout(get("uret-timeout"));
+        } catch (IllegalArgumentException e) {
+            throw bad("uret-timeout", "");
+        }
+        return get("uret-timeout");
+    }
+
+    private PinPolicy pinPolicy() {
+        try {
+            return PinPolicy.byName(get("pinning"));
+        } catch (IllegalArgumentException e) {
+            throw bad("pinning", "");
+        }
+    }
+
+    private String profilerEvent() {
+        if (!List.of("auto", "cpu", "itimer").contains(get("profiler-event"))) {
+            throw bad("profiler-event", "");
+        }
+        return get("profiler-event");
+    }
+
+    private List<String> jvmArgs() {
+        List<String> a = new ArrayList<>();
+        for (String arg : get("jvm-args").split("\\s+")) {
+            if (!arg.isEmpty()) {
+                a.add(arg);
+            }
+        }
+        return List.copyOf(a);
     }
 
     private void set(String key, String value, String where) {
@@ -228,9 +362,8 @@ public final class Profile {
             throw new UsageException("key 'forks' in " + where + " was replaced by 'rounds': each round runs one fork "
                     + "of every configuration, shuffled; use rounds=" + value);
         }
-        if (!KEYS.containsKey(key)) {
-            throw new UsageException("unknown key '" + key + "' in " + where + "; valid keys: "
-                    + String.join(", ", KEYS.keySet()));
+        if (keyNamed(key) == null) {
+            throw new UsageException("unknown key '" + key + "' in " + where + "; valid keys: " + keyNames());
         }
         values.put(key, value);
         validate(key);
@@ -259,132 +392,12 @@ public final class Profile {
 
     private UsageException bad(String key, String detail) {
         return new UsageException("bad value '" + values.get(key) + "' for " + key + (detail.isEmpty() ? "" : " (" + detail
-                + ")") + "; valid: " + KEYS.get(key)[1]);
+                + ")") + "; valid: " + keyNamed(key).help());
     }
 
+    /** Checks one key's value as it is set: the table's parser, which throws naming what the key accepts. */
     private void validate(String key) {
-        switch (key) {
-            case "backends":
-                backends();
-                break;
-            case "readers":
-                readerSpec();
-                break;
-            case "kernel-trap":
-            case "kernel-probe":
-            case "kernel-attach":
-            case "kernel-stable":
-            case "kernel-readers":
-                kernel();
-                break;
-            case "writers":
-            case "mm-writers":
-                positive(key, 1);
-                break;
-            case "vma":
-                vmaLookups();
-                break;
-            case "trap-cost":
-                if (hostTrap() == null && TrapCost.parse(get(key)) < 0) {
-                    throw bad(key, "");
-                }
-                break;
-            case "mm-churn":
-                mmChurn();
-                break;
-            case "uretprobe":
-                uretprobes();
-                break;
-            case "uret-duration":
-                uretDurations();
-                break;
-            case "uret-depth":
-                positive(key, 1);
-                break;
-            case "uret-timeout":
-                try {
-                    ReturnProbeConfig.of(Lifetime.HPROBE).withTimeout(get(key));
-                } catch (IllegalArgumentException e) {
-                    throw bad(key, "");
-                }
-                break;
-            case "ri-alloc":
-                riAllocs();
-                break;
-            case "key-layout":
-                keyLayoutOf();
-                break;
-            case "churn":
-                churnRates();
-                break;
-            case "churn-keys":
-            case "measurement-iterations":
-            case "rounds":
-            case "latency-rounds":
-                positive(key, 1);
-                break;
-            case "warmup-iterations":
-            case "sync-every":
-                positive(key, 0);
-                break;
-            case "churn-read-fraction":
-            case "uret-share": {
-                double f = doubleValue(key);
-                if (!(f >= 0 && f <= 1)) {
-                    throw bad(key, "");
-                }
-                break;
-            }
-            case "zipf-exponent":
-                if (!(doubleValue(key) > 0 && doubleValue(key) <= MAX_ZIPF_EXPONENT)) {
-                    throw bad(key, "");
-                }
-                break;
-            case "stable":
-                intList(key, 1);
-                break;
-            case "handler-work":
-                intList(key, 0);
-                break;
-            case "distribution":
-                for (String d : list(key)) {
-                    try {
-                        KeySequence.Distribution.byName(d);
-                    } catch (IllegalArgumentException e) {
-                        throw bad(key, "");
-                    }
-                }
-                break;
-            case "rcu-flavour":
-                rcuFlavours();
-                break;
-            case "pinning":
-                try {
-                    PinPolicy.byName(get(key));
-                } catch (IllegalArgumentException e) {
-                    throw bad(key, "");
-                }
-                break;
-            case "warmup-time":
-            case "measurement-time":
-                millis(key);
-                break;
-            case "latency":
-            case "gc-profiler":
-            case "profiling":
-                bool(key);
-                break;
-            case "seed":
-                seed();
-                break;
-            case "profiler-event":
-                if (!List.of("auto", "cpu", "itimer").contains(get(key))) {
-                    throw bad(key, "");
-                }
-                break;
-            default:
-                break;
-        }
+        keyNamed(key).of(this);
     }
 
     public String name() {
@@ -643,20 +656,25 @@ public final class Profile {
     /** Probed functions per kernel row: one page of targets is plenty for a registry walk. */
     static final int MAX_KERNEL_STABLE = 64;
 
-    /** The kernel back-end's axes, checked: each list from its allowed values. */
-    private ProfileSettings.Kernel kernel() {
-        List<String> traps = oneOf("kernel-trap", List.of("int3", "nop5"));
-        List<String> probes = oneOf("kernel-probe", List.of("uprobe", "uretprobe"));
+    private String kernelAttach() {
         String attach = get("kernel-attach").trim();
         if (!List.of("thread", "shared").contains(attach)) {
             throw bad("kernel-attach", "");
         }
+        return attach;
+    }
+
+    private int kernelStable() {
         int stable = positive("kernel-stable", 1);
         if (stable > MAX_KERNEL_STABLE) {
             throw bad("kernel-stable", stable + " > " + MAX_KERNEL_STABLE);
         }
-        ReaderSpec readers = get("kernel-readers").trim().equals("same") ? null : readerSpec("kernel-readers");
-        return new ProfileSettings.Kernel(traps, probes, attach, stable, readers);
+        return stable;
+    }
+
+    /** The kernel's reader counts, or null for the profile's own ({@code same}). */
+    private ReaderSpec kernelReaders() {
+        return get("kernel-readers").trim().equals("same") ? null : readerSpec("kernel-readers");
     }
 
     private List<String> oneOf(String key, List<String> allowed) {
@@ -768,6 +786,14 @@ public final class Profile {
     }
 
     public static void describeKeys(Consumer<String> out) {
-        KEYS.forEach((k, v) -> out.accept(String.format("  %-24s default %-12s %s", k, v[0], v[1])));
+        KEYS.forEach(k -> out.accept(String.format("  %-24s default %-12s %s%s", k.name(), k.defaultValue(),
+                k.axis() ? "(axis) " : "", k.help())));
+    }
+
+    /** README's key table, made from {@link #KEYS} (a test checks README's copy against it). */
+    public static String markdownKeyTable() {
+        StringBuilder sb = new StringBuilder("| key | default | axis | accepts |\n|---|---|---|---|\n");
+        KEYS.forEach(k -> sb.append(k.markdownRow()).append('\n'));
+        return sb.toString();
     }
 }
