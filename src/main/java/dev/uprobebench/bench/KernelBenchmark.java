@@ -6,6 +6,7 @@ import dev.uprobebench.pin.PinningPlan;
 import dev.uprobebench.pin.ThreadPinner;
 import dev.uprobebench.registry.HostKernel;
 import dev.uprobebench.registry.LostHitCheck;
+import dev.uprobebench.workload.Pacer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ public class KernelBenchmark {
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) throws IOException {
             HostKernel.WorkloadSpec spec = new HostKernel.WorkloadSpec(trap, probe, attach, stable, 8);
-            readers = ChurnBenchmark.Workload.threadsOf(params, PinningPlan.READER);
+            readers = Groups.threadsOf(params, PinningPlan.READER);
             // A churn operation is two registry writes (register, unregister): paced per write, as the model's.
             churnIntervalNanos = churnRate.equals("max") ? 0 : 2 * TimeUnit.SECONDS.toNanos(1) / rate(churnRate);
             topology = CpuTopology.read();
@@ -125,7 +126,7 @@ public class KernelBenchmark {
             record.benchmark = params.getBenchmark();
             record.pid = ProcessHandle.current().pid();
             record.readers = readers;
-            record.writers = ChurnBenchmark.Workload.threadsOf(params, PinningPlan.WRITER);
+            record.writers = Groups.threadsOf(params, PinningPlan.WRITER);
             record.pinPlan = plan.encode();
             out = TrialFiles.outDir();
             if (params.getBenchmark().endsWith(".latency")) {

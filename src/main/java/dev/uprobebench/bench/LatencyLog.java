@@ -75,6 +75,20 @@ final class LatencyLog implements AutoCloseable {
         }
     }
 
+    /**
+     * One thread's interval of each recorder (taken, so the next interval starts empty) into the
+     * log under its tag, when the iteration was {@code measured}; warm-up intervals are dropped.
+     */
+    void reportAll(org.HdrHistogram.SingleWriterRecorder[] recorders, Histogram[] intervals, String[] tags,
+            int expected, boolean measured) {
+        for (int i = 0; i < recorders.length; i++) {
+            intervals[i] = recorders[i].getIntervalHistogram(intervals[i]);
+            if (measured) {
+                report(tags[i], intervals[i], expected);
+            }
+        }
+    }
+
     synchronized Histogram total(String tag) {
         return total.get(tag);
     }

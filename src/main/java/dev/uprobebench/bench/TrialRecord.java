@@ -75,4 +75,60 @@ public final class TrialRecord {
     public long kernelCounted;
     /** Teardown problems that did not stop the run (they are reported). */
     public List<String> problems = new ArrayList<>();
+
+    /** A thread's pin as read back (threads report concurrently). */
+    public synchronized void addPin(PinRecord pin) {
+        pins.add(pin);
+    }
+
+    /** A thread's hits and misses, or a writer's registrations. */
+    public synchronized void addCounts(long hits, long misses, long registers, long unregisters) {
+        this.hits += hits;
+        this.misses += misses;
+        this.registers += registers;
+        this.unregisters += unregisters;
+    }
+
+    /** A reader's speculative VMA lookups and fallbacks, or an address-space writer's operations. */
+    public synchronized void addVmaCounts(long speculations, long fallbacks, long mmOps) {
+        this.speculations += speculations;
+        this.fallbacks += fallbacks;
+        this.mmOps += mmOps;
+    }
+
+    /** The return probes' counts at teardown, and the return path's latency when it was timed. */
+    public synchronized void addReturnProbes(dev.uprobebench.uret.ReturnProbes.Counts c,
+            org.HdrHistogram.Histogram returnLatency) {
+        if (c.pending > 0) {
+            problems.add(c.pending + " return(s) still pending at teardown");
+        }
+        uretEntries = c.entries;
+        uretReturns = c.returns;
+        uretReturnsGone = c.returnsGone;
+        uretSkippedDepth = c.skippedDepth + c.refused;
+        uretExpiredStable = c.expiredStable;
+        uretExpiredGone = c.expiredGone;
+        uretRiDropped = c.riDropped;
+        uretGracePeriods = c.gracePeriods;
+        uretGraceNanos = c.graceNanos;
+        uretGraceMaxNanos = c.graceMaxNanos;
+        if (returnLatency.getTotalCount() > 0) {
+            uretReturnP50Nanos = returnLatency.getValueAtPercentile(50);
+            uretReturnP99Nanos = returnLatency.getValueAtPercentile(99);
+        }
+    }
+
+    /** What the trial is: back-end, benchmark, this JVM, its threads, the hit path and the pinning plan. */
+    public void describe(String backend, String benchmark, int readers, int writers, int mmWriters, String vmaLookup,
+            String keyLayout, String pinPlan) {
+        this.backend = backend;
+        this.benchmark = benchmark;
+        this.pid = ProcessHandle.current().pid();
+        this.readers = readers;
+        this.writers = writers;
+        this.mmWriters = mmWriters;
+        this.vmaLookup = vmaLookup;
+        this.keyLayout = keyLayout;
+        this.pinPlan = pinPlan;
+    }
 }

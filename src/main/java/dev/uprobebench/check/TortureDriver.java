@@ -2,21 +2,19 @@ package dev.uprobebench.check;
 
 import dev.uprobebench.mm.AddressSpace;
 import dev.uprobebench.mm.KeyLayout;
-import dev.uprobebench.mm.Layout;
-import dev.uprobebench.mm.VmaLookup;
-import dev.uprobebench.mm.VmaWalker;
-
 import dev.uprobebench.registry.Backend;
 import dev.uprobebench.registry.RegistryConfig;
-import dev.uprobebench.registry.UprobeConsumer;
 import dev.uprobebench.registry.UprobeRegistry;
-import dev.uprobebench.sync.CpuSlot;
 import dev.uprobebench.sync.RcuFlavour;
 import dev.uprobebench.uret.Lifetime;
 import dev.uprobebench.uret.ReturnProbes;
+import dev.uprobebench.workload.ChurnWriter;
+import dev.uprobebench.workload.HitReader;
+import dev.uprobebench.workload.KeySequence;
+import dev.uprobebench.workload.MmChurner;
+import dev.uprobebench.workload.Scene;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,17 +25,18 @@ import java.util.function.Function;
  * The torture driver (rcutorture's shape, at uprobe scale): R readers and W writers against one
  * registry for a while, then teardown and the leak check.
  *
- * <p>Readers hit the stable set (inode {@link #STABLE_INODE}, offsets {@code [0, stableSize)}) and,
- * for a fraction of their hits, the churn keys (inode {@link #CHURN_INODE}), where hits and misses
- * are both valid. Writers register and unregister churn keys as fast as they can, each with its own
- * consumer per key, so that two writers at one key share the uprobe. After the run every writer
- * unregisters what it holds, the stable set is unregistered, and the registry's leak check runs.
+ * <p>The workload is the benchmark's own ({@code dev.uprobebench.workload}): readers hit the stable
+ * set (inode {@link #STABLE_INODE}) and, for a fraction of their hits, the churn keys (inode
+ * {@link #CHURN_INODE}), keys drawn as a {@link KeySequence}, where hits and misses are both valid.
+ * Writers register and unregister churn keys as fast as they can, each with its own consumer per
+ * key, so that two writers at one key share the uprobe. After the run every writer unregisters what
+ * it holds, the stable set is unregistered, and the registry's leak check runs.
  */
 public final class TortureDriver {
     public static final long STABLE_INODE = KeyLayout.STABLE_INODE;
     public static final long CHURN_INODE = KeyLayout.CHURN_INODE;
     /** Reader hits between two quiescent-state announcements. */
-    public static final int QUIESCENT_EVERY = 64;
+    public static final int QUIESCENT_EVERY = HitReader.QUIESCENT_EVERY;
     private static final long JOIN_TIMEOUT_MILLIS = 30_000;
     /**
      * Scales every run's length: the mutation profile ({@code -Pmutation}) sets
@@ -101,19 +100,19 @@ public final class TortureDriver {
         return new Run(registry, config, mmOptions).execute();
     }
 
-    /** VMAs that may exist at once: the mappings plus those waiting out a grace period. */
-    static final int VMA_CAPACITY = 16_384;
-    /** Churn regions the address-space writers map and unmap. */
-    static final int MM_REGIONS = 64;
     /** Every this many address-space operations, the churn file's mapping is remapped. */
     static final int REMAP_EVERY = 16;
-    /** The file the churn file's range maps while it is remapped away (no uprobe on it). */
-    static final long DECOY_INODE = 3;
+    /** The largest latency a writer's recorders hold; the torture driver times nothing. */
+    private static final long MAX_NANOS = 60_000_000_000L;
 
+    /**
+     * One run: the {@link Scene}, and a thread per reader ({@link HitReader}), churn writer
+     * ({@link ChurnWriter}) and address-space writer ({@link MmChurner}), the same workload the
+     * benchmark measures, as fast as each can until the deadline.
+     */
     private static final class Run {
-        private final UprobeRegistry registry;
         private final TortureConfig config;
-        private final UprobeConsumer stableConsumer;
+        private final Scene scene;
         private volatile boolean stop;
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private final AtomicLong hits = new AtomicLong();
@@ -122,44 +121,24 @@ public final class TortureDriver {
         private final AtomicLong speculations = new AtomicLong();
         private final AtomicLong fallbacks = new AtomicLong();
         private final AtomicLong mmOps = new AtomicLong();
-        /** The address space, or null for the registry-only hit. */
-        private final AddressSpace mm;
-        /** Return probes, or null when the run has none. */
-        private final ReturnProbes uret;
 
         Run(UprobeRegistry registry, TortureConfig config, AddressSpace.Options mmOptions) {
-            this.registry = registry;
             this.config = config;
-            this.stableConsumer = new UprobeConsumer(config.handlerWork());
-            this.mm = config.vmaLookup() == VmaLookup.NONE ? null
-                    : new AddressSpace(config.vmaLookup(), registry.slots().capacity(), VMA_CAPACITY,
-                            RcuFlavour.QSBR, RegistryConfig.DEFAULT_STEP_BOUND, registry.invariants(), mmOptions);
-            // QSBR for the address space's RCU: every reader here announces quiescent states.
-            this.uret = config.uretprobes() == null ? null : new ReturnProbes(registry, config.uretprobes());
+            this.scene = new Scene(registry, config.keyLayout(), config.stableSize(), config.churnKeys(),
+                    config.handlerWork(), config.syncEvery(), config.vmaLookup(), Scene.MM_REGIONS, mmOptions,
+                    config.uretprobes());
         }
 
         TortureResult execute() {
             try {
                 return executeInner();
             } finally {
-                if (uret != null) {
-                    uret.close();
-                }
-                if (mm != null) {
-                    mm.close();
-                }
+                scene.close();
             }
         }
 
         private TortureResult executeInner() {
-            if (mm != null) {
-                config.keyLayout().mapProbed(mm, config.stableSize(), config.churnKeys());
-            }
-            for (int k = 0; k < config.stableSize(); k++) {
-                registry.register(config.stableInode(), config.stableOffset(k), stableConsumer);
-            }
-            config.keyLayout().declareStable(registry.invariants(), config.stableSize());
-
+            UprobeRegistry registry = scene.registry();
             CountDownLatch start = new CountDownLatch(1);
             List<Thread> threads = new ArrayList<>();
             for (int r = 0; r < config.readers(); r++) {
@@ -188,21 +167,16 @@ public final class TortureDriver {
             if (failure.get() != null) {
                 throw new IllegalStateException("torture thread failed: " + failure.get(), failure.get());
             }
+            ReturnProbes uret = scene.returnProbes();
+            ReturnProbes.Counts uretCounts = null;
             if (uret != null) {
                 uret.close(); // every task drained: the timer has nothing left to expire
+                uretCounts = uret.counts();
             }
-            for (int k = 0; k < config.stableSize(); k++) {
-                registry.unregister(config.stableInode(), config.stableOffset(k), stableConsumer);
-            }
-            registry.synchronize();
-            registry.checkLeaks();
-            if (mm != null) {
-                mm.unmapAll();
-                mm.checkLeaks();
-            }
+            scene.teardown();
             return new TortureResult(registry.backend().cliName(), config, elapsed, hits.get(), misses.get(),
                     registry.invariants().retries(), writerOps.get(), registry.invariants().snapshot(),
-                    speculations.get(), fallbacks.get(), mmOps.get(), uret == null ? null : uret.counts());
+                    speculations.get(), fallbacks.get(), mmOps.get(), uretCounts);
         }
 
         private void waitUntil(long deadline) {
@@ -243,54 +217,25 @@ public final class TortureDriver {
             return t;
         }
 
+        /** Hits uniform keys of the stable set, and of the churn keys for the configured fraction. */
         private void reader(long seed) {
-            CpuSlot slot = registry.slots().acquire();
-            SplittableRandom rnd = new SplittableRandom(seed);
-            int stableSize = config.stableSize();
-            int churnKeys = config.churnKeys();
-            double churn = config.churnReadFraction();
-            long h = 0;
-            long m = 0;
-            VmaWalker walker = mm == null ? null : mm.newWalker();
-            ReturnProbes.Task task = uret == null ? null : uret.newTask(slot);
-            registry.readerOnline(slot);
-            if (mm != null) {
-                mm.online(slot);
-            }
+            KeySequence keys = KeySequence.draw(KeySequence.lengthFor(config.stableSize()), config.stableSize(),
+                    config.churnKeys(), config.churnReadFraction(), KeySequence.Distribution.UNIFORM, 1, seed);
+            HitReader reader = new HitReader(scene, keys, 0, false);
+            reader.online();
             try {
                 while (!stop) {
-                    for (int i = 0; i < QUIESCENT_EVERY; i++) {
-                        boolean toChurn = rnd.nextDouble() < churn;
-                        long inode = toChurn ? config.churnInode() : config.stableInode();
-                        long offset = toChurn ? config.churnOffset(rnd.nextInt(churnKeys))
-                                : config.stableOffset(rnd.nextInt(stableSize));
-                        long r = task != null ? task.hit(inode, offset)
-                                : walker == null ? registry.hit(slot, inode, offset)
-                                : walker.hit(slot, Layout.vaddr(inode, offset), registry);
-                        if (r == UprobeRegistry.MISS) {
-                            m++;
-                        } else {
-                            h++;
-                        }
-                    }
-                    registry.readerQuiescent(slot);
-                    if (mm != null) {
-                        mm.quiescent(slot);
+                    for (int i = 0; i < HitReader.QUIESCENT_EVERY; i++) {
+                        reader.hit();
                     }
                 }
             } finally {
-                if (task != null) {
-                    task.drain(); // every pending return, while still an online reader
-                }
-                if (mm != null) {
-                    mm.offline(slot);
-                    speculations.addAndGet(walker.speculations());
-                    fallbacks.addAndGet(walker.fallbacks());
-                }
-                registry.readerOffline(slot);
-                registry.slots().release(slot);
-                hits.addAndGet(h);
-                misses.addAndGet(m);
+                reader.offline(); // every pending return first, while still an online reader
+                reader.close();
+                speculations.addAndGet(reader.speculations());
+                fallbacks.addAndGet(reader.fallbacks());
+                hits.addAndGet(reader.hits() - reader.misses());
+                misses.addAndGet(reader.misses());
             }
         }
 
@@ -301,64 +246,25 @@ public final class TortureDriver {
          * churn keys go stale under them. Leaves its regions mapped or not; teardown unmaps all.
          */
         private void mmWriter(long seed, int index) {
-            SplittableRandom rnd = new SplittableRandom(seed);
-            int writers = config.mmWriters();
-            boolean remaps = config.keyLayout().churnHasOwnFile() && index == 0;
-            long churnBase = Layout.probedBase(config.churnInode());
-            long churnSize = config.churnOffset(config.churnKeys());
-            boolean[] mapped = new boolean[MM_REGIONS];
-            long ops = 0;
+            MmChurner churner = new MmChurner(scene, index, config.mmWriters(), seed, 0, REMAP_EVERY, MAX_NANOS, 1);
             try {
                 while (!stop) {
-                    if (remaps && ops % REMAP_EVERY == REMAP_EVERY - 1) {
-                        mm.munmap(churnBase);
-                        Layout.mapFileAt(mm, config.churnInode(), DECOY_INODE, churnSize);
-                        mm.munmap(churnBase);
-                        Layout.mapProbed(mm, config.churnInode(), churnSize);
-                        ops += 4;
-                        continue;
-                    }
-                    int j = index + writers * rnd.nextInt(MM_REGIONS / writers);
-                    mapped[j] = Layout.toggleRegion(mm, j, mapped[j]);
-                    ops++;
+                    churner.churn(false);
                 }
             } finally {
-                mmOps.addAndGet(ops);
+                mmOps.addAndGet(churner.ops());
             }
         }
 
         private void writer(long seed) {
-            SplittableRandom rnd = new SplittableRandom(seed);
-            int keys = config.churnKeys();
-            UprobeConsumer[] mine = new UprobeConsumer[keys];
-            for (int k = 0; k < keys; k++) {
-                mine[k] = new UprobeConsumer(config.handlerWork());
-            }
-            boolean[] held = new boolean[keys];
-            long ops = 0;
-            int unregistered = 0;
+            ChurnWriter writer = new ChurnWriter(scene, seed, 0, MAX_NANOS, 1);
             try {
                 while (!stop) {
-                    int k = rnd.nextInt(keys);
-                    if (held[k]) {
-                        registry.unregister(config.churnInode(), config.churnOffset(k), mine[k]);
-                        held[k] = false;
-                        if (config.syncEvery() > 0 && ++unregistered % config.syncEvery() == 0) {
-                            registry.synchronize();
-                        }
-                    } else {
-                        registry.register(config.churnInode(), config.churnOffset(k), mine[k]);
-                        held[k] = true;
-                    }
-                    ops++;
+                    writer.churn(false);
                 }
             } finally {
-                for (int k = 0; k < keys; k++) {
-                    if (held[k]) {
-                        registry.unregister(config.churnInode(), config.churnOffset(k), mine[k]);
-                    }
-                }
-                writerOps.addAndGet(ops);
+                writer.releaseHeld();
+                writerOps.addAndGet(writer.registers() + writer.unregisters());
             }
         }
     }

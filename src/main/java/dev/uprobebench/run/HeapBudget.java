@@ -1,6 +1,6 @@
 package dev.uprobebench.run;
 
-import dev.uprobebench.bench.ChurnBenchmark;
+import dev.uprobebench.workload.Scene;
 import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.registry.Backend;
 import java.lang.management.ManagementFactory;
@@ -33,11 +33,11 @@ final class HeapBudget {
 
     /** Bytes a trial of {@code c} needs, by the estimate above. */
     static long needed(BenchConfig c, int churnKeys) {
-        long slab = ChurnBenchmark.slabCapacity(c.stable(), churnKeys, c.writers());
+        long slab = Scene.slabCapacity(c.stable(), churnKeys, c.writers());
         long slots = c.threads() + 1L;
         long bytes = FIXED_BYTES + slab * UPROBE_BYTES;
         if (c.vma() != VmaLookup.NONE) {
-            bytes += ChurnBenchmark.vmaCapacity(ChurnBenchmark.MM_REGIONS) * VMA_BYTES;
+            bytes += Scene.vmaCapacity(Scene.MM_REGIONS) * VMA_BYTES;
         }
         if (c.backend() == Backend.PERCPU_REF) {
             bytes += slab * (8L * slots + 8 + 4);
@@ -95,7 +95,7 @@ final class HeapBudget {
                 throw new UsageException(String.format(Locale.ROOT,
                         "configuration %s needs about %,d MiB of heap for its %,d-uprobe slab, more than %.0f%% of the "
                                 + "forked JVM's %,d MiB; valid: raise -Xmx in jvm-args (at least -Xmx%dm) or lower stable",
-                        c.id(), need >> 20, ChurnBenchmark.slabCapacity(c.stable(), s.churnKeys(), c.writers()),
+                        c.id(), need >> 20, Scene.slabCapacity(c.stable(), s.churnKeys(), c.writers()),
                         HEADROOM * 100, heap >> 20, (long) Math.ceil(need / HEADROOM / (1 << 20))));
             }
         }

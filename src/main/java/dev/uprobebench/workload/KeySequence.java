@@ -1,4 +1,4 @@
-package dev.uprobebench.bench;
+package dev.uprobebench.workload;
 
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.PermutationSampler;

@@ -1,4 +1,4 @@
-package dev.uprobebench.bench;
+package dev.uprobebench.workload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** Writer latency with and without the coordinated-omission correction. */
 class WriterLatencyTest {
     static SingleWriterRecorder recorder() {
-        return new SingleWriterRecorder(1, LatencyLog.MAX_NANOS, LatencyLog.DIGITS);
+        return new SingleWriterRecorder(1, 60_000_000_000L, 3);
     }
 
     @Test
@@ -19,9 +19,9 @@ class WriterLatencyTest {
         SingleWriterRecorder service = recorder();
         long pace = 100_000; // 10,000 operations per second
         for (int i = 0; i < 99; i++) {
-            ChurnBenchmark.recordWriterLatency(corrected, service, 10_000, pace); // on time
+            ChurnWriter.record(corrected, service, 10_000, pace); // on time
         }
-        ChurnBenchmark.recordWriterLatency(corrected, service, 5_000_000, pace); // one 5 ms grace period
+        ChurnWriter.record(corrected, service, 5_000_000, pace); // one 5 ms grace period
         Histogram s = service.getIntervalHistogram();
         Histogram c = corrected.getIntervalHistogram();
         assertEquals(100, s.getTotalCount());
@@ -35,7 +35,7 @@ class WriterLatencyTest {
     void anUnpacedWriterHasNoScheduleToCorrectAgainst() {
         SingleWriterRecorder corrected = recorder();
         SingleWriterRecorder service = recorder();
-        ChurnBenchmark.recordWriterLatency(corrected, service, 5_000_000, 0);
+        ChurnWriter.record(corrected, service, 5_000_000, 0);
         assertEquals(1, corrected.getIntervalHistogram().getTotalCount());
         assertEquals(1, service.getIntervalHistogram().getTotalCount());
     }

@@ -1,4 +1,4 @@
-package dev.uprobebench.bench;
+package dev.uprobebench.workload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,11 +1,11 @@
-package dev.uprobebench.bench;
+package dev.uprobebench.workload;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uprobebench.bench.KeySequence.Distribution;
+import dev.uprobebench.workload.KeySequence.Distribution;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

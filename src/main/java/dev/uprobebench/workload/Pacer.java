@@ -1,4 +1,4 @@
-package dev.uprobebench.bench;
+package dev.uprobebench.workload;
 
 import java.util.function.LongSupplier;
 
@@ -9,12 +9,12 @@ import java.util.function.LongSupplier;
  * than one interval in the past, so it catches up by at most two operations at once. Waits by
  * spinning, since every writer has a core of its own. Confined to its writer's thread.
  */
-final class Pacer {
+public final class Pacer {
     private final long interval;
     private final LongSupplier clock;
     private long deadline;
 
-    Pacer(long intervalNanos) {
+    public Pacer(long intervalNanos) {
         this(intervalNanos, System::nanoTime);
     }
 
@@ -29,17 +29,17 @@ final class Pacer {
     }
 
     /** Nanoseconds between operations, or 0 without a schedule. */
-    long interval() {
+    public long interval() {
         return interval;
     }
 
     /** Starts the schedule now (at each iteration's start). */
-    void restart() {
+    public void restart() {
         deadline = clock.getAsLong();
     }
 
     /** Waits for the next slot of the schedule. */
-    void await() {
+    public void await() {
         if (interval == 0) {
             return;
         }
