@@ -28,7 +28,7 @@ public record BenchConfig(Backend backend, int readers, int writers, String chur
      * A kernel row's own axes.
      *
      * @param trap   {@code int3} or {@code nop5}
-     * @param probe  {@code uprobe} or {@code uretprobe}
+     * @param probe  {@code uprobe}, {@code uretprobe}, or {@code none} (the unprobed null baseline)
      * @param attach {@code thread} or {@code shared}
      */
     public record KernelAxes(String trap, String probe, String attach) {
@@ -37,9 +37,9 @@ public record BenchConfig(Backend backend, int readers, int writers, String chur
             return trap + (probe.equals("uprobe") ? "" : "-" + probe) + (attach.equals("thread") ? "" : "-" + attach);
         }
 
-        /** As a label shows it: {@code nop5}, {@code int3, uretprobe, shared}. */
+        /** As a label shows it: {@code nop5}, {@code int3, uretprobe, shared}, {@code nop5, unprobed}. */
         String label() {
-            return key().replace("-", ", ");
+            return key().replace("-none", "-unprobed").replace("-", ", ");
         }
     }
 

@@ -101,7 +101,7 @@ public final class BenchRun {
     public int execute() {
         CpuTopology topology = CpuTopology.read();
         plan = host == null ? RunPlan.of(profile, topology)
-                : RunPlan.of(ConfigPlanner.expand(profile, topology, host), profile);
+                : RunPlan.of(ConfigPlanner.expand(profile, topology, host), profile, host);
         configs.addAll(plan.configs());
         List<Doctor.Finding> doctor = Doctor.forThisMachine().examine();
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));

@@ -1,6 +1,5 @@
 package dev.uprobebench.run;
 
-import dev.uprobebench.bench.KeySequence;
 import dev.uprobebench.bench.TrapCost;
 import dev.uprobebench.mm.KeyLayout;
 import dev.uprobebench.mm.VmaLookup;
@@ -9,6 +8,7 @@ import dev.uprobebench.registry.Backend;
 import dev.uprobebench.sync.RcuFlavour;
 import dev.uprobebench.uret.Lifetime;
 import dev.uprobebench.uret.ReturnProbeConfig;
+import dev.uprobebench.workload.KeySequence;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -96,9 +96,10 @@ public final class Profile {
     public static final Key<List<String>> KERNEL_TRAP = key("kernel-trap", "nop5", true, p -> p.oneOf("kernel-trap", List.of("int3", "nop5")),
             "comma-separated trap kinds of the kernel back-end's probed functions: int3 (the "
                 + "classic breakpoint), nop5 (a 5-byte nop: 6.18 turns it into a call, the uprobe-syscall path)");
-    public static final Key<List<String>> KERNEL_PROBE = key("kernel-probe", "uprobe", true, p -> p.oneOf("kernel-probe", List.of("uprobe", "uretprobe")),
+    public static final Key<List<String>> KERNEL_PROBE = key("kernel-probe", "uprobe", true, p -> p.oneOf("kernel-probe", List.of("uprobe", "uretprobe", "none")),
             "comma-separated probe kinds of the kernel back-end: uprobe, uretprobe (the same "
-                + "PMU with the retprobe bit: the kernel's return-probe path)");
+                + "PMU with the retprobe bit: the kernel's return-probe path), none (the same calls unprobed: the "
+                + "null baseline, whose difference to a probed row is the trap's cost)");
     public static final Key<String> KERNEL_ATTACH = key("kernel-attach", "thread", false, p -> p.kernelAttach(),
             "how the kernel back-end's readers are counted: thread (a perf event per "
                 + "reader on each probe: N readers, N consumers), shared (one tracefs probe, one consumer, counted on "

@@ -77,6 +77,13 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
                         + " (" + trap + " ns)");
             }
         }
+        if (e.configs().stream().anyMatch(BenchConfig::isKernel)) {
+            HostKernel.Capability c = host.get();
+            notes.add(c.trapCosts().isEmpty() ? "host trap cost: not measured (" + c.summary() + ")"
+                    : "host trap cost per hit, probed call minus the same call unprobed, from a native loop: "
+                            + c.trapCosts().stream().map(HostKernel.TrapCost::format)
+                                    .collect(java.util.stream.Collectors.joining("; ")));
+        }
         return new RunPlan(p, List.copyOf(e.configs()), List.copyOf(notes), List.copyOf(e.skipped()), trap);
     }
 

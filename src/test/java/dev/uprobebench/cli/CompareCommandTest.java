@@ -79,6 +79,35 @@ class CompareCommandTest {
                 "the forest plot is on the page and beside it");
     }
 
+    /** The host kernel's rows are compared, and exported, like any back-end's. */
+    @Test
+    void kernelRowsAreComparedAndExportedLikeAnyOther() throws Exception {
+        java.util.function.Function<double[], ConfigOutcome> kernel = f -> Outcomes.renamed(Outcomes.with(Outcomes.with(
+                Outcomes.with(Outcomes.withForks("kernel", 1, f), "configKey", "r1_w0_churn-0_s1_uniform_h0"),
+                "backendKey", "kernel-nop5"), "label", "kernel (nop5)"));
+        Path[] dirs = new Path[2];
+        double[][] forks = {{780e3, 790e3, 770e3}, {560e3, 565e3, 555e3}};
+        for (int i = 0; i < 2; i++) {
+            dirs[i] = root.resolve("k" + i);
+            Files.createDirectories(dirs[i]);
+            Files.writeString(dirs[i].resolve("invariants.json"), OutcomeJson.write(List.of(
+                    outcome("srcu", new double[] {10e6, 10.1e6, 9.9e6}), kernel.apply(forks[i]))));
+            JsonObject env = new JsonObject();
+            env.addProperty("kernel", i == 0 ? "Linux 6.18" : "Linux 6.19");
+            env.addProperty("reportFormat", ConfigOutcome.REPORT_FORMAT);
+            Files.writeString(dirs[i].resolve("environment.json"), env.toString());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(2, ReportComparison.compare(dirs[0].toString(), dirs[1].toString(), root.resolve("out"),
+                Comparison.DEFAULT_NOISE_THRESHOLD, new PrintStream(out, true, StandardCharsets.UTF_8)).size());
+        String md = Files.readString(root.resolve("out").resolve("compare-k0-vs-k1").resolve("summary.md"));
+        assertTrue(md.matches("(?s).*kernel-nop5_r1_w0_churn-0_s1_uniform_h0 \\| 3/3 \\|[^\\n]*\\*\\*slower\\*\\*.*"), md);
+        dev.uprobebench.report.Exports.write(dirs[0], dev.uprobebench.report.Analysis.of(
+                dev.uprobebench.report.OutcomeJson.read(Files.readString(dirs[0].resolve("invariants.json")))));
+        String bencher = Files.readString(dirs[0].resolve(dev.uprobebench.report.ReportFiles.BENCHER));
+        assertTrue(bencher.contains("\"kernel-nop5_r1_w0_churn-0_s1_uniform_h0\""), bencher);
+    }
+
     @Test
     void aChangeInsideTheNoiseThresholdIsNoVerdict() throws Exception {
         // 3% faster, tightly measured: the interval excludes 1, but 3% is inside the 5% threshold

@@ -233,7 +233,11 @@ class ConfigPlannerTest {
     @Test
     void aKernelRowRunsKernelBenchmarkWithItsParameters() {
         Profile p = Profile.parse("t", "backends=kernel\nreaders=1\nchurn=500\nkernel-trap=int3\n", List.of());
-        RunPlan plan = RunPlan.of(ConfigPlanner.expand(p, cores(2), () -> USABLE), p);
+        HostKernel.Capability measured = new HostKernel.Capability(true, "usable", "optimised", List.of(
+                new HostKernel.TrapCost("int3", 4821.4, 4600, 5100, 2.0, 5, 20000)));
+        RunPlan plan = RunPlan.of(ConfigPlanner.expand(p, cores(2), () -> USABLE), p, () -> measured);
+        assertTrue(plan.notes().stream().anyMatch(n -> n.startsWith("host trap cost per hit") && n.contains(
+                "int3 4821 ns/hit")), plan.notes().toString());
         BenchConfig c = plan.configs().get(0);
         assertEquals(java.util.Map.of("trap", "int3", "probe", "uprobe", "attach", "thread", "stable", "1",
                 "churnRate", "500"), plan.params(c));
