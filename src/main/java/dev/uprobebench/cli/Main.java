@@ -45,13 +45,15 @@ import picocli.CommandLine.Parameters;
  *   run-bench.sh list | doctor | keys | help
  *   run-bench.sh torture BACKEND [--seconds N] [--readers R] [--writers W] [--rcu-flavour F] [--key-layout K]
  *       [--vma V] [--mm-writers M] [--uretprobe L [--uret-duration D] [--uret-timeout T]]
- *   run-bench.sh compare REPORT_A REPORT_B [--noise-threshold PERCENT] [--fail-on-slower PERCENT]
+ *   run-bench.sh compare REPORT_A REPORT_B [--noise-threshold PERCENT] [--fail-on-slower PERCENT [--allow-missing]]
  *   run-bench.sh fleet REPORT REPORT...   one profile's reports from several machines on one page
  * </pre>
  *
  * Exit codes: 0 success; 1 internal failure (what finished is kept); 2 usage error (one line
  * naming the problem and the valid choices); 3 invariant violations found; 4 {@code compare
- * --fail-on-slower}: a configuration got a "slower" verdict beyond the given slowdown.
+ * --fail-on-slower}: a configuration got a "slower" verdict beyond the given slowdown; 5 {@code compare
+ * --fail-on-slower}: the gate could not judge every configuration of A (invalid or failed on a side,
+ * or missing in B), so it fails closed ({@code --allow-missing} lets configurations missing in B pass).
  */
 @Command(name = "run-bench.sh", description = "Runs a profile (default: quick), or one of the commands below.",
         subcommands = {Main.ListCommand.class, Main.DoctorCommand.class, Main.KeysCommand.class,
@@ -62,6 +64,8 @@ public final class Main implements Callable<Integer> {
     public static final int USAGE = 2;
     public static final int VIOLATIONS = 3;
     public static final int SLOWER = 4;
+    /** The gate could not judge every configuration of A: it fails closed. */
+    public static final int GATE_INCOMPLETE = 5;
     static final String DEFAULT_PROFILE = "quick";
 
     /** The streams a command writes to (the tests pass their own). */
@@ -422,6 +426,10 @@ public final class Main implements Callable<Integer> {
                         + "much hit throughput (for CI gates)")
         String failOnSlower;
 
+        @Option(names = "--allow-missing", description = "with --fail-on-slower: configurations of A that B does not "
+                + "have pass the gate (they fail it otherwise)")
+        boolean allowMissing;
+
         @Override
         public Integer call() {
             double t = Comparison.DEFAULT_NOISE_THRESHOLD;
@@ -435,12 +443,35 @@ public final class Main implements Callable<Integer> {
                 return OK;
             }
             List<String> slower = regressions(rows, gate);
-            if (slower.isEmpty()) {
-                out.println("gate: no configuration slower by " + failOnSlower + "% or more");
-                return OK;
+            if (!slower.isEmpty()) {
+                out.println("gate: FAILED, slower by " + failOnSlower + "% or more: " + String.join(", ", slower));
+                return SLOWER;
             }
-            out.println("gate: FAILED, slower by " + failOnSlower + "% or more: " + String.join(", ", slower));
-            return SLOWER;
+            // Fail closed: a configuration the gate could not judge is not a pass.
+            List<String> unjudged = new java.util.ArrayList<>();
+            for (ComparisonPage.Row r : rows) {
+                if (!r.valid()) {
+                    unjudged.add(r.id() + " (" + (r.a().valid() ? "B" : "A") + ": "
+                            + (r.a().valid() ? describe(r.b()) : describe(r.a())) + ")");
+                }
+            }
+            if (!allowMissing) {
+                ReportComparison.onlyInA(reports.get(0), reports.get(1)).forEach(id -> unjudged.add(id
+                        + " (missing in B)"));
+            }
+            if (!unjudged.isEmpty()) {
+                out.println("gate: FAILED closed, " + unjudged.size() + " configuration(s) of A could not be judged: "
+                        + String.join(", ", unjudged) + (allowMissing ? "" : "; --allow-missing lets those missing "
+                        + "in B pass"));
+                return GATE_INCOMPLETE;
+            }
+            out.println("gate: no configuration slower by " + failOnSlower + "% or more");
+            return OK;
+        }
+
+        private static String describe(dev.uprobebench.report.ConfigOutcome o) {
+            return o.status() != dev.uprobebench.report.Status.OK ? o.status().json()
+                    : o.qualifiers().isEmpty() ? "not valid" : o.qualifiers().get(0);
         }
 
         /** Valid rows whose verdict is "slower" with a hit-throughput ratio at or below {@code 1 - gate}. */

@@ -35,11 +35,13 @@ public final class ComparisonPage {
     static String rule(double threshold) {
         return String.format(Locale.ROOT, "B/A of the geometric mean of per-fork hits/s, with a 95%% interval "
                 + "(Welch's t on the log fork scores: the fork, not the iteration, is the unit of replication), and "
-                + "q, its p value adjusted over every configuration compared (Benjamini-Hochberg, so that two "
-                + "identical runs get any verdict at most %.0f%% of the time). The verdict says faster or slower only "
-                + "when q < %.2f and the ratio is more than %.1f%% from 1 (the noise threshold, `--noise-threshold`); "
-                + "with fewer than %d forks on either side it says inconclusive.", 100 * Comparison.FDR,
-                Comparison.FDR, 100 * threshold, Comparison.MIN_FORKS);
+                + "q, its p value adjusted over every configuration valid on both sides (Benjamini-Hochberg, so that "
+                + "two identical runs get any verdict at most %.0f%% of the time). The verdict says faster or slower "
+                + "only when q < %.2f and the ratio is outside the noise band [%.3f, %.3f] (±%.1f%% on the log scale, "
+                + "`--noise-threshold`); with fewer than %d forks on either side it says inconclusive and gives no q. "
+                + "MDE: the smallest change these forks at this spread would call with 80%% power.",
+                100 * Comparison.FDR, Comparison.FDR, 1 / (1 + threshold), 1 + threshold, 100 * threshold,
+                Comparison.MIN_FORKS);
     }
 
     /** Counts of each verdict, e.g. "15 no significant change, 2 inconclusive". */
@@ -61,14 +63,14 @@ public final class ComparisonPage {
             sb.append("> **warning:** ").append(w).append("\n\n");
         }
         sb.append("![forest plot](forest.svg)\n\n");
-        sb.append("| configuration | forks A/B | hits/s A | hits/s B | B/A [95% CI] | q | verdict | writer B/A | "
+        sb.append("| configuration | forks A/B | hits/s A | hits/s B | B/A [95% CI] | MDE | q | verdict | writer B/A | "
                 + "hit p50 ns A → B | hit p99 ns A → B | hit p99.9 ns A → B | diff flame graph |\n");
-        sb.append("|---|---:|---:|---:|---|---:|---|---|---|---|---|---|\n");
+        sb.append("|---|---:|---:|---:|---|---:|---:|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             sb.append("| ").append(r.id()).append(" | ").append(r.hits().nA()).append('/').append(r.hits().nB())
                     .append(" | ").append(Format.rate(r.a().hitsPerSec())).append(" | ")
                     .append(Format.rate(r.b().hitsPerSec())).append(" | ").append(r.hits().format()).append(" | ")
-                    .append(r.hits().formatQ()).append(" | ")
+                    .append(r.hits().formatMde()).append(" | ").append(r.hits().formatQ()).append(" | ")
                     .append(r.hits().isChange() || !r.valid() ? "**" + r.verdict() + "**" : r.verdict()).append(" | ")
                     .append(r.writer() == null ? "-" : r.writer().format()).append(" | ")
                     .append(delta(r, "p50")).append(" | ").append(delta(r, "p99")).append(" | ")

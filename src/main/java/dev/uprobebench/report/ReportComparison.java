@@ -69,11 +69,21 @@ public final class ReportComparison {
                     : Comparison.of(x.forkWriterOpsPerSec(), y.forkWriterOpsPerSec(), threshold);
             rows.add(new ComparisonPage.Row(x.id(), x, y, hits, writer, diffFlames(a, b, x, y, dir)));
         }
-        List<Comparison> adjusted = Comparison.family(rows.stream().map(ComparisonPage.Row::hits)
+        // Only rows valid on both sides enter the family: an invalid row's p must not dilute (or use up)
+        // the false-discovery budget of the rows that can be judged.
+        List<Integer> valid = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).valid()) {
+                valid.add(i);
+            }
+        }
+        List<Comparison> adjusted = Comparison.family(valid.stream().map(i -> rows.get(i).hits())
                 .collect(java.util.stream.Collectors.toList()));
         for (int i = 0; i < rows.size(); i++) {
             ComparisonPage.Row r = rows.get(i);
-            rows.set(i, new ComparisonPage.Row(r.id(), r.a(), r.b(), adjusted.get(i), r.writer(), r.flames()));
+            int k = valid.indexOf(i);
+            Comparison c = k >= 0 ? adjusted.get(k) : r.hits().outsideFamily("INVALID input");
+            rows.set(i, new ComparisonPage.Row(r.id(), r.a(), r.b(), c, r.writer(), r.flames()));
         }
         List<String> onlyB = new ArrayList<>(byIdB.keySet());
         if (rows.isEmpty()) {
@@ -87,13 +97,26 @@ public final class ReportComparison {
         ReportFiles.writeAtomically(dir.resolve("summary.md"), ComparisonPage.markdown(in, rows));
         ReportFiles.writeAtomically(dir.resolve("index.html"), ComparisonPage.html(in, rows));
         for (ComparisonPage.Row r : rows) {
-            out.printf(Locale.ROOT, "%-50s B/A %s  q %s  %s%n", r.id(), r.hits().format(), r.hits().formatQ(),
-                    r.verdict());
+            out.printf(Locale.ROOT, "%-50s B/A %s  MDE %s  q %s  %s%n", r.id(), r.hits().format(),
+                    r.hits().formatMde(), r.hits().formatQ(), r.verdict());
         }
         warnings.forEach(w -> out.println("warning: " + w));
         out.println("verdicts: " + ComparisonPage.tally(rows));
         out.println("report: " + dir);
         return rows;
+    }
+
+    /** The configurations of report A that report B does not have (for a gate that fails closed). */
+    public static List<String> onlyInA(String argA, String argB) {
+        java.util.Set<String> inB = new java.util.HashSet<>();
+        outcomes(report(argB)).forEach(o -> inB.add(o.id()));
+        List<String> only = new ArrayList<>();
+        outcomes(report(argA)).forEach(o -> {
+            if (!inB.contains(o.id())) {
+                only.add(o.id());
+            }
+        });
+        return only;
     }
 
     static Path report(String arg) {

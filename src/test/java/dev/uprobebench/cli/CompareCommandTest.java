@@ -8,6 +8,7 @@ import dev.uprobebench.report.Comparison;
 import dev.uprobebench.report.ConfigOutcome;
 import dev.uprobebench.report.OutcomeJson;
 import dev.uprobebench.report.Outcomes;
+import dev.uprobebench.report.Status;
 import dev.uprobebench.report.ReportComparison;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -106,6 +107,66 @@ class CompareCommandTest {
                 dev.uprobebench.report.OutcomeJson.read(Files.readString(dirs[0].resolve("invariants.json")))));
         String bencher = Files.readString(dirs[0].resolve(dev.uprobebench.report.ReportFiles.BENCHER));
         assertTrue(bencher.contains("\"kernel-nop5_r1_w0_churn-0_s1_uniform_h0\""), bencher);
+    }
+
+    /** A report of the given configurations (written as a run writes them). */
+    private Path reportOf(String name, List<ConfigOutcome> outcomes) throws Exception {
+        Path dir = root.resolve(name);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("invariants.json"), OutcomeJson.write(outcomes));
+        JsonObject env = new JsonObject();
+        env.addProperty("kernel", "k");
+        env.addProperty("reportFormat", ConfigOutcome.REPORT_FORMAT);
+        Files.writeString(dir.resolve("environment.json"), env.toString());
+        return dir;
+    }
+
+    private int gate(Path a, Path b, ByteArrayOutputStream out, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("compare", a.toString(), b.toString(),
+                "--fail-on-slower", "10"));
+        args.addAll(List.of(more));
+        return Main.run(args.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The gate fails closed: a configuration of A that B lacks, or that is INVALID or FAILED on a
+     * side, cannot be judged and fails it with its own code (5), named; {@code --allow-missing} lets
+     * the missing one pass, never the invalid or failed one.
+     */
+    @Test
+    void theGateFailsClosedOnWhatItCannotJudge() throws Exception {
+        double[] f = {10e6, 10.1e6, 9.9e6};
+        ConfigOutcome srcu = outcome("srcu", f);
+        ConfigOutcome rwlock = outcome("rwlock", f);
+        Path a = reportOf("gate-a", List.of(srcu, rwlock));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(Main.OK, gate(a, reportOf("gate-same", List.of(srcu, rwlock)), out), out.toString());
+
+        Path missing = reportOf("gate-missing", List.of(srcu));
+        out = new ByteArrayOutputStream();
+        assertEquals(Main.GATE_INCOMPLETE, gate(a, missing, out));
+        assertTrue(out.toString().contains("rwlock_r1_w0_churn-0_s1024_uniform_h0 (missing in B)"), out.toString());
+        out = new ByteArrayOutputStream();
+        assertEquals(Main.OK, gate(a, missing, out, "--allow-missing"), out.toString());
+
+        Path invalid = reportOf("gate-invalid", List.of(srcu, Outcomes.with(rwlock, "violations", 2L)));
+        out = new ByteArrayOutputStream();
+        assertEquals(Main.GATE_INCOMPLETE, gate(a, invalid, out, "--allow-missing"));
+        assertTrue(out.toString().contains("rwlock_r1_w0_churn-0_s1024_uniform_h0 (B: INVALID: 2 invariant "
+                + "violations)"), out.toString());
+
+        Path failed = reportOf("gate-failed", List.of(srcu, rwlock.withStatus(Status.FAILED, "round 2: died")));
+        out = new ByteArrayOutputStream();
+        assertEquals(Main.GATE_INCOMPLETE, gate(a, failed, out));
+        assertTrue(out.toString().contains("(B: failed)"), out.toString());
+        // an invalid row is left out of the family: no q beside it
+        ReportComparison.compare(a.toString(), failed.toString(), root.resolve("out-gate"),
+                Comparison.DEFAULT_NOISE_THRESHOLD, new PrintStream(new ByteArrayOutputStream(), true,
+                        StandardCharsets.UTF_8));
+        String md = Files.readString(root.resolve("out-gate").resolve("compare-gate-a-vs-gate-failed")
+                .resolve("summary.md"));
+        assertTrue(md.matches("(?s).*rwlock_r1[^\\n]*\\| - \\| \\*\\*INVALID input\\*\\*.*"), md);
     }
 
     @Test

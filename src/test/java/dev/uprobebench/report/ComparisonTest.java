@@ -91,4 +91,43 @@ class ComparisonTest {
         assertEquals(two, adjusted.get(0));
         assertEquals(1.0, adjusted.get(1).q(), 1e-12);
     }
+
+    /** The band is symmetric on the log scale: 5% means [1/1.05, 1.05], so 0.951 is slower and 1.049 is not faster. */
+    @Test
+    void theNoiseBandIsSymmetricOnTheLogScale() {
+        List<Double> a = List.of(100.0, 100.01, 99.99, 100.0);
+        assertEquals(Comparison.SLOWER, Comparison.of(a, List.of(95.1, 95.11, 95.09, 95.1), T).verdict());
+        assertEquals(Comparison.WITHIN_NOISE, Comparison.of(a, List.of(104.9, 104.91, 104.89, 104.9), T).verdict());
+        assertEquals(Comparison.WITHIN_NOISE, Comparison.of(a, List.of(95.3, 95.31, 95.29, 95.3), T).verdict());
+    }
+
+    /** Forks that agree exactly are timer-limited, not certain: the interval keeps a width. */
+    @Test
+    void aZeroSpreadGetsAFloorNotAZeroWidthInterval() {
+        Comparison c = Comparison.of(List.of(100.0, 100.0, 100.0), List.of(100.0, 100.0, 100.0), T);
+        assertTrue(c.high() > c.low() && c.high() / c.low() > 1.001, c.format());
+        assertEquals(Comparison.SAME, c.verdict());
+    }
+
+    /** With fewer than three forks a side there is no q (a raw p in the q column would read as adjusted). */
+    @Test
+    void fewerThanThreeForksHaveNoQ() {
+        Comparison two = Comparison.of(List.of(100.0, 101.0), List.of(200.0, 201.0, 202.0), T);
+        assertEquals("-", two.formatQ());
+        assertEquals("-", Comparison.family(List.of(two)).get(0).formatQ());
+    }
+
+    /** The minimum detectable effect shrinks with forks and grows with spread, and is what 80% power calls. */
+    @Test
+    void theMinimumDetectableEffectFollowsForksAndSpread() {
+        Comparison few = Comparison.of(List.of(100.0, 104.0, 96.0), List.of(100.0, 104.0, 96.0), T);
+        Comparison many = Comparison.of(List.of(100.0, 104.0, 96.0, 100.0, 104.0, 96.0, 100.0, 104.0, 96.0),
+                List.of(100.0, 104.0, 96.0, 100.0, 104.0, 96.0, 100.0, 104.0, 96.0), T);
+        Comparison quiet = Comparison.of(List.of(100.0, 100.4, 99.6), List.of(100.0, 100.4, 99.6), T);
+        assertTrue(many.mde() < few.mde() && quiet.mde() < few.mde(), few.formatMde() + " " + many.formatMde() + " "
+                + quiet.formatMde());
+        // CV 4% with 3 forks a side: se of the log ratio 0.0327, (t(4, 0.975) + t(4, 0.8)) * se ~ 0.1236
+        assertEquals(0.131, few.mde(), 0.01, few.formatMde());
+        assertTrue(few.forksNeeded() > 3 && quiet.forksNeeded() == 3, few.forksNeeded() + " " + quiet.forksNeeded());
+    }
 }
