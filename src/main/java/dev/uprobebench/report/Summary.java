@@ -76,10 +76,10 @@ public final class Summary {
             }
             sb.append(TABLE_LEGEND).append("\n\n");
             boolean flames = e.getValue().stream().anyMatch(r -> !flameGraphLinks(r.outcome()).isEmpty());
-            sb.append("| back-end | readers | forks | hits/s | 95% CI | CV | per reader | × unsync | × rwlock | rank "
+            sb.append("| back-end | readers | forks | hits/s | 95% CI | CV | MDE | per reader | × unsync | × rwlock | rank "
                     + "| writer ops/s | hit p50 | hit p99 | hit p99.9 | hit max | register p99 µs | unregister p99 µs "
                     + "| unregister service p99 µs | verdict |").append(flames ? " flame graphs |" : "").append('\n');
-            sb.append("|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+            sb.append("|---|---:|---:|---:|---|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
                     .append(flames ? "---|" : "").append('\n');
             for (Analysis.Row r : e.getValue()) {
                 sb.append(row(r)).append(flames ? " " + flameGraphLinks(r.outcome()) + " |" : "").append('\n');
@@ -301,7 +301,7 @@ public final class Summary {
         Map<String, Long> unreg = o.totals().latency().get("unregister");
         Estimate h = r.hits();
         return "| " + o.spec().label() + " | " + o.spec().readers() + " | " + h.n() + " | " + Format.rate(h.n() == 0 ? null : h.mean()) + " | "
-                + interval(h) + " | " + percent(h.cv()) + " | "
+                + interval(h) + " | " + percent(h.cv()) + " | " + mde(h) + " | "
                 + Format.rate(h.n() == 0 ? null : h.mean() / o.spec().readers()) + " | " + r.xUnsync().formatRatio() + " | "
                 + r.xRwlock().formatRatio() + " | " + (r.rank() != null ? Integer.toString(r.rank())
                         : Backend.KERNEL.cliName().equals(o.spec().backend()) ? "reference" : "excluded") + " | "
@@ -358,7 +358,8 @@ public final class Summary {
     /** What the throughput tables' columns mean, shown above each. */
     static final String TABLE_LEGEND = "Hits/s are totals over all readers: the mean over forks (one fork per "
             + "round), with a 95% Student-t interval from the spread between forks and its coefficient of variation "
-            + "(CV). × unsync and × rwlock are paired by round (geometric mean of the per-round ratios, 95% interval): "
+            + "(CV). MDE: the smallest change `compare` would call (80% power) between this run and another with as "
+            + "many forks at this spread. × unsync and × rwlock are paired by round (geometric mean of the per-round ratios, 95% interval): "
             + "× unsync against the no-churn ceiling with the same readers, × rwlock against the same configuration. "
             + "NOISY: the interval is wider than ±10%; SUSPECT: a speed-up from 1 reader above the reader ratio or "
             + "a design above the ceiling, either beyond its interval, or forks that disagree (Grubbs' outlier test). Hit "
@@ -392,6 +393,14 @@ public final class Summary {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("Linux (\\S+)").matcher(machine == null ? ""
                 : machine);
         return m.find() ? m.group(1) : null;
+    }
+
+    /**
+     * The minimum detectable effect of a row: the smallest change that {@code compare} would call
+     * (80% power) between this run and another with as many forks at this spread, or "-".
+     */
+    static String mde(Estimate h) {
+        return h.n() < 2 ? "-" : Comparison.of(h.values(), h.values(), Comparison.DEFAULT_NOISE_THRESHOLD).formatMde();
     }
 
     /** A latency percentile in ns, or "-". */
