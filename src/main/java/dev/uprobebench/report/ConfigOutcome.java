@@ -90,55 +90,68 @@ public record ConfigOutcome(ConfigSpec spec, Status status, String message, List
         return l;
     }
 
-    /** Reader hits per second over all readers, mean over forks; null before the first fork. */
-    public Double hitsPerSec() {
-        return forks.isEmpty() ? null : Estimate.mean(forkHitsPerSec());
+    /** The forks whose scores count: every one but those a profiler ran in. */
+    public List<ForkRecord> scored() {
+        return forks.stream().filter(f -> !f.profiled()).toList();
     }
 
-    /** Writer operations per second, mean over forks; null without writers or forks. */
+    /** The forks a profiler ran in: their scores are shown apart, never in an estimate. */
+    public List<ForkRecord> profiledForks() {
+        return forks.stream().filter(ForkRecord::profiled).toList();
+    }
+
+    /** Reader hits per second over all readers, mean over the scored forks; null before the first. */
+    public Double hitsPerSec() {
+        return scored().isEmpty() ? null : Estimate.mean(forkHitsPerSec());
+    }
+
+    /** Writer operations per second, mean over the scored forks; null without writers or forks. */
     public Double writerOpsPerSec() {
-        return forks.isEmpty() || spec.writers() == 0 ? null : Estimate.mean(forkWriterOpsPerSec());
+        return scored().isEmpty() || spec.writers() == 0 ? null : Estimate.mean(forkWriterOpsPerSec());
     }
 
     /** The round of each throughput fork, in the order run; aligned with the lists below. */
     public List<Integer> forkRounds() {
-        return forks.stream().map(ForkRecord::round).toList();
+        return scored().stream().map(ForkRecord::round).toList();
     }
 
     /** Each throughput fork's hits/s. */
     public List<Double> forkHitsPerSec() {
-        return forks.stream().map(ForkRecord::hitsPerSec).toList();
+        return scored().stream().map(ForkRecord::hitsPerSec).toList();
     }
 
     /** Each throughput fork's writer operations/s (0 without writers). */
     public List<Double> forkWriterOpsPerSec() {
-        return forks.stream().map(ForkRecord::writerOpsPerSec).toList();
+        return scored().stream().map(ForkRecord::writerOpsPerSec).toList();
     }
 
     /** JMH's own per-iteration error of each fork: a diagnostic only. */
     public List<Double> forkJmhErrors() {
-        return forks.stream().map(ForkRecord::jmhError).toList();
+        return scored().stream().map(ForkRecord::jmhError).toList();
     }
 
-    /** The last fork's misses per iteration, when counted. */
+    /** The last scored fork's misses per iteration, when counted. */
     public Double missesPerIteration() {
-        return forks.isEmpty() ? null : forks.get(forks.size() - 1).missesPerIteration();
+        List<ForkRecord> s = scored();
+        return s.isEmpty() ? null : s.get(s.size() - 1).missesPerIteration();
     }
 
-    /** The last fork's retries per iteration, when counted. */
+    /** The last scored fork's retries per iteration, when counted. */
     public Double retriesPerIteration() {
-        return forks.isEmpty() ? null : forks.get(forks.size() - 1).retriesPerIteration();
+        List<ForkRecord> s = scored();
+        return s.isEmpty() ? null : s.get(s.size() - 1).retriesPerIteration();
     }
 
-    /** The last fork's gc.alloc.rate.norm (bytes per operation), when the gc profiler ran. */
+    /** The last scored fork's gc.alloc.rate.norm (bytes per operation), when the gc profiler ran. */
     public Double allocBytesPerOp() {
-        return forks.isEmpty() ? null : forks.get(forks.size() - 1).allocBytesPerOp();
+        List<ForkRecord> s = scored();
+        return s.isEmpty() ? null : s.get(s.size() - 1).allocBytesPerOp();
     }
 
     /** Hits/s of each fork by its round, for ratios paired by round. */
     public Map<Integer, Double> hitsByRound() {
         Map<Integer, Double> m = new LinkedHashMap<>();
-        for (ForkRecord f : forks) {
+        for (ForkRecord f : scored()) {
             m.put(f.round(), f.hitsPerSec());
         }
         return m;

@@ -114,6 +114,14 @@ public record Estimate(int n, double mean, double low, double high, double sd, L
      * returns its index, or -1. Needs at least 3 replicates; at 3 it fires only on an extreme split.
      */
     public int outlier() {
+        return outlier(0.05);
+    }
+
+    /**
+     * Grubbs' test at level {@code alpha}: a report tests every configuration, so it passes 5%
+     * divided by their number (Bonferroni), lest most reports of 17 rows carry a false flag.
+     */
+    public int outlier(double alpha) {
         if (n < 3 || !(sd > 0)) {
             return -1;
         }
@@ -126,7 +134,7 @@ public record Estimate(int n, double mean, double low, double high, double sd, L
                 worst = i;
             }
         }
-        double tc = new TDistribution(n - 2).inverseCumulativeProbability(1 - 0.05 / (2 * n));
+        double tc = new TDistribution(n - 2).inverseCumulativeProbability(1 - alpha / (2 * n));
         double critical = (n - 1) / Math.sqrt(n) * Math.sqrt(tc * tc / (n - 2 + tc * tc));
         return g > critical ? worst : -1;
     }

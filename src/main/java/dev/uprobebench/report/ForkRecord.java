@@ -12,7 +12,16 @@ package dev.uprobebench.report;
  * @param missesPerIteration lookups that found nothing, per iteration, when counted (else null)
  * @param retriesPerIteration lockless lookups retried, per iteration, when counted (else null)
  * @param allocBytesPerOp gc.alloc.rate.norm, when the gc profiler ran (else null)
+ * @param profiled a profiler (async-profiler, for the flame graphs) ran in this fork: its score is
+ *     reported apart and never enters the estimates, the ratios or the comparisons
  */
 public record ForkRecord(int round, double hitsPerSec, double writerOpsPerSec, double jmhError,
-        Double missesPerIteration, Double retriesPerIteration, Double allocBytesPerOp) {
+        Double missesPerIteration, Double retriesPerIteration, Double allocBytesPerOp, boolean profiled) {
+
+    /** A fork without a profiler. */
+    public ForkRecord(int round, double hitsPerSec, double writerOpsPerSec, double jmhError, Double missesPerIteration,
+            Double retriesPerIteration, Double allocBytesPerOp) {
+        this(round, hitsPerSec, writerOpsPerSec, jmhError, missesPerIteration, retriesPerIteration, allocBytesPerOp,
+                false);
+    }
 }

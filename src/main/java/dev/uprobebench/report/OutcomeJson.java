@@ -30,7 +30,8 @@ public final class OutcomeJson {
             "oversubscribed", "negativeControl", "status", "message", "hitsPerSec", "writerOpsPerSec", "forkRounds",
             "forkHitsPerSec", "forkWriterOpsPerSec", "forkJmhErrors", "missesPerIteration", "retriesPerIteration",
             "allocBytesPerOp", "latency", "curves", "timerFloorNanos", "invariants", "violations", "trials", "pinMap",
-            "pinsVerified", "problems", "flamegraphs", "kernelCalls", "kernelCounted");
+            "pinsVerified", "problems", "flamegraphs", "kernelCalls", "kernelCounted", "profiledForkRounds",
+            "profiledForkHitsPerSec");
 
     private OutcomeJson() {
     }
@@ -58,6 +59,11 @@ public final class OutcomeJson {
         put(all, "missesPerIteration", o.missesPerIteration());
         put(all, "retriesPerIteration", o.retriesPerIteration());
         put(all, "allocBytesPerOp", o.allocBytesPerOp());
+        List<ForkRecord> profiled = o.profiledForks();
+        if (!profiled.isEmpty()) {
+            all.put("profiledForkRounds", GSON.toJsonTree(profiled.stream().map(ForkRecord::round).toList()));
+            all.put("profiledForkHitsPerSec", GSON.toJsonTree(profiled.stream().map(ForkRecord::hitsPerSec).toList()));
+        }
         all.put("problems", GSON.toJsonTree(o.problems()));
         all.put("flamegraphs", GSON.toJsonTree(o.flamegraphs()));
         JsonObject j = new JsonObject();
@@ -99,6 +105,11 @@ public final class OutcomeJson {
             forks.add(new ForkRecord(rounds.get(i), hits.get(i), i < writes.size() ? writes.get(i) : 0,
                     i < errors.size() ? errors.get(i) : Double.NaN, last ? number(j, "missesPerIteration") : null,
                     last ? number(j, "retriesPerIteration") : null, last ? number(j, "allocBytesPerOp") : null));
+        }
+        List<Integer> profiledRounds = list(j, "profiledForkRounds", Integer.class);
+        List<Double> profiledHits = list(j, "profiledForkHitsPerSec", Double.class);
+        for (int i = 0; i < Math.min(profiledRounds.size(), profiledHits.size()); i++) {
+            forks.add(new ForkRecord(profiledRounds.get(i), profiledHits.get(i), 0, Double.NaN, null, null, null, true));
         }
         return new ConfigOutcome(spec, Status.fromJson(string(j, "status")), string(j, "message"), forks, totals,
                 list(j, "flamegraphs", String.class), List.of());

@@ -85,6 +85,17 @@ public final class Summary {
                 sb.append(row(r)).append(flames ? " " + flameGraphLinks(r.outcome()) + " |" : "").append('\n');
             }
             sb.append('\n');
+            List<String> profiled = new ArrayList<>();
+            for (Analysis.Row r : e.getValue()) {
+                for (ForkRecord f : r.outcome().profiledForks()) {
+                    profiled.add(r.outcome().spec().label() + ", " + r.outcome().spec().readers() + " reader(s): "
+                            + Format.rate(f.hitsPerSec()) + " hits/s in round " + f.round());
+                }
+            }
+            if (!profiled.isEmpty()) {
+                sb.append("Forks with async-profiler attached (for the flame graphs) are scored apart and are in no "
+                        + "estimate, ratio or comparison: ").append(String.join("; ", profiled)).append(".\n\n");
+            }
             String vma = addressSpaceTable(e.getValue());
             if (!vma.isEmpty()) {
                 sb.append("### The address space\n\n").append(vma).append('\n');

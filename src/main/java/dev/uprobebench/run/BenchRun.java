@@ -325,9 +325,11 @@ public final class BenchRun {
     private ConfigOutcome runFork(BenchConfig c, ConfigOutcome before, int round) {
         ConfigOutcome o = before;
         try {
-            ForkRunner.ForkScore r = runThroughput(c, round);
+            Scored scored = runThroughput(c, round);
+            ForkRunner.ForkScore r = scored.score();
             o = o.withFork(new ForkRecord(round, r.hitsPerSec(), c.writers() == 0 ? 0 : r.writerOpsPerSec(),
-                    r.hitsJmhError(), r.missesPerIteration(), r.retriesPerIteration(), r.allocBytesPerOp()));
+                    r.hitsJmhError(), r.missesPerIteration(), r.retriesPerIteration(), r.allocBytesPerOp(),
+                    scored.profiled()));
             if (round <= plan.latencyRounds()) {
                 forks.run(dir, c, "latency", round, false);
             }
@@ -383,18 +385,22 @@ public final class BenchRun {
         return (t == e ? "" : t.getClass().getSimpleName() + ": ") + (m == null ? t.toString() : m.split("\n")[0]);
     }
 
+    /** A throughput fork's score, and whether a profiler ran in it (then it is not in the estimate). */
+    private record Scored(ForkRunner.ForkScore score, boolean profiled) {
+    }
+
     /** The throughput fork, profiled in round 1 when profiling is on; a profiler that breaks it is dropped. */
-    private ForkRunner.ForkScore runThroughput(BenchConfig c, int round) throws RunnerException {
+    private Scored runThroughput(BenchConfig c, int round) throws RunnerException {
         if (round != 1 || !flames.enabled()) {
-            return forks.run(dir, c, "throughput", round, false);
+            return new Scored(forks.run(dir, c, "throughput", round, false), false);
         }
         try {
-            return forks.run(dir, c, "throughput", round, true);
+            return new Scored(forks.run(dir, c, "throughput", round, true), true);
         } catch (RunnerException | RuntimeException e) {
             ForkRunner.ForkScore r = forks.run(dir, c, "throughput", round, false); // again without the profiler
             runNotes.add(flames.disable(rootMessage(e)));
             out.println("  " + runNotes.get(runNotes.size() - 1));
-            return r;
+            return new Scored(r, false);
         }
     }
 

@@ -99,4 +99,43 @@ class AnalysisTest {
         }
         assertEquals(expected, seen);
     }
+
+    /**
+     * Grubbs over a whole report: 400 simulated reports of 20 steady configurations (5 normal forks,
+     * CV 3%) are flagged by chance in at most 8% of reports (5% nominal plus simulation error; at 5%
+     * per configuration it would be about 64%), while one fork 40% off is still found among them.
+     */
+    @Test
+    void forksThatDisagreeAreFlaggedAtFivePercentPerReportNotPerRow() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(20261206L);
+        int flagged = 0;
+        int reports = 400;
+        for (int k = 0; k < reports; k++) {
+            List<ConfigOutcome> rows = new java.util.ArrayList<>();
+            for (int c = 0; c < 20; c++) {
+                double[] f = new double[5];
+                for (int i = 0; i < 5; i++) {
+                    f[i] = 1e7 * (1 + 0.03 * gaussian(rnd));
+                }
+                rows.add(Outcomes.with(Outcomes.withForks("srcu", 1, f), "id", "c" + c));
+            }
+            if (Analysis.of(rows).rows().stream().anyMatch(r -> r.flags().stream()
+                    .anyMatch(x -> x.contains("forks disagree")))) {
+                flagged++;
+            }
+        }
+        assertTrue(flagged <= 0.08 * reports, flagged + " of " + reports + " steady reports flagged");
+        List<ConfigOutcome> rows = new java.util.ArrayList<>();
+        for (int c = 0; c < 19; c++) {
+            rows.add(Outcomes.with(Outcomes.withForks("srcu", 1, 10, 10.2, 9.9, 10.1, 9.8), "id", "c" + c));
+        }
+        rows.add(Outcomes.with(Outcomes.withForks("srcu", 1, 10, 10.1, 9.9, 10.05, 14.0), "id", "odd"));
+        Analysis a = Analysis.of(rows);
+        assertTrue(a.rows().get(19).flags().stream().anyMatch(x -> x.contains("round 5 is an outlier")),
+                a.rows().get(19).flags().toString());
+    }
+
+    private static double gaussian(java.util.SplittableRandom rnd) {
+        return Math.sqrt(-2 * Math.log(1 - rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble());
+    }
 }

@@ -53,4 +53,22 @@ class OutcomeJsonTest {
                 "[{\"id\":\"x\",\"status\":\"OK\"}]"));
         assertTrue(e.getMessage().contains("'OK'") && e.getMessage().contains("ok, failed"), e.getMessage());
     }
+
+    /** A fork with the profiler attached is kept and shown, but never in the estimate (issue 21 item 7). */
+    @Test
+    void aProfiledForkIsKeptApartFromTheScore() {
+        ConfigOutcome o = Outcomes.withForks("srcu", 1, 10, 10, 10);
+        java.util.List<ForkRecord> forks = new ArrayList<>(o.forks());
+        forks.set(0, new ForkRecord(1, 5, 0, 0, null, null, null, true)); // round 1, profiled: half the speed
+        ConfigOutcome p = o.withForks(forks);
+        assertEquals(10.0, p.hitsPerSec(), 1e-12);
+        assertEquals(List.of(2, 3), p.forkRounds());
+        assertEquals(1, p.profiledForks().size());
+        ConfigOutcome back = OutcomeJson.read(OutcomeJson.write(List.of(p))).get(0);
+        assertEquals(p.forkHitsPerSec(), back.forkHitsPerSec());
+        assertEquals(5.0, back.profiledForks().get(0).hitsPerSec(), 1e-12);
+        String md = Summary.render(new Summary.Header("t", "q", "s", "m", "j", "physical", "1 of 1", List.of(),
+                List.of(), "complete"), Analysis.of(List.of(p)), java.util.Map.of(), List.of(), f -> false);
+        assertTrue(md.contains("scored apart and are in no estimate") && md.contains("5.0 hits/s in round 1"), md);
+    }
 }
