@@ -164,6 +164,10 @@ public final class Analysis {
             f.add(String.format(Locale.ROOT, "%s: above the unsync ceiling (x unsync %s)", SUSPECT,
                     xUnsync.formatRatio()));
         }
+        if (hits.floored()) {
+            f.add(String.format(Locale.ROOT, "%s: forks agree within %.1f%% (the interval uses that floor, not a zero "
+                    + "spread)", SUSPECT, 100 * Estimate.MIN_CV));
+        }
         int out = hits.outlier(grubbsAlpha);
         if (out >= 0) {
             f.add(String.format(Locale.ROOT, "%s: forks disagree (round %d is an outlier, Grubbs at 5%% over the "

@@ -46,7 +46,7 @@ public record Comparison(double ratio, double low, double high, int nA, int nB, 
     public static final String WITHIN_NOISE = SAME + " (within the noise threshold)";
     public static final String INCONCLUSIVE = "inconclusive";
     /** A spread floor, as a fraction of the score: two forks that agree exactly are timer-limited, not certain. */
-    public static final double MIN_CV = 0.001;
+    public static final double MIN_CV = Estimate.MIN_CV;
 
     /** One configuration compared on its own ({@code q = p}). */
     public static Comparison of(List<Double> forksA, List<Double> forksB, double noiseThreshold) {

@@ -33,6 +33,8 @@ public record Estimate(int n, double mean, double low, double high, double sd, L
     public static final double CONFIDENCE = 0.95;
     /** An interval wider than this share of the estimate, either side, flags the figure NOISY. */
     public static final double NOISY_HALF_WIDTH = 0.10;
+    /** The spread floor: a coefficient of variation of 0.1%, below what a fork's timer can tell apart. */
+    public static final double MIN_CV = 0.001;
     public static final Estimate NONE = new Estimate(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, List.of());
 
     /** The two-sided 95% Student t quantile for {@code df} degrees of freedom. */
@@ -51,7 +53,9 @@ public record Estimate(int n, double mean, double low, double high, double sd, L
         if (n == 1) {
             return new Estimate(1, m, Double.NaN, Double.NaN, Double.NaN, v);
         }
-        double sd = Math.sqrt(variance(v, m));
+        // Forks that agree to the last digit are limited by the timer, not certain: the spread has a
+        // floor (a CV of MIN_CV), and the row is flagged (Analysis).
+        double sd = Math.max(Math.sqrt(variance(v, m)), MIN_CV * Math.abs(m));
         double half = t(n - 1) * sd / Math.sqrt(n);
         // a rate cannot be negative: with forks this far apart the interval says "anything up to high"
         double low = v.stream().allMatch(x -> x >= 0) ? Math.max(0, m - half) : m - half;
@@ -105,6 +109,14 @@ public record Estimate(int n, double mean, double low, double high, double sd, L
     }
 
     /** True when the interval is wider than {@link #NOISY_HALF_WIDTH} of the estimate, or missing. */
+    /** True when the forks' own spread was below the floor ({@link #MIN_CV}): the interval is the floor's. */
+    public boolean floored() {
+        if (n < 2) {
+            return false;
+        }
+        return Math.sqrt(variance(values, mean)) < MIN_CV * Math.abs(mean);
+    }
+
     public boolean noisy() {
         return n > 0 && (!hasInterval() || relativeHalfWidth() > NOISY_HALF_WIDTH);
     }

@@ -138,4 +138,11 @@ class AnalysisTest {
     private static double gaussian(java.util.SplittableRandom rnd) {
         return Math.sqrt(-2 * Math.log(1 - rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble());
     }
+
+    @Test
+    void identicalForksAreFlaggedAsFloored() {
+        Analysis a = Analysis.of(List.of(Outcomes.withForks("srcu", 1, 10, 10, 10)));
+        assertTrue(a.rows().get(0).flags().stream().anyMatch(f -> f.contains("forks agree within 0.1%")),
+                a.rows().get(0).flags().toString());
+    }
 }

@@ -64,4 +64,15 @@ class EstimateTest {
         assertEquals(-1, Estimate.of(List.of(10.0, 10.4, 9.7, 10.2, 9.9)).outlier());
         assertEquals(-1, Estimate.of(List.of(10.0, 14.0)).outlier(), "two forks cannot disagree with a majority");
     }
+
+    /** Identical forks get an interval from the spread floor, and say so; real spread is untouched. */
+    @Test
+    void identicalForksGetTheFloorNotAZeroWidthInterval() {
+        Estimate same = Estimate.of(List.of(100.0, 100.0, 100.0));
+        assertTrue(same.floored() && same.high() > same.low(), same.low() + " " + same.high());
+        assertEquals(100 * (1 + Estimate.t(2) * Estimate.MIN_CV / Math.sqrt(3)), same.high(), 1e-9);
+        Estimate real = Estimate.of(List.of(100.0, 104.0, 96.0));
+        assertTrue(!real.floored());
+        assertEquals(4.0, real.sd(), 1e-9);
+    }
 }
