@@ -176,9 +176,6 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
         a.add("-D" + TrialFiles.OUT_PROPERTY + "=" + raw.toAbsolutePath());
         a.add("-D" + TrialFiles.PIN_PROPERTY + "=" + c.pins().encode());
         a.addAll(forkRuntimeArgs(Runtime.version().feature()));
-        if (c.isKernel()) {
-            a.add("--enable-native-access=ALL-UNNAMED"); // the host layer's downcalls, without a warning
-        }
         return a;
     }
 
@@ -186,10 +183,20 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
      * What a fork on a Java {@code feature} runtime (the one running this, as JMH forks it) needs
      * beside the profile's arguments: from 24 on, JMH 1.37's use of {@code sun.misc.Unsafe}
      * (field offsets) prints a deprecation warning into every fork's log unless allowed; the option
-     * does not exist before 23, where a fork would refuse it.
+     * does not exist before 23, where a fork would refuse it; and from 22, native access for the
+     * pinning library (JNA) and the host layer.
      */
     static List<String> forkRuntimeArgs(int feature) {
-        return feature >= 24 ? List.of("--sun-misc-unsafe-memory-access=allow") : List.of();
+        // From 22 (FFM final) a native library loaded without --enable-native-access prints a warning
+        // into the fork's log: OpenHFT affinity loads JNA in every fork, the host layer its downcalls.
+        List<String> a = new ArrayList<>();
+        if (feature >= 22) {
+            a.add("--enable-native-access=ALL-UNNAMED");
+        }
+        if (feature >= 24) {
+            a.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        return List.copyOf(a);
     }
 
     /** JMH's options for one fork of {@code mode} ({@code throughput} or {@code latency}). */

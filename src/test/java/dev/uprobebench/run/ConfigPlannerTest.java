@@ -176,7 +176,9 @@ class ConfigPlannerTest {
     @Test
     void forksAllowJmhsUnsafeOnlyOnRuntimesThatKnowTheOption() {
         assertEquals(List.of(), RunPlan.forkRuntimeArgs(17));
-        assertEquals(List.of("--sun-misc-unsafe-memory-access=allow"), RunPlan.forkRuntimeArgs(25));
+        assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"),
+                RunPlan.forkRuntimeArgs(25));
+        assertEquals(List.of("--enable-native-access=ALL-UNNAMED"), RunPlan.forkRuntimeArgs(22));
     }
 
     private static final HostKernel.Capability USABLE = new HostKernel.Capability(true, "real uprobes usable",
