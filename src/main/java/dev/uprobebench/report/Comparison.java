@@ -172,6 +172,26 @@ public record Comparison(double ratio, double low, double high, int nA, int nB, 
         return den == 0 ? Double.POSITIVE_INFINITY : num / den;
     }
 
+    /** True when TOST shows B within the noise band of A (both one-sided tests reject at {@link #FDR}). */
+    public boolean equivalent() {
+        return nA >= MIN_FORKS && nB >= MIN_FORKS && pEquivalent < FDR;
+    }
+
+    /**
+     * What the row shows beside its verdict about "the same": {@code equivalent (TOST p 0.004)}
+     * when shown within the band, else the forks a side that would decide at this spread.
+     */
+    public String formatEquivalence() {
+        if (nA < MIN_FORKS || nB < MIN_FORKS || !Double.isFinite(pEquivalent)) {
+            return "-";
+        }
+        if (equivalent()) {
+            return String.format(Locale.ROOT, "equivalent (TOST p %s)", pEquivalent < 0.001 ? "<0.001"
+                    : String.format(Locale.ROOT, "%.3f", pEquivalent));
+        }
+        return isChange() ? "-" : String.format(Locale.ROOT, "not shown; ~%d forks a side would decide", forksNeeded);
+    }
+
     /** The minimum detectable effect, {@code ±4.1%}, or "-" without an interval. */
     public String formatMde() {
         return Double.isFinite(mde) ? String.format(Locale.ROOT, "±%.1f%%", 100 * mde) : "-";

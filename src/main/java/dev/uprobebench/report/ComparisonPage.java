@@ -39,7 +39,10 @@ public final class ComparisonPage {
                 + "two identical runs get any verdict at most %.0f%% of the time). The verdict says faster or slower "
                 + "only when q < %.2f and the ratio is outside the noise band [%.3f, %.3f] (±%.1f%% on the log scale, "
                 + "`--noise-threshold`); with fewer than %d forks on either side it says inconclusive and gives no q. "
-                + "MDE: the smallest change these forks at this spread would call with 80%% power.",
+                + "MDE: the smallest change these forks at this spread would call with 80%% power. *same?*: "
+                + "*equivalent* when both one-sided tests against the band's edges reject at 5%% (TOST): B is shown "
+                + "within the band of A, a statement to publish; otherwise the forks a side that would decide a "
+                + "change the size of the band at this spread.",
                 100 * Comparison.FDR, Comparison.FDR, 1 / (1 + threshold), 1 + threshold, 100 * threshold,
                 Comparison.MIN_FORKS);
     }
@@ -63,15 +66,16 @@ public final class ComparisonPage {
             sb.append("> **warning:** ").append(w).append("\n\n");
         }
         sb.append("![forest plot](forest.svg)\n\n");
-        sb.append("| configuration | forks A/B | hits/s A | hits/s B | B/A [95% CI] | MDE | q | verdict | writer B/A | "
+        sb.append("| configuration | forks A/B | hits/s A | hits/s B | B/A [95% CI] | MDE | q | verdict | same? | writer B/A | "
                 + "hit p50 ns A → B | hit p99 ns A → B | hit p99.9 ns A → B | diff flame graph |\n");
-        sb.append("|---|---:|---:|---:|---|---:|---:|---|---|---|---|---|---|\n");
+        sb.append("|---|---:|---:|---:|---|---:|---:|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             sb.append("| ").append(r.id()).append(" | ").append(r.hits().nA()).append('/').append(r.hits().nB())
                     .append(" | ").append(Format.rate(r.a().hitsPerSec())).append(" | ")
                     .append(Format.rate(r.b().hitsPerSec())).append(" | ").append(r.hits().format()).append(" | ")
                     .append(r.hits().formatMde()).append(" | ").append(r.hits().formatQ()).append(" | ")
                     .append(r.hits().isChange() || !r.valid() ? "**" + r.verdict() + "**" : r.verdict()).append(" | ")
+                    .append(r.valid() ? r.hits().formatEquivalence() : "-").append(" | ")
                     .append(r.writer() == null ? "-" : r.writer().format()).append(" | ")
                     .append(delta(r, "p50")).append(" | ").append(delta(r, "p99")).append(" | ")
                     .append(delta(r, "p99.9")).append(" | ")

@@ -166,4 +166,15 @@ class ComparisonSimulationTest {
                 share);
         assertTrue(share >= 0.80, String.format("found %.3f", share));
     }
+
+    /** TOST: no change at CV 1% with 5 forks a side is shown equivalent within ±5% at least 80% of the time. */
+    @Test
+    void noChangeOnAQuietMachineIsShownEquivalent() {
+        double eq = rate(logNormal(1e7, 0.01), logNormal(1e7, 0.01), 5, Comparison::equivalent);
+        System.out.printf("equivalence, no change, cv 0.01, 5 forks a side: %.3f%n", eq);
+        assertTrue(eq >= 0.8, "shown equivalent " + eq + " of the time");
+        // and a true 10% change is (almost) never called equivalent
+        double wrong = rate(logNormal(1e7, 0.01), logNormal(1.1e7, 0.01), 5, Comparison::equivalent);
+        assertTrue(wrong <= 0.05, "a 10% change called equivalent " + wrong + " of the time");
+    }
 }

@@ -130,4 +130,19 @@ class ComparisonTest {
         assertEquals(0.131, few.mde(), 0.01, few.formatMde());
         assertTrue(few.forksNeeded() > 3 && quiet.forksNeeded() == 3, few.forksNeeded() + " " + quiet.forksNeeded());
     }
+
+    /** "No significant change" is not "the same": TOST says which rows are shown within the band. */
+    @Test
+    void equivalenceIsShownOnlyWhenTheIntervalFitsTheBand() {
+        Comparison tight = Comparison.of(List.of(100.0, 100.5, 99.5, 100.2, 99.8), List.of(100.4, 100.9, 99.9, 100.6,
+                100.2), T);
+        assertEquals(Comparison.SAME, tight.verdict());
+        assertTrue(tight.equivalent() && tight.formatEquivalence().startsWith("equivalent (TOST p"),
+                tight.formatEquivalence());
+        Comparison loose = Comparison.of(List.of(100.0, 130.0, 70.0, 110.0), List.of(105.0, 60.0, 140.0, 95.0), T);
+        assertEquals(Comparison.SAME, loose.verdict());
+        assertTrue(!loose.equivalent() && loose.formatEquivalence().matches("not shown; ~\\d+ forks a side would "
+                + "decide"), loose.formatEquivalence());
+        assertTrue(loose.forksNeeded() > 20, "a CV near 25% needs many forks: " + loose.forksNeeded());
+    }
 }
