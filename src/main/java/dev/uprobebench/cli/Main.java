@@ -219,7 +219,8 @@ public final class Main implements Callable<Integer> {
                             HostKernel.load().check(hostScratch(), false).summary());
                     continue;
                 }
-                out.printf("  %-18s %-6s %s%n", b.cliName(), b.safe() ? "safe" : "UNSAFE", b.description());
+                out.printf("  %-18s %-6s [%s] %s%n", b.cliName(), b.safe() ? "safe" : "UNSAFE", b.lineage(),
+                        b.description());
             }
             out.println("profiles:");
             for (String name : Profile.available(home())) {

@@ -167,6 +167,32 @@ public enum Backend {
         return m.find() ? mainlineAt(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))) : null;
     }
 
+    /**
+     * What the kernel did with this design (DESIGN.md section 1's lineage): the version that merged
+     * it, or "proposed (year), not merged", or what it is when it is not a kernel design.
+     */
+    public String lineage() {
+        switch (this) {
+            case RWLOCK:
+                return "merged: uprobes_treelock up to 6.11";
+            case SRCU:
+                return "merged: 6.12";
+            case SEQCOUNT_RCU:
+                return "merged: 6.13 and later";
+            case PERCPU_RWSEM:
+            case PERCPU_REF:
+                return "proposed (2024), not merged";
+            case SEQCOUNT_RCU_RFC:
+                return "proposed (2024, RFC), not merged: unsafe as posted";
+            case KERNEL:
+                return "the host kernel itself";
+            case UNSYNC:
+                return "not a kernel design: the ceiling";
+            default:
+                return "not a kernel design: the harness's floor";
+        }
+    }
+
     /** True for the model back-ends (every one but the host kernel's reference). */
     public boolean modelled() {
         return role != Role.REFERENCE;

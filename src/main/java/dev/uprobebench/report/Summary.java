@@ -60,6 +60,10 @@ public final class Summary {
         for (String line : workloadLines(outcomes)) {
             sb.append("- ").append(line).append('\n');
         }
+        String lineage = lineage(outcomes);
+        if (!lineage.isEmpty()) {
+            sb.append("- lineage: ").append(lineage).append('\n');
+        }
         for (String w : h.warnings()) {
             sb.append("- machine warning: ").append(w).append('\n');
         }
@@ -404,6 +408,23 @@ public final class Summary {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("Linux (\\S+)").matcher(machine == null ? ""
                 : machine);
         return m.find() ? m.group(1) : null;
+    }
+
+    /** Each back-end of the report with what the kernel did with it ({@link Backend#lineage()}). */
+    static String lineage(List<ConfigOutcome> outcomes) {
+        List<String> seen = new ArrayList<>();
+        for (ConfigOutcome o : outcomes) {
+            try {
+                Backend b = Backend.byName(o.spec().backend());
+                String s = "`" + b.cliName() + "` " + b.lineage();
+                if (!seen.contains(s)) {
+                    seen.add(s);
+                }
+            } catch (IllegalArgumentException e) {
+                // a back-end this version no longer has: no lineage to give
+            }
+        }
+        return String.join("; ", seen);
     }
 
     /**

@@ -290,6 +290,8 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
         l.add("seed " + seed() + (profile.get("seed").equals("random") ? " (drawn now; --set seed=" + seed()
                 + " repeats this order)" : ""));
         notes.forEach(n -> l.add("note: " + n));
+        l.add("lineage: " + configs.stream().map(BenchConfig::backend).distinct()
+                .map(b -> b.cliName() + " " + b.lineage()).collect(java.util.stream.Collectors.joining("; ")));
         return l;
     }
 }

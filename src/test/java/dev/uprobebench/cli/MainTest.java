@@ -91,6 +91,7 @@ class MainTest {
             assertTrue(text.contains(b.cliName()), b.cliName());
         }
         assertTrue(text.contains("UNSAFE"));
+        assertTrue(text.contains("percpu-rwsem       safe   [proposed (2024), not merged]"), text);
         assertTrue(text.contains("quick") && text.contains("[default]"));
         // the host kernel, as a reference, with the host's version and whether it can run here
         assertTrue(text.contains("  kernel ") && text.contains("Linux " + System.getProperty("os.version"))

@@ -49,6 +49,19 @@ class BackendTableTest {
         assertEquals(null, Backend.mainlineOf("unknown"));
     }
 
+    /** list, plans and reports say what the kernel did with each design: merged where, or proposed and not merged. */
+    @Test
+    void eachDesignSaysWhatTheKernelDidWithIt() {
+        assertEquals("proposed (2024), not merged", Backend.PERCPU_RWSEM.lineage());
+        assertEquals("proposed (2024), not merged", Backend.PERCPU_REF.lineage());
+        assertEquals("merged: 6.12", Backend.SRCU.lineage());
+        assertTrue(Backend.SEQCOUNT_RCU.lineage().startsWith("merged: 6.13"));
+        assertTrue(Backend.RWLOCK.lineage().contains("up to 6.11"));
+        for (Backend b : Backend.values()) {
+            assertFalse(b.lineage().isBlank(), b.cliName());
+        }
+    }
+
     @Test
     void unknownNameListsEveryValidOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backend.byName("mutex"));
