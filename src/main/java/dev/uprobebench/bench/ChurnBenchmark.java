@@ -296,7 +296,7 @@ public class ChurnBenchmark {
             reader.close();
             workload.addReturnLatency(reader.returnLatency());
             workload.record.addCounts(reader.hits(), reader.misses(), 0, 0);
-            workload.record.addVmaCounts(reader.speculations(), reader.fallbacks(), 0);
+            workload.record.addVmaCounts(reader.speculations(), reader.fallbacks(), reader.stepBoundFallbacks(), 0);
         }
     }
 
@@ -381,7 +381,7 @@ public class ChurnBenchmark {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            workload.record.addVmaCounts(0, 0, churner.ops());
+            workload.record.addVmaCounts(0, 0, 0, churner.ops());
         }
     }
 

@@ -34,6 +34,8 @@ public final class TrialRecord {
     /** Speculative VMA lookups tried, and those that failed and took {@code mmap_read_lock}. */
     public long speculations;
     public long fallbacks;
+    /** Of the fallbacks, those where the speculation gave up at the tree's step bound. */
+    public long stepBoundFallbacks;
     /** The trap cost asked for (ns), the tokens calibrated for it, and what they took per hit (ns). */
     public long trapNanos;
     public long trapTokens;
@@ -90,9 +92,10 @@ public final class TrialRecord {
     }
 
     /** A reader's speculative VMA lookups and fallbacks, or an address-space writer's operations. */
-    public synchronized void addVmaCounts(long speculations, long fallbacks, long mmOps) {
+    public synchronized void addVmaCounts(long speculations, long fallbacks, long stepBoundFallbacks, long mmOps) {
         this.speculations += speculations;
         this.fallbacks += fallbacks;
+        this.stepBoundFallbacks += stepBoundFallbacks;
         this.mmOps += mmOps;
     }
 

@@ -45,6 +45,8 @@ public final class VmaWalker implements HitCheck {
     /** Speculative attempts, and those that fell back to {@code mmap_read_lock}. */
     private long speculations;
     private long fallbacks;
+    /** Speculations that gave up at the tree's step bound (a subset of {@link #fallbacks}). */
+    private long stepBoundFallbacks;
 
     VmaWalker(AddressSpace mm) {
         this.mm = mm;
@@ -56,6 +58,14 @@ public final class VmaWalker implements HitCheck {
 
     public long fallbacks() {
         return fallbacks;
+    }
+
+    /**
+     * Speculative lookups that gave up at the step bound and fell back under the lock: counted apart
+     * from the ordinary fallbacks (a writer, or a miss), since a correct tree never reaches the bound.
+     */
+    public long stepBoundFallbacks() {
+        return stepBoundFallbacks;
     }
 
     /**
@@ -81,6 +91,9 @@ public final class VmaWalker implements HitCheck {
         long seq = mm.lock.speculateTryBegin();
         if (seq >= 0) {
             RbNode n = mm.tree.findFloorBounded(0, vaddr, mm.stepBound);
+            if (n == RcuRbTree.LOST) {
+                stepBoundFallbacks++;
+            }
             if (n != null && n != RcuRbTree.LOST) {
                 Vma v = (Vma) n;
                 int vgen = v.generationAcquire();

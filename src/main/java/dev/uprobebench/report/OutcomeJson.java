@@ -23,7 +23,7 @@ public final class OutcomeJson {
     /** The keys in the order reports have always written them; a key not listed goes last. */
     private static final List<String> ORDER = List.of("id", "backendKey", "configKey", "label", "scenario", "backend",
             "rcuFlavour", "readers", "writers", "churn", "stable", "distribution", "handlerWork", "vmaLookup",
-            "mmWriters", "mmChurn", "speculations", "fallbacks", "mmOps", "trapNanos", "keyLayout",
+            "mmWriters", "mmChurn", "speculations", "fallbacks", "stepBoundFallbacks", "mmOps", "trapNanos", "keyLayout",
             "trapMeasuredNanos", "uretprobe", "uretDuration", "riAlloc", "uretHits", "uretEntries", "uretReturns",
             "uretReturnsGone", "uretSkipped", "uretExpiredStable", "uretExpiredGone", "uretRiDropped",
             "uretGracePeriods", "uretGraceNanos", "uretGraceMaxNanos", "uretReturnP99Nanos", "pinPolicy",

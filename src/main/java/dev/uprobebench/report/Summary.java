@@ -341,7 +341,8 @@ public final class Summary {
             if (sb.length() == 0) {
                 sb.append("Speculative lookups that failed (a writer held or had taken `mmap_lock` during them, or "
                         + "the lookup missed) and were done again under `mmap_read_lock`; counted over every trial, "
-                        + "not a violation. mmap and munmap p99 in µs, from the intended start when paced.\n\n");
+                        + "not a violation; those that gave up at the tree's step bound are counted apart, in bold "
+                        + "(a correct tree never reaches it). mmap and munmap p99 in µs, from the intended start when paced.\n\n");
                 sb.append("| back-end | readers | VMA lookup | hits/s | speed-up from 1 reader | speculations | "
                         + "fell back | failure rate | mm writer ops | mmap p99 µs | munmap p99 µs |\n");
                 sb.append("|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
@@ -351,7 +352,9 @@ public final class Summary {
                     .append(" | ").append(Format.rate(r.hits().n() == 0 ? null : r.hits().mean())).append(" | ")
                     .append(r.speedUp().formatRatio()).append(" | ")
                     .append(o.totals().speculations() == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.totals().speculations())).append(" | ")
-                    .append(o.totals().speculations() == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.totals().fallbacks())).append(" | ")
+                    .append(o.totals().speculations() == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.totals().fallbacks())
+                            + (o.totals().stepBoundFallbacks() == 0 ? "" : String.format(Locale.ROOT,
+                                    " (**%,d at the step bound**)", o.totals().stepBoundFallbacks()))).append(" | ")
                     .append(failure == null ? "-" : smallPercent(failure)).append(" | ")
                     .append(o.spec().mmWriters() == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.totals().mmOps())).append(" | ")
                     .append(us(o.totals().latency().get("mmap"), "p99")).append(" | ").append(us(o.totals().latency().get("munmap"), "p99"))

@@ -43,6 +43,7 @@ import java.util.Map;
  * @param curves Latency percentile curves per tag: [percentile, ns] pairs
  * @param kernelCalls the host kernel's rows: calls made on probed functions, over every trial (0 for a model)
  * @param kernelCounted the hits the kernel's events counted for those calls (invariant 11: equal)
+ * @param stepBoundFallbacks speculative VMA lookups that gave up at the tree's step bound (a subset of fallbacks)
  * @param timerFloorNanos Timer floor in ns (an empty timed section), from the latency run
  */
 public record TrialTotals(int trials, Map<String, Long> invariants, long violations, long speculations,
@@ -51,7 +52,7 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
         long uretExpiredGone, long uretRiDropped, long uretGracePeriods, long uretGraceNanos,
         long uretGraceMaxNanos, long uretReturnP99Nanos, List<String> pinMap, boolean pinsVerified,
         List<String> problems, Map<String, Map<String, Long>> latency, Map<String, List<double[]>> curves,
-        Map<String, Long> timerFloorNanos, long kernelCalls, long kernelCounted) {
+        Map<String, Long> timerFloorNanos, long kernelCalls, long kernelCounted, long stepBoundFallbacks) {
     /** No trial reported (yet). */
     public static final TrialTotals NONE = new Builder().pinsVerified(false).build();
 
@@ -94,6 +95,7 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
         private Map<String, Long> timerFloorNanos = new LinkedHashMap<>();
         private long kernelCalls;
         private long kernelCounted;
+        private long stepBoundFallbacks;
         private boolean pinsVerified = true;
 
         public Builder trials(int v) {
@@ -224,6 +226,7 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
             kernelCounted += r.kernelCounted;
             speculations += r.speculations;
             fallbacks += r.fallbacks;
+            stepBoundFallbacks += r.stepBoundFallbacks;
             mmOps += r.mmOps;
             if (r.uretprobe != null) {
                 uretHits += r.hits;
@@ -278,7 +281,7 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
                     trapNanos, trapMeasuredNanos, uretHits, uretEntries, uretReturns, uretReturnsGone, uretSkipped,
                     uretExpiredStable, uretExpiredGone, uretRiDropped, uretGracePeriods, uretGraceNanos,
                     uretGraceMaxNanos, uretReturnP99Nanos, pinMap, pinsVerified, problems, latency, curves,
-                    timerFloorNanos, kernelCalls, kernelCounted);
+                    timerFloorNanos, kernelCalls, kernelCounted, stepBoundFallbacks);
         }
     }
 }

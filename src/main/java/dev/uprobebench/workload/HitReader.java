@@ -191,6 +191,11 @@ public final class HitReader {
         return walker == null ? 0 : walker.fallbacks();
     }
 
+    /** Of those, the ones that gave up at the tree's step bound. */
+    public long stepBoundFallbacks() {
+        return walker == null ? 0 : walker.stepBoundFallbacks();
+    }
+
     /** Drains what is pending (online, as returns run in read sections) and gives the slot back. */
     public void close() {
         if (task != null) {

@@ -136,4 +136,35 @@ class AddressSpaceTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VmaLookup.byName("maple"));
         assertEquals("unknown VMA lookup 'maple'; valid: none, mmap-lock, speculative", e.getMessage());
     }
+
+    /**
+     * A speculative lookup that gives up at the tree's step bound is counted apart from the ordinary
+     * fallbacks (issue 23's blind spot): with a bound of one step and several VMAs, every
+     * speculation that must walk further falls back for that reason, and the locked walk that
+     * follows counts a lost lookup (the bound is a loss detector).
+     */
+    @Test
+    void aSpeculationThatGivesUpAtTheStepBoundIsCountedApart() {
+        try (UprobeRegistry registry = Backend.SRCU.create(RegistryConfig.of(64, 4));
+                AddressSpace mm = new AddressSpace(VmaLookup.SPECULATIVE, 4, 32, RcuFlavour.MEMB, 1,
+                        registry.invariants(), AddressSpace.Options.NONE)) {
+            for (int j = 0; j < 8; j++) {
+                Layout.mapRegion(mm, j);
+            }
+            CpuSlot slot = registry.slots().acquire();
+            VmaWalker w = mm.newWalker();
+            int walks = 0;
+            for (int j = 0; j < 8; j++) {
+                w.hit(slot, Layout.regionStart(j) + 1, registry);
+                walks++;
+            }
+            assertEquals(walks, w.speculations());
+            assertTrue(w.stepBoundFallbacks() > 0 && w.stepBoundFallbacks() <= w.fallbacks(),
+                    w.stepBoundFallbacks() + " of " + w.fallbacks());
+            assertEquals(w.stepBoundFallbacks(), registry.invariants().snapshot().get(Violation.LOST_LOOKUP),
+                    "each locked walk after it reached the bound too");
+            registry.slots().release(slot);
+            mm.unmapAll();
+        }
+    }
 }
