@@ -109,6 +109,8 @@ public class Srcu implements AutoCloseable {
      * domain's barrier RCU. Only on a {@link #fastUpDown} domain.
      */
     public final int readLockFast(int slot) {
+        assert asymmetricBarrier != null : "srcu_read_lock_fast_updown() on a fenced domain: no grace period would "
+                + "wait for it (its unfenced lock is covered only by a fast domain's barrier RCU)";
         int idx = (int) ((long) IDX.getOpaque(this) & 1);
         counts.incrementOpaque(slot, LOCK0 + idx, 1);
         return idx;
@@ -121,6 +123,7 @@ public class Srcu implements AutoCloseable {
      */
     public final void readUnlockFast(int slot, int idx) {
         assert idx == 0 || idx == 1 : "srcu_read_unlock_fast_updown() with index " + idx;
+        assert asymmetricBarrier != null : "srcu_read_unlock_fast_updown() on a fenced domain";
         counts.incrementOpaque(slot, UNLOCK0 + idx, 1);
     }
 

@@ -57,4 +57,18 @@ class ReadSideAssertionsTest {
         assertDoesNotThrow(lock::readUnlock);
         assertThrows(AssertionError.class, lock::readUnlock);
     }
+
+    /** The fast up/down read side belongs to a fast domain only: on a fenced one no grace period covers it. */
+    @Test
+    void theFastReadSideOnAFencedDomainIsCaught() {
+        Srcu fenced = new Srcu(2);
+        AssertionError e = assertThrows(AssertionError.class, () -> fenced.readLockFast(0));
+        assertTrue(e.getMessage().contains("on a fenced domain"), e.getMessage());
+        assertThrows(AssertionError.class, () -> fenced.readUnlockFast(0, 0));
+        Srcu fast = Srcu.fastUpDown(2, () -> { });
+        int idx = fast.readLockFast(0);
+        assertDoesNotThrow(() -> fast.readUnlockFast(1, idx), "unlocked on another slot, as a migrated task does");
+        fenced.close();
+        fast.close();
+    }
 }
