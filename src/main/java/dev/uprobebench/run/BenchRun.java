@@ -52,6 +52,9 @@ public final class BenchRun {
     private final FlameGraphs flames;
     private final ForkRunner forks;
     private final java.util.function.Supplier<dev.uprobebench.registry.HostKernel.Capability> host;
+    /** Forks run through JMH (not a test's stand-in): only then does the run take the machine's lock. */
+    private final boolean realForks;
+    private MachineLock machineLock;
     /** Notes shown in the summary; profiling may add to them during the run. */
     private final List<String> runNotes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Path dir;
@@ -90,6 +93,7 @@ public final class BenchRun {
         this.out = out;
         this.flames = new FlameGraphs(profile, out);
         this.forks = forks != null ? forks : this::jmhFork;
+        this.realForks = forks == null;
     }
 
     /** The report directory (after {@link #execute()} started). */
@@ -123,6 +127,14 @@ public final class BenchRun {
         env.put("pinningPolicy", profile.settings().pinning().cliName());
         List<String> warnings = doctor.stream().filter(f -> f.level().equals("warn"))
                 .map(f -> f.check() + ": " + f.seen()).collect(Collectors.toList());
+        if (realForks) {
+            machineLock = MachineLock.take(Path.of(System.getProperty("java.io.tmpdir"), "uprobe-bench.lock"),
+                    "pid " + ProcessHandle.current().pid() + ", profile " + profile.name() + ", started " + stamp);
+            if (machineLock.otherRun() != null) {
+                warnings.add("another benchmark run: " + machineLock.otherRun() + " was running on this machine when "
+                        + "this one started; both pin threads to the same cores, so neither's numbers are clean");
+            }
+        }
         runNotes.addAll(plan.notes());
         flames.prepare();
         runNotes.addAll(flames.notes());
@@ -150,6 +162,10 @@ public final class BenchRun {
         } catch (RuntimeException e) {
             stopped(hook, e);
             throw e;
+        } finally {
+            if (machineLock != null) {
+                machineLock.close();
+            }
         }
     }
 
