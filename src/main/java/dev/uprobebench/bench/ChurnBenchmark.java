@@ -18,6 +18,7 @@ import dev.uprobebench.workload.HitReader;
 import dev.uprobebench.workload.KeySequence;
 import dev.uprobebench.workload.MmChurner;
 import dev.uprobebench.workload.Scene;
+import dev.uprobebench.workload.Timing;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -154,7 +155,7 @@ public class ChurnBenchmark {
         Path out;
         LatencyLog latency;
         /** Every reader's return latencies, merged at teardown. */
-        final Histogram returnLatency = new Histogram(1, LatencyLog.MAX_NANOS, LatencyLog.DIGITS);
+        final Histogram returnLatency = Timing.histogram();
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) {
@@ -261,7 +262,7 @@ public class ChurnBenchmark {
     @State(Scope.Thread)
     public static class Reader {
         HitReader reader;
-        final SingleWriterRecorder[] recorder = {new SingleWriterRecorder(1, LatencyLog.MAX_NANOS, LatencyLog.DIGITS)};
+        final SingleWriterRecorder[] recorder = {Timing.recorder(Timing.DIGITS)};
         private final Histogram[] interval = new Histogram[1];
         private Workload workload;
 
@@ -327,7 +328,7 @@ public class ChurnBenchmark {
             int index = t.getSubgroupThreadIndex();
             w.pin(PinningPlan.WRITER, index);
             writer = new ChurnWriter(w.scene, 0x2545f4914f6cdd1dL * (index + 1), w.writerIntervalNanos,
-                    LatencyLog.MAX_NANOS, LatencyLog.DIGITS);
+                    LatencyLog.DIGITS);
             w.writerStates[index] = writer;
         }
 
@@ -363,7 +364,7 @@ public class ChurnBenchmark {
             int index = t.getSubgroupThreadIndex();
             w.pin(PinningPlan.MM_WRITER, index);
             churner = new MmChurner(w.scene, index, w.mmWriters, 0x6a09e667f3bcc909L * (index + 1), w.mmIntervalNanos,
-                    0, LatencyLog.MAX_NANOS, LatencyLog.DIGITS);
+                    0, LatencyLog.DIGITS);
         }
 
         @Setup(Level.Iteration)
@@ -420,7 +421,7 @@ public class ChurnBenchmark {
     @Group("latency")
     @GroupThreads(1)
     public long hitTimed(Reader r, ReaderCounters c) {
-        long v = r.reader.hitTimed(r.recorder[0], LatencyLog.MAX_NANOS);
+        long v = r.reader.hitTimed(r.recorder[0]);
         if (v == UprobeRegistry.MISS) {
             c.misses++;
         }

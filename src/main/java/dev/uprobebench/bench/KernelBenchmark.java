@@ -7,6 +7,7 @@ import dev.uprobebench.pin.ThreadPinner;
 import dev.uprobebench.registry.HostKernel;
 import dev.uprobebench.registry.LostHitCheck;
 import dev.uprobebench.workload.Pacer;
+import dev.uprobebench.workload.Timing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -236,7 +237,7 @@ public class KernelBenchmark {
         int next;
         private Host host;
         /** Timed hits of this reader, handed to the trial's latency log every measured iteration. */
-        final SingleWriterRecorder recorder = new SingleWriterRecorder(1, LatencyLog.MAX_NANOS, LatencyLog.DIGITS);
+        final SingleWriterRecorder recorder = Timing.recorder(Timing.DIGITS);
         private Histogram interval;
 
         @Setup(Level.Trial)

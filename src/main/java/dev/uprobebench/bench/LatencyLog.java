@@ -1,5 +1,6 @@
 package dev.uprobebench.bench;
 
+import dev.uprobebench.workload.Timing;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,8 +19,8 @@ import org.HdrHistogram.HistogramLogWriter;
  */
 final class LatencyLog implements AutoCloseable {
     /** Highest value recorded, in ns (larger values are clamped to it). */
-    static final long MAX_NANOS = 60_000_000_000L;
-    static final int DIGITS = 3;
+    static final long MAX_NANOS = Timing.MAX_NANOS;
+    static final int DIGITS = Timing.DIGITS;
     /** The tag the hit path reports under; written untagged. */
     static final String HIT = "hit";
 
@@ -49,11 +50,11 @@ final class LatencyLog implements AutoCloseable {
 
     /** A measured duration as the histograms record it: at most {@link #MAX_NANOS}. */
     static long clamp(long nanos) {
-        return Math.min(nanos, MAX_NANOS);
+        return Timing.clamp(nanos);
     }
 
     static Histogram newHistogram() {
-        return new Histogram(1, MAX_NANOS, DIGITS);
+        return Timing.histogram();
     }
 
     /** One thread's interval for {@code tag}; {@code expected} threads report each interval. */

@@ -1,5 +1,6 @@
 package dev.uprobebench.bench;
 
+import dev.uprobebench.workload.Timing;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -15,7 +16,7 @@ final class TimerFloor {
     }
 
     static Map<String, Long> measure() {
-        Histogram h = new Histogram(1, LatencyLog.MAX_NANOS, LatencyLog.DIGITS);
+        Histogram h = Timing.histogram();
         for (int i = 0; i < SAMPLES; i++) {
             long t0 = System.nanoTime();
             h.recordValue(Math.max(1, LatencyLog.clamp(System.nanoTime() - t0)));

@@ -102,8 +102,8 @@ public final class TortureDriver {
 
     /** Every this many address-space operations, the churn file's mapping is remapped. */
     static final int REMAP_EVERY = 16;
-    /** The largest latency a writer's recorders hold; the torture driver times nothing. */
-    private static final long MAX_NANOS = 60_000_000_000L;
+    /** The writers' recorders' digits: the torture driver times nothing, so the smallest will do. */
+    private static final int UNTIMED_DIGITS = 1;
 
     /**
      * One run: the {@link Scene}, and a thread per reader ({@link HitReader}), churn writer
@@ -246,7 +246,7 @@ public final class TortureDriver {
          * churn keys go stale under them. Leaves its regions mapped or not; teardown unmaps all.
          */
         private void mmWriter(long seed, int index) {
-            MmChurner churner = new MmChurner(scene, index, config.mmWriters(), seed, 0, REMAP_EVERY, MAX_NANOS, 1);
+            MmChurner churner = new MmChurner(scene, index, config.mmWriters(), seed, 0, REMAP_EVERY, UNTIMED_DIGITS);
             try {
                 while (!stop) {
                     churner.churn(false);
@@ -257,7 +257,7 @@ public final class TortureDriver {
         }
 
         private void writer(long seed) {
-            ChurnWriter writer = new ChurnWriter(scene, seed, 0, MAX_NANOS, 1);
+            ChurnWriter writer = new ChurnWriter(scene, seed, 0, UNTIMED_DIGITS);
             try {
                 while (!stop) {
                     writer.churn(false);

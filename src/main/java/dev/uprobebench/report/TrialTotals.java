@@ -65,7 +65,10 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
         timerFloorNanos = timerFloorNanos == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(timerFloorNanos));
     }
 
-    /** Accumulates one collection of trial records; {@link #build()} makes the record. */
+    /**
+     * Accumulates one collection of trial records ({@link #add}); {@link #build()} makes the
+     * record. The few setters are for tests that state totals directly.
+     */
     public static final class Builder {
         private int trials;
         private Map<String, Long> invariants = new LinkedHashMap<>();
@@ -110,78 +113,6 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
             this.violations = v;
             return this;
         }
-        public Builder speculations(long v) {
-            this.speculations = v;
-            return this;
-        }
-        public Builder fallbacks(long v) {
-            this.fallbacks = v;
-            return this;
-        }
-        public Builder mmOps(long v) {
-            this.mmOps = v;
-            return this;
-        }
-        public Builder keyLayout(String v) {
-            this.keyLayout = v;
-            return this;
-        }
-        public Builder trapNanos(long v) {
-            this.trapNanos = v;
-            return this;
-        }
-        public Builder trapMeasuredNanos(Double v) {
-            this.trapMeasuredNanos = v;
-            return this;
-        }
-        public Builder uretHits(long v) {
-            this.uretHits = v;
-            return this;
-        }
-        public Builder uretEntries(long v) {
-            this.uretEntries = v;
-            return this;
-        }
-        public Builder uretReturns(long v) {
-            this.uretReturns = v;
-            return this;
-        }
-        public Builder uretReturnsGone(long v) {
-            this.uretReturnsGone = v;
-            return this;
-        }
-        public Builder uretSkipped(long v) {
-            this.uretSkipped = v;
-            return this;
-        }
-        public Builder uretExpiredStable(long v) {
-            this.uretExpiredStable = v;
-            return this;
-        }
-        public Builder uretExpiredGone(long v) {
-            this.uretExpiredGone = v;
-            return this;
-        }
-        public Builder uretRiDropped(long v) {
-            this.uretRiDropped = v;
-            return this;
-        }
-        public Builder uretGracePeriods(long v) {
-            this.uretGracePeriods = v;
-            return this;
-        }
-        public Builder uretGraceNanos(long v) {
-            this.uretGraceNanos = v;
-            return this;
-        }
-        public Builder uretGraceMaxNanos(long v) {
-            this.uretGraceMaxNanos = v;
-            return this;
-        }
-        public Builder uretReturnP99Nanos(long v) {
-            this.uretReturnP99Nanos = v;
-            return this;
-        }
         public Builder pinMap(List<String> v) {
             this.pinMap = v;
             return this;
@@ -190,23 +121,6 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
             this.pinsVerified = v;
             return this;
         }
-        public Builder problems(List<String> v) {
-            this.problems = v;
-            return this;
-        }
-        public Builder latency(Map<String, Map<String, Long>> v) {
-            this.latency = v;
-            return this;
-        }
-        public Builder curves(Map<String, List<double[]>> v) {
-            this.curves = v;
-            return this;
-        }
-        public Builder timerFloorNanos(Map<String, Long> v) {
-            this.timerFloorNanos = v;
-            return this;
-        }
-
         /**
          * Adds one trial of a fork of {@code mode} ({@code throughput}, {@code latency}): its
          * counts, its problems (named by the fork, once), its pins (the first trial's map; any

@@ -32,30 +32,28 @@ public final class ConfigPlanner {
     public record Skipped(BenchConfig config, String reason) {
     }
 
-    /** Whether this host can run real uprobes: asked once, and only when a profile names {@code kernel}. */
-    private static final Supplier<HostKernel.Capability> HOST = host(false);
-    /** The same with each trap kind's measured cost: asked once, only for {@code trap-cost=host-...}. */
-    static final Supplier<HostKernel.Capability> HOST_TRAP_COSTS = host(true);
+    /**
+     * Whether this host can run real uprobes, with each trap kind's measured cost: asked once per
+     * JVM, and only when a plan needs it (a profile naming {@code kernel}, or {@code trap-cost=host-...});
+     * the planner and the plan's trap-cost note share the one trial.
+     */
+    static final Supplier<HostKernel.Capability> HOST = new Supplier<>() {
+        private HostKernel.Capability found;
 
-    private static Supplier<HostKernel.Capability> host(boolean measureTrapCosts) {
-        return new Supplier<>() {
-            private HostKernel.Capability found;
-
-            @Override
-            public synchronized HostKernel.Capability get() {
-                if (found == null) {
-                    try {
-                        Path scratch = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
-                                "uprobe-bench-host"));
-                        found = HostKernel.load().check(scratch, measureTrapCosts);
-                    } catch (IOException | RuntimeException e) {
-                        found = HostKernel.Capability.unusable("the capability trial failed: " + e.getMessage());
-                    }
+        @Override
+        public synchronized HostKernel.Capability get() {
+            if (found == null) {
+                try {
+                    Path scratch = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
+                            "uprobe-bench-host"));
+                    found = HostKernel.load().check(scratch, true);
+                } catch (IOException | RuntimeException e) {
+                    found = HostKernel.Capability.unusable("the capability trial failed: " + e.getMessage());
                 }
-                return found;
             }
-        };
-    }
+            return found;
+        }
+    };
 
     private ConfigPlanner() {
     }

@@ -49,12 +49,12 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
     private static final double PRETOUCH_MILLIS_PER_MIB = 1.27;
 
     public static RunPlan of(Profile p, CpuTopology topology) {
-        return of(ConfigPlanner.expand(p, topology), p, ConfigPlanner.HOST_TRAP_COSTS);
+        return of(ConfigPlanner.expand(p, topology), p, ConfigPlanner.HOST);
     }
 
     /** The plan of an expansion already made (tests give the host's capability themselves). */
     static RunPlan of(ConfigPlanner.Expansion e, Profile p) {
-        return of(e, p, ConfigPlanner.HOST_TRAP_COSTS);
+        return of(e, p, ConfigPlanner.HOST);
     }
 
     /** As above, measuring a {@code trap-cost=host-...} with {@code host} (asked only then). */

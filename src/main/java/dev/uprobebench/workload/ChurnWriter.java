@@ -25,20 +25,19 @@ public final class ChurnWriter {
     private final UprobeConsumer[] mine;
     private final boolean[] held;
     private final SplittableRandom rnd;
-    private final Pacer pacer;
     private final int syncEvery;
-    private final long maxNanos;
     private int unregistered;
     private long registers;
     private long unregisters;
-    /** register, unregister, register-service, unregister-service, synchronize. */
-    private final SingleWriterRecorder[] recorders = new SingleWriterRecorder[TAGS.length];
+    /** The pace, and the recorders of register, unregister, register-service, unregister-service, synchronize. */
+    private final Timing.Paced paced;
+    private final SingleWriterRecorder[] recorders;
 
     /**
      * @param intervalNanos the pace (ns between operations; 0: as fast as it can)
-     * @param maxNanos the largest latency recorded (longer ones are clamped to it)
+     * @param digits the recorders' significant digits ({@link Timing#DIGITS} where they are read)
      */
-    public ChurnWriter(Scene scene, long seed, long intervalNanos, long maxNanos, int digits) {
+    public ChurnWriter(Scene scene, long seed, long intervalNanos, int digits) {
         this.registry = scene.registry;
         this.layout = scene.layout;
         this.mine = new UprobeConsumer[scene.churnKeys];
@@ -47,12 +46,9 @@ public final class ChurnWriter {
         }
         this.held = new boolean[scene.churnKeys];
         this.rnd = new SplittableRandom(seed);
-        this.pacer = new Pacer(intervalNanos);
         this.syncEvery = scene.syncEvery;
-        this.maxNanos = maxNanos;
-        for (int i = 0; i < recorders.length; i++) {
-            recorders[i] = new SingleWriterRecorder(1, maxNanos, digits);
-        }
+        this.paced = new Timing.Paced(intervalNanos, TAGS.length, digits);
+        this.recorders = paced.recorders;
     }
 
     /** The recorders, in {@link #TAGS} order (read between iterations, never on the measured path). */
@@ -62,15 +58,12 @@ public final class ChurnWriter {
 
     /** A new measurement interval: the schedule starts now and the recorders are empty. */
     public void restart() {
-        pacer.restart();
-        for (SingleWriterRecorder r : recorders) {
-            r.reset();
-        }
+        paced.restart();
     }
 
     /** One operation on a random churn key, after waiting for its slot when paced; timed when asked. */
     public void churn(boolean timed) {
-        pacer.await();
+        paced.pacer.await();
         int k = rnd.nextInt(mine.length);
         long t0 = timed ? System.nanoTime() : 0;
         if (held[k]) {
@@ -80,7 +73,7 @@ public final class ChurnWriter {
                 long s0 = timed ? System.nanoTime() : 0;
                 registry.synchronize();
                 if (timed) {
-                    recorders[4].recordValue(clamp(System.nanoTime() - s0));
+                    recorders[4].recordValue(Timing.clamp(System.nanoTime() - s0));
                 }
             }
             unregisters++;
@@ -97,13 +90,9 @@ public final class ChurnWriter {
         }
     }
 
-    private long clamp(long nanos) {
-        return Math.min(nanos, maxNanos);
-    }
-
     /** The service time, raw and corrected for the operations the schedule held back behind it. */
     private void record(SingleWriterRecorder corrected, SingleWriterRecorder service, long nanos) {
-        record(corrected, service, clamp(nanos), pacer.interval());
+        record(corrected, service, Timing.clamp(nanos), paced.pacer.interval());
     }
 
     /** {@code nanos} into {@code service} as is and into {@code corrected} with the pace's expected interval. */

@@ -75,7 +75,7 @@ public final class HitReader {
         }
         if (scene.uret != null) {
             task = scene.uret.newTask(slot);
-            returnLatency = timeReturns ? new Histogram(1, 60_000_000_000L, 3) : null;
+            returnLatency = timeReturns ? Timing.histogram() : null;
             if (returnLatency != null) {
                 task.recordReturnLatency(returnLatency);
             }
@@ -117,11 +117,11 @@ public final class HitReader {
     }
 
     /** As {@link #hit()}, the hit timed into {@code latency} (ns). */
-    public long hitTimed(org.HdrHistogram.SingleWriterRecorder latency, long maxNanos) {
+    public long hitTimed(org.HdrHistogram.SingleWriterRecorder latency) {
         int k = keys.next();
         long t0 = System.nanoTime();
         long r = lookup(k);
-        latency.recordValue(Math.min(System.nanoTime() - t0, maxNanos));
+        latency.recordValue(Timing.clamp(System.nanoTime() - t0));
         afterHit(r);
         return r;
     }

@@ -24,30 +24,26 @@ public final class MmChurner {
     private final int first;
     private final int stride;
     private final SplittableRandom rnd;
-    private final Pacer pacer;
-    private final long maxNanos;
+    private final Timing.Paced paced;
     private final int remapEvery;
     private final long churnInode;
     private final long churnSize;
     private long ops;
-    private final SingleWriterRecorder[] recorders = new SingleWriterRecorder[TAGS.length];
+    /** mmap, munmap. */
+    private final SingleWriterRecorder[] recorders;
 
-    public MmChurner(Scene scene, int index, int writers, long seed, long intervalNanos, int remapEvery,
-            long maxNanos, int digits) {
+    public MmChurner(Scene scene, int index, int writers, long seed, long intervalNanos, int remapEvery, int digits) {
         this.mm = scene.mm;
         this.mapped = new boolean[scene.mmRegions];
         Arrays.fill(mapped, true); // every region is mapped at setup
         this.first = index;
         this.stride = Math.max(1, writers);
         this.rnd = new SplittableRandom(seed);
-        this.pacer = new Pacer(intervalNanos);
-        this.maxNanos = maxNanos;
+        this.paced = new Timing.Paced(intervalNanos, TAGS.length, digits);
+        this.recorders = paced.recorders;
         this.remapEvery = index == 0 && scene.layout.churnHasOwnFile() ? remapEvery : 0;
         this.churnInode = scene.layout.churnInode();
         this.churnSize = scene.layout.churnOffset(scene.churnKeys);
-        for (int i = 0; i < recorders.length; i++) {
-            recorders[i] = new SingleWriterRecorder(1, maxNanos, digits);
-        }
     }
 
     public SingleWriterRecorder[] recorders() {
@@ -55,14 +51,12 @@ public final class MmChurner {
     }
 
     public void restart() {
-        pacer.restart();
-        for (SingleWriterRecorder r : recorders) {
-            r.reset();
-        }
+        paced.restart();
     }
 
     /** One operation, after waiting for its slot when paced; timed when asked. */
     public void churn(boolean timed) {
+        Pacer pacer = paced.pacer;
         pacer.await();
         if (remapEvery > 0 && ops % remapEvery == remapEvery - 1) {
             long base = Layout.probedBase(churnInode);
@@ -82,7 +76,7 @@ public final class MmChurner {
         mapped[j] = Layout.toggleRegion(mm, j, mapped[j]);
         ops++;
         if (timed) {
-            long v = Math.min(System.nanoTime() - t0, maxNanos);
+            long v = Timing.clamp(System.nanoTime() - t0);
             SingleWriterRecorder r = mapped[j] ? recorders[0] : recorders[1];
             if (pacer.interval() != 0) {
                 r.recordValueWithExpectedInterval(v, pacer.interval());

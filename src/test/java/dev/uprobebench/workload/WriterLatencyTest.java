@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** Writer latency with and without the coordinated-omission correction. */
 class WriterLatencyTest {
     static SingleWriterRecorder recorder() {
-        return new SingleWriterRecorder(1, 60_000_000_000L, 3);
+        return Timing.recorder(Timing.DIGITS);
     }
 
     @Test
