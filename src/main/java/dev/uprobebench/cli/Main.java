@@ -424,7 +424,8 @@ public final class Main implements Callable<Integer> {
 
         @Option(names = "--fail-on-slower", paramLabel = "PERCENT",
                 description = "exit 4 when a valid configuration got a \"slower\" verdict and lost at least this "
-                        + "much hit throughput (for CI gates)")
+                        + "much hit throughput at 95%% confidence (its whole interval at or below 1 - PERCENT/100); exit "
+                        + "5 when a configuration of A is invalid, failed or missing in B (for CI gates)")
         String failOnSlower;
 
         @Option(names = "--allow-missing", description = "with --fail-on-slower: configurations of A that B does not "
@@ -443,9 +444,15 @@ public final class Main implements Callable<Integer> {
             if (Double.isNaN(gate)) {
                 return OK;
             }
-            List<String> slower = regressions(rows, gate);
+            List<ComparisonPage.Row> slower = regressions(rows, gate);
+            rows.stream().filter(r -> r.valid() && r.hits().kind().sign() < 0 && !slower.contains(r))
+                    .forEach(r -> out.printf(java.util.Locale.ROOT, "gate: not failed on %s (%s, B/A %s): not shown "
+                            + "slower by %s%% or more at 95%% confidence%n", r.id(), r.verdict(), r.hits().format(),
+                            failOnSlower));
             if (!slower.isEmpty()) {
-                out.println("gate: FAILED, slower by " + failOnSlower + "% or more: " + String.join(", ", slower));
+                out.println("gate: FAILED, slower by " + failOnSlower + "% or more at 95% confidence: " + slower.stream()
+                        .map(r -> r.id() + " (B/A " + r.hits().format() + ")")
+                        .collect(java.util.stream.Collectors.joining(", ")));
                 return SLOWER;
             }
             // Fail closed: a configuration the gate could not judge is not a pass.
@@ -475,12 +482,16 @@ public final class Main implements Callable<Integer> {
                     : o.qualifiers().isEmpty() ? "not valid" : o.qualifiers().get(0);
         }
 
-        /** Valid rows whose verdict is "slower" with a hit-throughput ratio at or below {@code 1 - gate}. */
-        static List<String> regressions(List<ComparisonPage.Row> rows, double gate) {
-            List<String> slower = new java.util.ArrayList<>();
+        /**
+         * Valid rows whose verdict is "slower" (the whole interval below the noise band) and whose
+         * interval lies at or below {@code 1 - gate}: slower by at least the gate, at 95% confidence.
+         * A "slower, maybe within noise" row is printed, not failed.
+         */
+        static List<ComparisonPage.Row> regressions(List<ComparisonPage.Row> rows, double gate) {
+            List<ComparisonPage.Row> slower = new java.util.ArrayList<>();
             for (ComparisonPage.Row r : rows) {
-                if (r.valid() && Comparison.SLOWER.equals(r.hits().verdict()) && r.hits().ratio() <= 1 - gate) {
-                    slower.add(String.format(java.util.Locale.ROOT, "%s (x%.3f)", r.id(), r.hits().ratio()));
+                if (r.valid() && r.hits().kind() == Comparison.Verdict.SLOWER && r.hits().high() <= 1 - gate) {
+                    slower.add(r);
                 }
             }
             return slower;

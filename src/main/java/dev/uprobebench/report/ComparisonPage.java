@@ -36,21 +36,22 @@ public final class ComparisonPage {
         return String.format(Locale.ROOT, "B/A of the geometric mean of per-fork hits/s, with a 95%% interval "
                 + "(Welch's t on the log fork scores: the fork, not the iteration, is the unit of replication), and "
                 + "q, its p value adjusted over every configuration valid on both sides (Benjamini-Hochberg, so that "
-                + "two identical runs get any verdict at most %.0f%% of the time). The verdict says faster or slower "
-                + "only when q < %.2f and the ratio is outside the noise band [%.3f, %.3f] (±%.1f%% on the log scale, "
-                + "`--noise-threshold`); with fewer than %d forks on either side it says inconclusive and gives no q. "
-                + "MDE: the smallest change these forks at this spread would call with 80%% power. *same?*: "
-                + "*equivalent* when both one-sided tests against the band's edges reject at 5%% (TOST): B is shown "
-                + "within the band of A, a statement to publish; otherwise the forks a side that would decide a "
-                + "change the size of the band at this spread.",
-                100 * Comparison.FDR, Comparison.FDR, 1 / (1 + threshold), 1 + threshold, 100 * threshold,
-                Comparison.MIN_FORKS);
+                + "two identical runs get any faster or slower verdict at most %.0f%% of the time). The noise band is "
+                + "[%.3f, %.3f] (±%.1f%% on the log scale, `--noise-threshold`). Verdicts, from the interval: "
+                + "*faster*/*slower* when q < %.2f and the whole interval lies beyond the band; *equivalent* when the "
+                + "whole 90%% interval lies inside it (TOST: both one-sided tests reject at 5%%; its p is in the "
+                + "TOST column), a statement to publish; *faster/slower, maybe within noise* when q < %.2f but the "
+                + "interval reaches into the band; otherwise *inconclusive*, with the forks (rounds) a side that "
+                + "would decide it at this spread. With fewer than %d forks on either side: inconclusive, no q. "
+                + "MDE: the smallest change these forks at this spread would call with 80%% power.",
+                100 * Comparison.FDR, 1 / (1 + threshold), 1 + threshold, 100 * threshold, Comparison.FDR,
+                Comparison.FDR, Comparison.MIN_FORKS);
     }
 
-    /** Counts of each verdict, e.g. "15 no significant change, 2 inconclusive". */
+    /** Counts of each verdict, e.g. "15 equivalent, 2 inconclusive". */
     public static String tally(List<Row> rows) {
         Map<String, Integer> n = new java.util.LinkedHashMap<>();
-        rows.forEach(r -> n.merge(r.verdict(), 1, Integer::sum));
+        rows.forEach(r -> n.merge(r.valid() ? r.hits().kind().label : r.verdict(), 1, Integer::sum));
         StringBuilder sb = new StringBuilder();
         n.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(v).append(' ').append(k));
         return sb.toString();
@@ -66,7 +67,7 @@ public final class ComparisonPage {
             sb.append("> **warning:** ").append(w).append("\n\n");
         }
         sb.append("![forest plot](forest.svg)\n\n");
-        sb.append("| configuration | forks A/B | hits/s A | hits/s B | B/A [95% CI] | MDE | q | verdict | same? | writer B/A | "
+        sb.append("| configuration | forks A/B | hits/s A | hits/s B | B/A [95% CI] | MDE | q | verdict | TOST p | writer B/A | "
                 + "hit p50 ns A → B | hit p99 ns A → B | hit p99.9 ns A → B | diff flame graph |\n");
         sb.append("|---|---:|---:|---:|---|---:|---:|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
@@ -145,8 +146,8 @@ public final class ComparisonPage {
             Row r = rows.get(i);
             Comparison c = r.hits();
             int y = top + rowH * i + rowH / 2;
-            String colour = !r.valid() ? "#b00000" : c.verdict().equals(Comparison.FASTER) ? "#0a7a0a"
-                    : c.verdict().equals(Comparison.SLOWER) ? "#b00000" : "#1f4e99";
+            String colour = !r.valid() ? "#b00000" : c.kind().sign() > 0 ? "#0a7a0a"
+                    : c.kind().sign() < 0 ? "#b00000" : "#1f4e99";
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", labelW - 8,
                     y + 4, HtmlPage.esc(r.id())));
             if (!Double.isFinite(c.ratio())) {

@@ -55,8 +55,9 @@ public final class HtmlPage {
             } else if (node instanceof TableRow row && saysInvalid(row)) {
                 attrs.put("class", "invalid");
             } else if (node instanceof StrongEmphasis strong && strong.getFirstChild() instanceof Text t
-                    && CHANGES.contains(t.getLiteral())) {
-                attrs.put("class", t.getLiteral()); // a comparison's change, coloured by direction
+                    && CHANGES.stream().anyMatch(t.getLiteral()::startsWith)) {
+                // a comparison's change, either form ("slower, maybe within noise"), coloured by direction
+                attrs.put("class", t.getLiteral().startsWith(Comparison.FASTER) ? Comparison.FASTER : Comparison.SLOWER);
             }
         };
     }
@@ -68,7 +69,7 @@ public final class HtmlPage {
     static final List<String> NOT_VALID = List.of("INVALID", "UNCHECKED", "NEGATIVE CONTROL", "FAILED", "INTERRUPTED",
             "PENDING");
 
-    /** A comparison's verdicts that are changes: bold, and coloured by their CSS class of the same name. */
+    /** The words a comparison's change starts with: bold, and coloured by the CSS class of that word. */
     static final List<String> CHANGES = List.of(Comparison.FASTER, Comparison.SLOWER);
 
     /** A {@code data:} URI of base64 PNG bytes. */

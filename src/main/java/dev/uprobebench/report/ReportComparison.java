@@ -48,44 +48,21 @@ public final class ReportComparison {
         }
         List<ConfigOutcome> oa = outcomes(a);
         List<ConfigOutcome> ob = outcomes(b);
-        Map<String, ConfigOutcome> byIdB = new LinkedHashMap<>();
-        ob.forEach(o -> byIdB.put(o.id(), o));
-        List<ComparisonPage.Row> rows = new ArrayList<>();
-        List<String> onlyA = new ArrayList<>();
         Path dir = reportsRoot.resolve("compare-" + a.getFileName() + "-vs-" + b.getFileName());
         try {
             Files.createDirectories(dir.resolve("flamegraphs"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        for (ConfigOutcome x : oa) {
-            ConfigOutcome y = byIdB.remove(x.id());
-            if (y == null) {
-                onlyA.add(x.id());
-                continue;
-            }
-            Comparison hits = Comparison.of(x.forkHitsPerSec(), y.forkHitsPerSec(), threshold);
-            Comparison writer = x.spec().writers() == 0 ? null
-                    : Comparison.of(x.forkWriterOpsPerSec(), y.forkWriterOpsPerSec(), threshold);
-            rows.add(new ComparisonPage.Row(x.id(), x, y, hits, writer, diffFlames(a, b, x, y, dir)));
-        }
-        // Only rows valid on both sides enter the family: an invalid row's p must not dilute (or use up)
-        // the false-discovery budget of the rows that can be judged.
-        List<Integer> valid = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            if (rows.get(i).valid()) {
-                valid.add(i);
-            }
-        }
-        List<Comparison> adjusted = Comparison.family(valid.stream().map(i -> rows.get(i).hits())
-                .collect(java.util.stream.Collectors.toList()));
-        for (int i = 0; i < rows.size(); i++) {
-            ComparisonPage.Row r = rows.get(i);
-            int k = valid.indexOf(i);
-            Comparison c = k >= 0 ? adjusted.get(k) : r.hits().outsideFamily("INVALID input");
-            rows.set(i, new ComparisonPage.Row(r.id(), r.a(), r.b(), c, r.writer(), r.flames()));
-        }
-        List<String> onlyB = new ArrayList<>(byIdB.keySet());
+        List<ComparisonPage.Row> rows = new ArrayList<>(judge(oa, ob, threshold));
+        rows.replaceAll(r -> new ComparisonPage.Row(r.id(), r.a(), r.b(), r.hits(), r.writer(),
+                diffFlames(a, b, r.a(), r.b(), dir)));
+        java.util.Set<String> idsA = new java.util.HashSet<>();
+        oa.forEach(o -> idsA.add(o.id()));
+        java.util.Set<String> idsB = new java.util.HashSet<>();
+        ob.forEach(o -> idsB.add(o.id()));
+        List<String> onlyA = oa.stream().map(ConfigOutcome::id).filter(id -> !idsB.contains(id)).toList();
+        List<String> onlyB = ob.stream().map(ConfigOutcome::id).filter(id -> !idsA.contains(id)).toList();
         if (rows.isEmpty()) {
             throw new BadReportException("reports " + a.getFileName() + " and " + b.getFileName()
                     + " have no configuration in common; compare runs of the same profile (or overlapping ones)");
@@ -103,6 +80,42 @@ public final class ReportComparison {
         warnings.forEach(w -> out.println("warning: " + w));
         out.println("verdicts: " + ComparisonPage.tally(rows));
         out.println("report: " + dir);
+        return rows;
+    }
+
+    /**
+     * The rows of a comparison, without files: every configuration of A that B has too, its
+     * hit-throughput and writer comparisons, and the verdicts. Only rows valid on both sides enter
+     * the false-discovery family: an invalid row's p must not dilute (or use up) the budget of the
+     * rows that can be judged.
+     */
+    public static List<ComparisonPage.Row> judge(List<ConfigOutcome> oa, List<ConfigOutcome> ob, double threshold) {
+        Map<String, ConfigOutcome> byIdB = new LinkedHashMap<>();
+        ob.forEach(o -> byIdB.put(o.id(), o));
+        List<ComparisonPage.Row> rows = new ArrayList<>();
+        for (ConfigOutcome x : oa) {
+            ConfigOutcome y = byIdB.get(x.id());
+            if (y == null) {
+                continue;
+            }
+            Comparison hits = Comparison.of(x.forkHitsPerSec(), y.forkHitsPerSec(), threshold);
+            Comparison writer = x.spec().writers() == 0 ? null
+                    : Comparison.of(x.forkWriterOpsPerSec(), y.forkWriterOpsPerSec(), threshold);
+            rows.add(new ComparisonPage.Row(x.id(), x, y, hits, writer, List.of()));
+        }
+        List<Integer> valid = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).valid()) {
+                valid.add(i);
+            }
+        }
+        List<Comparison> adjusted = Comparison.family(valid.stream().map(i -> rows.get(i).hits()).toList());
+        for (int i = 0; i < rows.size(); i++) {
+            ComparisonPage.Row r = rows.get(i);
+            int k = valid.indexOf(i);
+            Comparison c = k >= 0 ? adjusted.get(k) : r.hits().outsideFamily("INVALID input");
+            rows.set(i, new ComparisonPage.Row(r.id(), r.a(), r.b(), c, r.writer(), r.flames()));
+        }
         return rows;
     }
 

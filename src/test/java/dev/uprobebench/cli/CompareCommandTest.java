@@ -70,9 +70,9 @@ class CompareCommandTest {
         assertTrue(text.trim().endsWith("report: " + dir), text);
         String md = Files.readString(dir.resolve("summary.md"));
         assertTrue(md.matches("(?s).*srcu_r1_w0_churn-0_s1024_uniform_h0 \\| 3/3 \\|[^\\n]*\\| 1\\.500 \\[[^\\n]*\\| \\*\\*faster\\*\\* \\|.*"), md);
-        assertTrue(md.matches("(?s).*rwlock_r1_w0[^\\n]*\\| no significant change \\|.*"), md);
+        assertTrue(md.matches("(?s).*rwlock_r1_w0[^\\n]*\\| equivalent \\| 0\\.026 \\|.*"), md);
         assertTrue(md.contains("kernels differ"), md);
-        assertTrue(md.contains("verdicts: 1 faster, 1 no significant change"), md);
+        assertTrue(md.contains("verdicts: 1 faster, 1 equivalent"), md);
         String html = Files.readString(dir.resolve("index.html"));
         assertTrue(html.contains("class=\"faster\""));
         String forest = Files.readString(dir.resolve("forest.svg"));
@@ -170,14 +170,14 @@ class CompareCommandTest {
     }
 
     @Test
-    void aChangeInsideTheNoiseThresholdIsNoVerdict() throws Exception {
-        // 3% faster, tightly measured: the interval excludes 1, but 3% is inside the 5% threshold
+    void aChangeInsideTheNoiseThresholdIsEquivalentNotAVerdict() throws Exception {
+        // 3% faster, tightly measured: the interval excludes 1, but lies inside the 5% band
         Path a = report("a", "k", new double[] {100, 100.2, 99.8}, new double[] {50, 50.1, 49.9});
         Path b = report("b", "k", new double[] {103, 103.2, 102.8}, new double[] {50, 50.1, 49.9});
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertEquals(0, compare(a.toString(), b.toString(), out));
         String text = out.toString(StandardCharsets.UTF_8);
-        assertTrue(text.matches("(?s).*srcu_r1[^\\n]*1\\.030[^\\n]*no significant change \\(within the noise threshold\\).*"), text);
+        assertTrue(text.matches("(?s).*srcu_r1[^\\n]*1\\.030[^\\n]*  equivalent\\n.*"), text);
         ByteArrayOutputStream strict = new ByteArrayOutputStream();
         assertEquals(0, Main.run(new String[] {"compare", a.toString(), b.toString(), "--noise-threshold", "1"},
                 new PrintStream(strict, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream())));
@@ -233,7 +233,7 @@ class CompareCommandTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertEquals(Main.SLOWER, gate(a, b, "10", out));
         String text = out.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("gate: FAILED") && text.contains("srcu_r1") && !text.contains("rwlock_r1_w0_churn-0_s1024_uniform_h0 (x"),
+        assertTrue(text.contains("gate: FAILED") && text.contains("srcu_r1") && !text.contains("rwlock_r1_w0_churn-0_s1024_uniform_h0 (B/A"),
                 text);
         assertEquals(Main.OK, gate(a, b, "25", new ByteArrayOutputStream()), "a 20% slowdown passes a 25% gate");
         assertEquals(Main.OK, gate(b, a, "10", new ByteArrayOutputStream()), "faster never fails the gate");

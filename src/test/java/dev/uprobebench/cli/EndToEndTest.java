@@ -180,7 +180,10 @@ class EndToEndTest {
         String t = text.toString(StandardCharsets.UTF_8);
         int configs = JsonParser.parseString(Files.readString(dir.resolve("invariants.json"))).getAsJsonArray().size();
         assertEquals(configs, rows);
-        assertTrue(t.contains("verdicts: " + configs + " no significant change\n"), t);
+        // the same forks on both sides: never a direction; equivalent where the spread lets TOST show it
+        String tally = t.substring(t.indexOf("verdicts: "), t.indexOf('\n', t.indexOf("verdicts: ")));
+        assertTrue(tally.matches("verdicts: (\\d+ (equivalent|inconclusive)(, )?)+"), t);
+        assertTrue(!tally.contains("faster") && !tally.contains("slower"), t);
     }
 
     @Test
