@@ -24,4 +24,10 @@ public final class Format {
         }
         return String.format(Locale.ROOT, "%.1f", v);
     }
+
+    /** A fraction as a percentage with one decimal and no trailing zero: {@code 5%}, {@code 2.5%}. */
+    public static String percent(double fraction) {
+        String s = String.format(Locale.ROOT, "%.1f", 100 * fraction);
+        return (s.endsWith(".0") ? s.substring(0, s.length() - 2) : s) + "%";
+    }
 }

@@ -8,6 +8,7 @@ import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.report.ConfigOutcome;
 import dev.uprobebench.report.Format;
 import dev.uprobebench.report.ConfigSpec;
+import dev.uprobebench.report.Estimate;
 import dev.uprobebench.report.ForkRecord;
 import dev.uprobebench.report.OutcomeJson;
 import dev.uprobebench.report.Status;
@@ -63,6 +64,10 @@ public final class BenchRun {
     private RunPlan plan;
     /** Rounds in which every configuration ran. */
     private volatile int completeRounds;
+    /** Rounds run after the fixed ones for configurations short of the asked precision. */
+    private volatile int extraRounds;
+    /** What the report says of the asked precision, once the precision rounds are over. */
+    private volatile String precisionResult;
     private Summary.Header header;
     private Map<String, Object> env;
     /** Every finished run's JMH results, in configuration order (jmh-results.json). */
@@ -193,43 +198,16 @@ public final class BenchRun {
     private int runAll(Thread hook) {
         long started = System.currentTimeMillis();
         int rounds = plan.rounds();
-        int total = rounds * configs.size();
-        int done = 0;
+        Progress progress = new Progress(started, rounds * configs.size());
         List<List<Integer>> schedule = plan.schedule();
         for (int round = 1; round <= rounds; round++) {
-            List<Integer> order = schedule.get(round - 1);
-            for (int k = 0; k < order.size(); k++) {
-                int i = order.get(k);
-                BenchConfig c = configs.get(i);
-                if (outcomes.get(i).status() == Status.FAILED) {
-                    done++;
-                    continue; // a configuration that failed once is not run again
-                }
-                long elapsed = System.currentTimeMillis() - started;
-                long left = done == 0 ? plan.estimateMillis(total - done)
-                        : elapsed * (total - done) / done;
-                out.printf(Locale.ROOT, "[round %d/%d, %d/%d] %s (about %s left)%n", round, rounds, k + 1,
-                        order.size(), c.describe(), duration(left));
-                running = c;
-                ConfigOutcome o = runFork(c, outcomes.get(i), round);
-                synchronized (this) {
-                    outcomes.set(i, o);
-                }
-                addJmhResults(c, round);
-                running = null;
-                done++;
-                if (o.status() == Status.FAILED) {
-                    out.println("  FAILED: " + o.message());
-                } else {
-                    ForkRecord last = o.forks().get(o.forks().size() - 1);
-                    out.printf(Locale.ROOT, "  hits %s/s, writer ops %s/s, %s%n", Format.rate(last.hitsPerSec()),
-                            c.writers() == 0 ? "-" : Format.rate(last.writerOpsPerSec()),
-                            o.qualifiers().isEmpty() ? "valid" : String.join("; ", o.qualifiers()));
-                }
-                writeResults();
-            }
+            runRound(round, rounds, schedule.get(round - 1), progress);
             completeRounds = round;
             header = header.withRounds(roundsText());
+        }
+        ProfileSettings.Precision precision = profile.settings().precision();
+        if (precision.on()) {
+            precisionRounds(precision, progress);
         }
         List<ConfigOutcome> withDiffs = flames.writeDiffs(dir, List.copyOf(outcomes));
         synchronized (this) {
@@ -263,12 +241,149 @@ public final class BenchRun {
         return violations > 0 ? 3 : 0;
     }
 
+    /** Forks done and to do, for the "about ... left" line. */
+    private static final class Progress {
+        final long started;
+        int total;
+        int done;
+
+        Progress(long started, int total) {
+            this.started = started;
+            this.total = total;
+        }
+    }
+
+    /** One round: a fork of each configuration in {@code order} (a failed one is not run again). */
+    private void runRound(int round, int rounds, List<Integer> order, Progress progress) {
+        for (int k = 0; k < order.size(); k++) {
+            int i = order.get(k);
+            BenchConfig c = configs.get(i);
+            if (outcomes.get(i).status() == Status.FAILED) {
+                progress.done++;
+                continue; // a configuration that failed once is not run again
+            }
+            long elapsed = System.currentTimeMillis() - progress.started;
+            long left = progress.done == 0 ? plan.estimateMillis(progress.total - progress.done)
+                    : elapsed * (progress.total - progress.done) / progress.done;
+            out.printf(Locale.ROOT, "[round %d/%d, %d/%d] %s (about %s left)%n", round, rounds, k + 1,
+                    order.size(), c.describe(), duration(left));
+            running = c;
+            ConfigOutcome o = runFork(c, outcomes.get(i), round);
+            synchronized (this) {
+                outcomes.set(i, o);
+            }
+            addJmhResults(c, round);
+            running = null;
+            progress.done++;
+            if (o.status() == Status.FAILED) {
+                out.println("  FAILED: " + o.message());
+            } else {
+                ForkRecord last = o.forks().get(o.forks().size() - 1);
+                out.printf(Locale.ROOT, "  hits %s/s, writer ops %s/s, %s%n", Format.rate(last.hitsPerSec()),
+                        c.writers() == 0 ? "-" : Format.rate(last.writerOpsPerSec()),
+                        o.qualifiers().isEmpty() ? "valid" : String.join("; ", o.qualifiers()));
+            }
+            writeResults();
+        }
+    }
+
+    /**
+     * Precision-driven rounds: after the fixed ones, a round of every configuration whose 95%
+     * hit-throughput interval is still wider than the target either side, in a shuffled order
+     * (seeded from the run's seed and the round), until none is, the cap on rounds is reached or
+     * the time budget is spent. The report says which configurations did not reach the target and
+     * why (the cap, the time, a failure).
+     */
+    private void precisionRounds(ProfileSettings.Precision precision, Progress progress) {
+        String stop = null;
+        int round = plan.rounds();
+        while (true) {
+            List<Integer> wide = wide(precision.target());
+            if (wide.isEmpty()) {
+                break;
+            }
+            if (round >= precision.maxRounds()) {
+                stop = "the cap of max-rounds=" + precision.maxRounds();
+                break;
+            }
+            long elapsed = System.currentTimeMillis() - progress.started;
+            if (precision.maxTimeMillis() > 0 && elapsed >= precision.maxTimeMillis()) {
+                stop = "the time budget max-time=" + profile.get("max-time") + " (" + duration(elapsed) + " spent)";
+                break;
+            }
+            round++;
+            java.util.Collections.shuffle(wide, new java.util.Random(plan.seed() * 31 + round));
+            progress.total += wide.size();
+            out.printf(Locale.ROOT, "precision ±%s: round %d for %d configuration(s) still wider%n",
+                    Format.percent(precision.target()), round, wide.size());
+            runRound(round, precision.maxRounds(), wide, progress);
+            extraRounds = round - plan.rounds();
+            header = header.withRounds(roundsText());
+        }
+        precisionResult = precisionText(precision, stop);
+        runNotes.add(precisionResult);
+        header = header.withRounds(roundsText());
+        Map<String, Object> p = new java.util.LinkedHashMap<>();
+        p.put("target", precision.target());
+        p.put("maxRounds", precision.maxRounds());
+        p.put("maxTimeMillis", precision.maxTimeMillis());
+        p.put("extraRounds", extraRounds);
+        p.put("notMet", wide(precision.target()).stream().map(i -> configs.get(i).id()).toList());
+        p.put("stoppedBy", stop == null ? "met" : stop);
+        env.put("precision", p);
+    }
+
+    /** The configurations (not failed) whose interval is wider than {@code target} either side, or has none. */
+    private List<Integer> wide(double target) {
+        List<Integer> wide = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) {
+            ConfigOutcome o = outcomes.get(i);
+            if (o.status() == Status.FAILED) {
+                continue;
+            }
+            Estimate e = Estimate.of(o.forkHitsPerSec());
+            if (!(e.relativeHalfWidth() <= target)) {
+                wide.add(i);
+            }
+        }
+        return wide;
+    }
+
+    /** What the report says of the precision asked for: met, or which configurations did not and why. */
+    private String precisionText(ProfileSettings.Precision precision, String stop) {
+        List<Integer> notMet = wide(precision.target());
+        long failed = outcomes.subList(0, configs.size()).stream().filter(o -> o.status() == Status.FAILED).count();
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "precision ±%s asked for every hit-throughput "
+                + "interval: %d extra round(s) after the first %d; ", Format.percent(precision.target()), extraRounds,
+                plan.rounds()));
+        if (notMet.isEmpty()) {
+            sb.append("every configuration").append(failed > 0 ? " that did not fail" : "").append(" met it");
+        } else {
+            sb.append(notMet.size()).append(" of ").append(configs.size()).append(" did not, stopped by ").append(stop)
+                    .append(": ");
+            for (int k = 0; k < notMet.size(); k++) {
+                ConfigOutcome o = outcomes.get(notMet.get(k));
+                Estimate e = Estimate.of(o.forkHitsPerSec());
+                sb.append(k == 0 ? "" : ", ").append(o.id()).append(String.format(Locale.ROOT, " (±%s after %d forks)",
+                        Double.isFinite(e.relativeHalfWidth()) ? Format.percent(e.relativeHalfWidth()) : "?", e.n()));
+            }
+        }
+        if (failed > 0) {
+            sb.append("; ").append(failed).append(" failed configuration(s) were not run again");
+        }
+        return sb.toString();
+    }
+
     /** "3 of 3 complete, seed 42; order shuffled per round; latency in round 1" */
     private String roundsText() {
+        ProfileSettings.Precision p = profile.settings().precision();
         return String.format(Locale.ROOT, "%d of %d complete (one fork of every configuration per round, order "
-                + "shuffled per round, seed %d); hit latency measured in the first %d round(s)%s", completeRounds,
+                + "shuffled per round, seed %d); hit latency measured in the first %d round(s)%s%s", completeRounds,
                 plan.rounds(), plan.seed(), plan.latencyRounds(),
-                flames.enabled() ? "; flame graphs from round 1" : "");
+                flames.enabled() ? "; flame graphs from round 1" : "",
+                !p.on() ? "" : String.format(Locale.ROOT, "; then %d precision round(s) (target ±%s, at most %d rounds%s)"
+                        + "%s", extraRounds, Format.percent(p.target()), p.maxRounds(), p.maxTimeMillis() > 0
+                        ? ", at most " + profile.get("max-time") : "", precisionResult == null ? ", running" : ""));
     }
 
     private String pinningText() {

@@ -125,6 +125,15 @@ public final class Profile {
             "rounds (>= 1): each runs one fork of every configuration in a freshly shuffled order; "
                 + "a configuration's figure and interval come from its forks (3 or more for an interval a comparison "
                 + "can use)");
+    public static final Key<Double> PRECISION = key("precision", "off", false, p -> p.precision(),
+            "'off', or a percentage in (0, 50]: after the first `rounds`, keep adding rounds for the configurations "
+                + "whose 95% hit-throughput interval is wider than this, either side, until every one meets it, "
+                + "`max-rounds` is reached or `max-time` is spent; the report names those that did not and why");
+    public static final Key<Integer> MAX_ROUNDS = key("max-rounds", "20", false, p -> p.positive("max-rounds", 1),
+            "with `precision`: the most rounds any configuration gets (>= rounds)");
+    public static final Key<Long> MAX_TIME = key("max-time", "off", false, p -> p.maxTime(),
+            "with `precision`: 'off', or the wall time after which no further round starts (e.g. 30m, 2h; "
+                + "the first `rounds` always run)");
     public static final Key<Integer> LATENCY_ROUNDS = key("latency-rounds", "1", false, p -> p.positive("latency-rounds", 1),
             "how many of the first rounds also run the latency benchmark (>= 1; capped at rounds)");
     public static final Key<Long> SEED = key("seed", "random", false, p -> p.seed(),
@@ -141,7 +150,7 @@ public final class Profile {
             "extra JVM arguments for the forked benchmark JVMs");
 
     /** The table, in doc order. */
-    public static final List<Key<?>> KEYS = List.of(BACKENDS, READERS, WRITERS, CHURN, CHURN_KEYS, CHURN_READ_FRACTION, KEY_LAYOUT, SYNC_EVERY, STABLE, DISTRIBUTION, ZIPF_EXPONENT, HANDLER_WORK, VMA, MM_WRITERS, MM_CHURN, TRAP_COST, URETPROBE, URET_DURATION, URET_SHARE, URET_DEPTH, URET_TIMEOUT, RI_ALLOC, KERNEL_TRAP, KERNEL_PROBE, KERNEL_ATTACH, KERNEL_STABLE, KERNEL_READERS, RCU_FLAVOUR, PINNING, WARMUP_ITERATIONS, WARMUP_TIME, MEASUREMENT_ITERATIONS, MEASUREMENT_TIME, ROUNDS, LATENCY_ROUNDS, SEED, LATENCY, GC_PROFILER, PROFILING, PROFILER_EVENT, JVM_ARGS);
+    public static final List<Key<?>> KEYS = List.of(BACKENDS, READERS, WRITERS, CHURN, CHURN_KEYS, CHURN_READ_FRACTION, KEY_LAYOUT, SYNC_EVERY, STABLE, DISTRIBUTION, ZIPF_EXPONENT, HANDLER_WORK, VMA, MM_WRITERS, MM_CHURN, TRAP_COST, URETPROBE, URET_DURATION, URET_SHARE, URET_DEPTH, URET_TIMEOUT, RI_ALLOC, KERNEL_TRAP, KERNEL_PROBE, KERNEL_ATTACH, KERNEL_STABLE, KERNEL_READERS, RCU_FLAVOUR, PINNING, WARMUP_ITERATIONS, WARMUP_TIME, MEASUREMENT_ITERATIONS, MEASUREMENT_TIME, ROUNDS, PRECISION, MAX_ROUNDS, MAX_TIME, LATENCY_ROUNDS, SEED, LATENCY, GC_PROFILER, PROFILING, PROFILER_EVENT, JVM_ARGS);
 
     private static <T> Key<T> key(String name, String def, boolean axis, java.util.function.Function<Profile, T> parser,
             String help) {
@@ -270,7 +279,51 @@ public final class Profile {
                 WARMUP_ITERATIONS.of(this), WARMUP_TIME.of(this), MEASUREMENT_ITERATIONS.of(this),
                 MEASUREMENT_TIME.of(this), rounds, LATENCY.of(this) ? Math.min(rounds, LATENCY_ROUNDS.of(this)) : 0,
                 SEED.of(this), GC_PROFILER.of(this), PROFILING.of(this), PROFILER_EVENT.of(this), JVM_ARGS.of(this),
-                kernel, hostTrap());
+                kernel, hostTrap(), new ProfileSettings.Precision(PRECISION.of(this), maxRounds(rounds),
+                        MAX_TIME.of(this)));
+    }
+
+    /** The target half-width as a fraction, or 0 for off. */
+    private double precision() {
+        String v = get("precision");
+        if (v.equals("off")) {
+            return 0;
+        }
+        try {
+            double p = Double.parseDouble(v.endsWith("%") ? v.substring(0, v.length() - 1) : v);
+            if (p > 0 && p <= 50) {
+                return p / 100;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw bad("precision", "");
+    }
+
+    private int maxRounds(int rounds) {
+        int m = MAX_ROUNDS.of(this);
+        if (m < rounds && PRECISION.of(this) > 0) {
+            throw bad("max-rounds", "below rounds=" + rounds);
+        }
+        return Math.max(m, rounds);
+    }
+
+    /** The time budget in milliseconds, 0 for none. */
+    private long maxTime() {
+        String v = get("max-time");
+        if (v.equals("off")) {
+            return 0;
+        }
+        try {
+            long unit = v.endsWith("h") ? 3_600_000L : v.endsWith("m") ? 60_000L : v.endsWith("s") ? 1000L : 0;
+            long n = Long.parseLong(v.substring(0, v.length() - 1));
+            if (unit > 0 && n > 0 && n <= 7 * 24 * 3_600_000L / unit) {
+                return n * unit;
+            }
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            // below
+        }
+        throw bad("max-time", "");
     }
 
     private List<Integer> stableSizes() {

@@ -30,6 +30,7 @@ import java.util.List;
  * @param kernel        the axes of the host kernel's back-end ({@code kernel}), used where a profile names it
  * @param hostTrap      {@code int3} or {@code nop5} when {@code trap-cost=host-...} asks for the trap this host
  *                      measures (the plan measures it and sets the model's trap work to it); else null
+ * @param precision     precision-driven rounds ({@code precision}, {@code max-rounds}, {@code max-time})
  */
 public record ProfileSettings(List<Backend> backends, Profile.ReaderSpec readers, int writers, List<String> churn,
         int churnKeys, double churnReadFraction, int syncEvery, List<Integer> stable, List<String> distributions,
@@ -38,7 +39,21 @@ public record ProfileSettings(List<Backend> backends, Profile.ReaderSpec readers
         double uretShare, int uretDepth, String uretTimeout, List<String> riAllocs, KeyLayout keyLayout, PinPolicy pinning,
         int warmupIterations, long warmupMillis, int measurementIterations, long measurementMillis, int rounds,
         int latencyRounds, long seed, boolean gcProfiler, boolean profiling, String profilerEvent,
-        List<String> jvmArgs, Kernel kernel, String hostTrap) {
+        List<String> jvmArgs, Kernel kernel, String hostTrap, Precision precision) {
+
+    /**
+     * Precision-driven rounds: after {@code rounds}, more rounds for the configurations whose
+     * interval is still wider than {@code target}, up to {@code maxRounds} or {@code maxTimeMillis}.
+     *
+     * @param target        the half-width of the 95% interval asked for, as a fraction of the estimate; 0: off
+     * @param maxRounds     the cap on rounds (at least {@code rounds})
+     * @param maxTimeMillis wall time after which no round starts; 0: none
+     */
+    public record Precision(double target, int maxRounds, long maxTimeMillis) {
+        public boolean on() {
+            return target > 0;
+        }
+    }
 
     /**
      * The {@code kernel} back-end's own axes (it has no model parameters: no RCU flavour, handler

@@ -268,6 +268,15 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
                 + "forks, about %s", profile.name(), topology.describe(), configs.size(), rounds(), latencyRounds(),
                 forks(), BenchRun.duration(estimateMillis(configs.size() * rounds()))));
         ProfileSettings s = profile.settings();
+        ProfileSettings.Precision pr = s.precision();
+        if (pr.on()) {
+            long worst = estimateMillis(configs.size() * pr.maxRounds()) - estimateMillis(configs.size() * rounds());
+            l.add(String.format(Locale.ROOT, "precision ±%s: after %d rounds, more rounds for each configuration whose "
+                    + "95%% hit-throughput interval is wider, up to %d rounds%s (at most about %s more)",
+                    dev.uprobebench.report.Format.percent(pr.target()), rounds(), pr.maxRounds(),
+                    pr.maxTimeMillis() > 0 ? ", none started after " + profile.get("max-time") : "",
+                    BenchRun.duration(pr.maxTimeMillis() > 0 ? Math.min(worst, pr.maxTimeMillis()) : worst)));
+        }
         l.add(String.format(Locale.ROOT, "every fork: -wi %d -w %dms -i %d -r %dms -f 1; jvm %s", s.warmupIterations(),
                 s.warmupMillis(), s.measurementIterations(), s.measurementMillis(), String.join(" ", s.jvmArgs())));
         for (int i = 0; i < configs.size(); i++) {

@@ -201,4 +201,98 @@ class RoundLoopTest {
         String md = read(run.dir().resolve("summary.md"));
         assertTrue(md.contains("`" + kernel.id() + "`: skipped: real uprobes not usable: not root"), md);
     }
+
+    private BenchRun runWith(String extra, ForkRunner fake) {
+        return new BenchRun(Profile.parse("loop", PROFILE + extra, List.of()), Path.of("."), reports,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), fake);
+    }
+
+    /**
+     * {@code precision}: after the fixed rounds, only the configurations whose interval is still
+     * wider than the target get more rounds; a tight one stops at the fixed three; a noisy one
+     * keeps going until it meets the target.
+     */
+    @Test
+    void precisionAddsRoundsOnlyForConfigurationsWhoseIntervalIsStillWide() {
+        // srcu's forks alternate ±20% for six rounds, then settle: wide until enough tight forks accrue
+        BenchRun run = runWith("precision=5\nmax-rounds=40\n", (dir, c, mode, round, profiled) -> {
+            calls.add(new Call(c.id(), mode, round));
+            boolean noisy = c.backend().cliName().equals("srcu") && round <= 6;
+            return new ForkRunner.ForkScore(noisy ? 1e6 * (round % 2 == 0 ? 1.2 : 0.8) : 1e6 * (1 + 0.001 * round), 0,
+                    1e4, null, null, null);
+        });
+        assertEquals(0, run.execute());
+        List<ConfigOutcome> all = outcomes(run.dir());
+        ConfigOutcome srcu = all.stream().filter(o -> o.spec().backend().equals("srcu")).findFirst().orElseThrow();
+        int srcuForks = srcu.forkRounds().size();
+        assertTrue(srcuForks > 3 && srcuForks < 40, "srcu ran until it met ±5%: " + srcu.forkRounds());
+        dev.uprobebench.report.Estimate e = dev.uprobebench.report.Estimate.of(srcu.forkHitsPerSec());
+        assertTrue(e.relativeHalfWidth() <= 0.05, "met: " + e.relativeHalfWidth());
+        dev.uprobebench.report.Estimate before = dev.uprobebench.report.Estimate.of(srcu.forkHitsPerSec()
+                .subList(0, srcuForks - 1));
+        assertTrue(before.relativeHalfWidth() > 0.05, "one round fewer would not have met it");
+        for (ConfigOutcome o : all) {
+            if (!o.spec().backend().equals("srcu")) {
+                assertEquals(List.of(1, 2, 3), o.forkRounds(), o.id() + " met it in the fixed rounds");
+            }
+        }
+        String md = read(run.dir().resolve("summary.md"));
+        assertTrue(md.contains("precision ±5% asked for every hit-throughput interval: " + (srcuForks - 3)
+                + " extra round(s) after the first 3; every configuration met it"), md);
+    }
+
+    /** The cap ends the precision rounds; the report names who did not meet the target, its width and why. */
+    @Test
+    void aConfigurationThatCannotMeetThePrecisionIsNamedWithItsWidthAndTheCap() {
+        BenchRun run = runWith("precision=2\nmax-rounds=5\n", (dir, c, mode, round, profiled) -> {
+            calls.add(new Call(c.id(), mode, round));
+            boolean noisy = c.backend().cliName().equals("rwlock");
+            return new ForkRunner.ForkScore(noisy ? 1e6 * (round % 2 == 0 ? 1.5 : 0.5) : 1e6, 0, 1e4, null, null, null);
+        });
+        assertEquals(0, run.execute());
+        ConfigOutcome rwlock = outcomes(run.dir()).stream().filter(o -> o.spec().backend().equals("rwlock")).findFirst()
+                .orElseThrow();
+        assertEquals(List.of(1, 2, 3, 4, 5), rwlock.forkRounds());
+        String md = read(run.dir().resolve("summary.md"));
+        assertTrue(md.matches("(?s).*1 of 3 did not, stopped by the cap of max-rounds=5: " + rwlock.id()
+                + " \\(±\\d+(\\.\\d)?% after 5 forks\\).*"), md);
+        com.google.gson.JsonObject env = com.google.gson.JsonParser.parseString(read(run.dir().resolve(
+                "environment.json"))).getAsJsonObject().getAsJsonObject("precision");
+        assertEquals(2, env.get("extraRounds").getAsInt());
+        assertEquals(rwlock.id(), env.getAsJsonArray("notMet").get(0).getAsString());
+    }
+
+    /** A spent time budget starts no precision round; the fixed rounds always run. */
+    @Test
+    void aSpentTimeBudgetStartsNoPrecisionRound() {
+        BenchRun run = runWith("precision=2\nmax-time=1s\n", (dir, c, mode, round, profiled) -> {
+            calls.add(new Call(c.id(), mode, round));
+            if (round == 3) {
+                try {
+                    Thread.sleep(400); // three of these: the budget of 1 s is gone after the fixed rounds
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return new ForkRunner.ForkScore(1e6 * (round % 2 == 0 ? 1.5 : 0.5), 0, 1e4, null, null, null);
+        });
+        assertEquals(0, run.execute());
+        assertTrue(calls.stream().allMatch(k -> k.round() <= 3), "no round after the third: " + calls);
+        String md = read(run.dir().resolve("summary.md"));
+        assertTrue(md.contains("3 of 3 did not, stopped by the time budget max-time=1s"), md);
+    }
+
+    @Test
+    void badPrecisionSettingsAreRefusedNamingWhatIsValid() {
+        for (String bad : List.of("precision=0", "precision=60", "precision=five", "max-time=10", "max-time=-5m",
+                "max-rounds=2\nprecision=5")) {
+            UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+                    () -> Profile.parse("loop", PROFILE + bad + "\n", List.of()).settings(), bad);
+            assertTrue(e.getMessage().startsWith("bad value") && e.getMessage().contains("; valid: "), e.getMessage());
+        }
+        assertEquals(0.025, Profile.parse("loop", PROFILE + "precision=2.5%\n", List.of()).settings().precision()
+                .target(), 1e-12);
+        assertEquals(7_200_000L, Profile.parse("loop", PROFILE + "max-time=2h\n", List.of()).settings().precision()
+                .maxTimeMillis());
+    }
 }
