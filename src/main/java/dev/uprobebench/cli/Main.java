@@ -10,7 +10,9 @@ import dev.uprobebench.registry.Backend;
 import dev.uprobebench.registry.HostKernel;
 import dev.uprobebench.report.Comparison;
 import dev.uprobebench.report.ComparisonPage;
+import dev.uprobebench.report.EDivisive;
 import dev.uprobebench.report.Fleet;
+import dev.uprobebench.report.History;
 import dev.uprobebench.report.ReportComparison;
 import dev.uprobebench.run.BenchRun;
 import dev.uprobebench.run.Doctor;
@@ -47,6 +49,7 @@ import picocli.CommandLine.Parameters;
  *       [--vma V] [--mm-writers M] [--uretprobe L [--uret-duration D] [--uret-timeout T]]
  *   run-bench.sh compare REPORT_A REPORT_B [--noise-threshold PERCENT] [--fail-on-slower PERCENT [--allow-missing]]
  *   run-bench.sh fleet REPORT REPORT...   one profile's reports from several machines on one page
+ *   run-bench.sh history REPORT|DIR...    one server's runs over time, with change points
  * </pre>
  *
  * Exit codes: 0 success; 1 internal failure (what finished is kept); 2 usage error (one line
@@ -57,7 +60,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "run-bench.sh", description = "Runs a profile (default: quick), or one of the commands below.",
         subcommands = {Main.ListCommand.class, Main.DoctorCommand.class, Main.KeysCommand.class,
-                Main.TortureCommand.class, Main.CompareCommand.class, Main.FleetCommand.class, Main.RunCommand.class, Main.HelpCommand.class})
+                Main.TortureCommand.class, Main.CompareCommand.class, Main.FleetCommand.class, Main.HistoryCommand.class, Main.RunCommand.class, Main.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILURE = 1;
@@ -396,6 +399,36 @@ public final class Main implements Callable<Integer> {
             if (v < min) {
                 throw new UsageException("bad value '" + v + "' for " + option + "; valid: a whole number >= " + min);
             }
+        }
+    }
+
+    @Command(name = "history", description = "one server's runs over time: each configuration's estimate with its "
+            + "interval across the reports in time order, and the change points E-divisive means finds in it")
+    static final class HistoryCommand extends Output implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "REPORT", description = "report directories, or directories that "
+                + "hold them (e.g. reports/); two or more reports in all, ordered by the time in their names")
+        List<String> reports;
+
+        @Option(names = "--alpha", paramLabel = "P", description = "significance of a change point's permutation "
+                + "test (default 0.01)")
+        String alpha;
+
+        @Override
+        public Integer call() {
+            double a = 0.01;
+            if (alpha != null) {
+                try {
+                    a = Double.parseDouble(alpha);
+                } catch (NumberFormatException e) {
+                    a = Double.NaN;
+                }
+                if (!(a >= 0.001 && a <= 0.2)) {
+                    throw new UsageException("bad value '" + alpha + "' for --alpha; valid: a number in [0.001, 0.2], "
+                            + "e.g. 0.01");
+                }
+            }
+            History.write(reports, home().resolve("reports"), EDivisive.standard().withAlpha(a), out);
+            return OK;
         }
     }
 
