@@ -146,7 +146,7 @@ public final class Profile {
             "record CPU flame graphs with async-profiler: true, false");
     public static final Key<String> PROFILER_EVENT = key("profiler-event", "auto", false, p -> p.profilerEvent(),
             "async-profiler event: auto (cpu, else itimer), cpu, itimer");
-    public static final Key<List<String>> JVM_ARGS = key("jvm-args", "-Xms2g -Xmx2g -XX:+AlwaysPreTouch", false, p -> p.jvmArgs(),
+    public static final Key<List<String>> JVM_ARGS = key("jvm-args", "-Xms2g -Xmx2g -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch", false, p -> p.jvmArgs(),
             "extra JVM arguments for the forked benchmark JVMs");
 
     /** The table, in doc order. */
