@@ -297,7 +297,8 @@ public class ChurnBenchmark {
             reader.close();
             workload.addReturnLatency(reader.returnLatency());
             workload.record.addCounts(reader.hits(), reader.misses(), 0, 0);
-            workload.record.addVmaCounts(reader.speculations(), reader.fallbacks(), reader.stepBoundFallbacks(), 0);
+            workload.record.addVmaCounts(reader.speculations(), reader.fallbacks(), reader.stepBoundFallbacks(),
+                    reader.revalidationFallbacks(), reader.translationsUnchecked(), 0);
         }
     }
 
@@ -382,7 +383,7 @@ public class ChurnBenchmark {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            workload.record.addVmaCounts(0, 0, 0, churner.ops());
+            workload.record.addVmaCounts(0, 0, 0, 0, 0, churner.ops());
         }
     }
 

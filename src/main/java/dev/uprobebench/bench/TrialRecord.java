@@ -36,6 +36,10 @@ public final class TrialRecord {
     public long fallbacks;
     /** Of the fallbacks, those where the speculation gave up at the tree's step bound. */
     public long stepBoundFallbacks;
+    /** Typesafe speculations whose VMA failed revalidation (a subset of fallbacks). */
+    public long revalidationFallbacks;
+    /** Accepted VMA-path hits whose translation could not be held against the writer's truth. */
+    public long translationsUnchecked;
     /** The trap cost asked for (ns), the tokens calibrated for it, and what they took per hit (ns). */
     public long trapNanos;
     public long trapTokens;
@@ -92,10 +96,13 @@ public final class TrialRecord {
     }
 
     /** A reader's speculative VMA lookups and fallbacks, or an address-space writer's operations. */
-    public synchronized void addVmaCounts(long speculations, long fallbacks, long stepBoundFallbacks, long mmOps) {
+    public synchronized void addVmaCounts(long speculations, long fallbacks, long stepBoundFallbacks,
+            long revalidationFallbacks, long translationsUnchecked, long mmOps) {
         this.speculations += speculations;
         this.fallbacks += fallbacks;
         this.stepBoundFallbacks += stepBoundFallbacks;
+        this.revalidationFallbacks += revalidationFallbacks;
+        this.translationsUnchecked += translationsUnchecked;
         this.mmOps += mmOps;
     }
 

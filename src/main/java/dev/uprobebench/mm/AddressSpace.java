@@ -23,7 +23,11 @@ import dev.uprobebench.sync.RcuRbTree;
  *       odd throughout their changes), may run on any thread, and are serialized by it. A VMA
  *       leaves the tree and is marked detached under the lock; its file is closed at once (files
  *       are type-stable, not RCU-freed, see {@link MappedFile}); the VMA itself is freed after a
- *       grace period of this address space's RCU ({@code vm_area_free}'s {@code call_rcu}).</li>
+ *       grace period of this address space's RCU ({@code vm_area_free}'s {@code call_rcu}, 6.14),
+ *       or at once with {@link VmaLookup#SPECULATIVE_TYPESAFE} (6.15's type-safe VMA cache: it
+ *       may be reused for another mapping under a reader, who revalidates).</li>
+ *   <li>Each write section also records its mapping in {@link MappingTruth}, apart from the tree,
+ *       so that every accepted hit can be checked against what was really mapped.</li>
  *   <li>Readers go through a {@link VmaWalker} of their own (one per thread, allocated on that
  *       thread) and a {@link CpuSlot}; with a QSBR flavour they announce quiescent states through
  *       {@link #quiescent} as they do for the registry.</li>
@@ -58,6 +62,8 @@ public final class AddressSpace implements AutoCloseable {
     final int stepBound;
     private final VmaPool vmas;
     private final FilePool files;
+    /** What the writers mapped, kept apart from the tree: the translation check's truth. */
+    final MappingTruth truth = new MappingTruth();
 
     /**
      * @param slots per-CPU slots of the RCU that guards VMAs; readers use the slot ids they use
@@ -119,6 +125,8 @@ public final class AddressSpace implements AutoCloseable {
             v.setFile(files.open(inode));
             v.markLinked();
             tree.insertOrFind(v, 0, start);
+            truth.record(start, start + length, inode, pgoff);
+            truth.publish(lock.sequenceOpaque() + 1);
             v = null;
         } finally {
             lock.writeUnlock();
@@ -156,11 +164,17 @@ public final class AddressSpace implements AutoCloseable {
             tree.erase(v);
             v.markDetached();
             files.close(v.fileAcquire()); // fput: the file may be reused at once
+            truth.forget(start);
+            truth.publish(lock.sequenceOpaque() + 1);
         } finally {
             lock.writeUnlock();
         }
-        Vma freed = v;
-        rcu.call(() -> vmas.free(freed));
+        if (lookup.typesafe()) {
+            vmas.free(v); // 6.15: SLAB_TYPESAFE_BY_RCU, back in the cache at once and reusable
+        } else {
+            Vma freed = v;
+            rcu.call(() -> vmas.free(freed)); // 6.14: vm_area_free's call_rcu
+        }
     }
 
     /** Mappings in the tree (writer's view; exact when no writer runs). */

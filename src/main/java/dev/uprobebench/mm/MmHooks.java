@@ -22,6 +22,18 @@ public interface MmHooks {
     }
 
     /**
+     * 6.15's revalidation ({@code vma-free=typesafe}): after reading its translation from
+     * {@code vma}, whose generation it read as {@code generation} before the fields, the reader
+     * checks that the VMA is still linked, still the same allocation, and still covers
+     * {@code vaddr}; false sends it to the locked path. A seam, not a switch: main keeps the check,
+     * and a test double that always says true shows that the reuse check catches a reader without
+     * it.
+     */
+    default boolean revalidate(Vma vma, int generation, long vaddr) {
+        return vma.stillMaps(generation, vaddr);
+    }
+
+    /**
      * A speculative reader has read {@code vma} and its file (the translation it will use) and
      * has not looked the uprobe up yet.
      */

@@ -61,6 +61,14 @@ public final class MmapLock {
         return seq.retry(start);
     }
 
+    /**
+     * The sequence: inside a write section (the writer's own call) the odd value, whose section
+     * ends at this plus one; under the read lock the even value no writer can change.
+     */
+    long sequenceOpaque() {
+        return seq.valueOpaque();
+    }
+
     /** Readers holding the lock right now (racy; exact once the threads have stopped). */
     long readersOpaque() {
         return sem.readersOpaque();

@@ -88,6 +88,18 @@ public final class Vma extends RbNode {
         return STATES[(int) STATE.getAcquire(this)];
     }
 
+    /**
+     * The per-VMA validation of a typesafe reader: after its plain reads of the range and offset
+     * (ordered before the loads below by an acquire fence), the VMA is still linked, its generation
+     * is still {@code generation} (not freed and reused since the reader read it), and it still
+     * covers {@code vaddr}. With {@link #initialize}'s store-store fence after the generation
+     * moves, a reader that saw the old generation here read no field of the new allocation.
+     */
+    public boolean stillMaps(int generation, long vaddr) {
+        VarHandle.acquireFence();
+        return stateAcquire() == State.LINKED && generationAcquire() == generation && contains(vaddr);
+    }
+
     /** True when {@code vaddr} is inside. */
     public boolean contains(long vaddr) {
         return vaddr >= start && vaddr < end;
@@ -117,6 +129,7 @@ public final class Vma extends RbNode {
     /** Pool only: a fresh VMA, not yet linked. */
     void initialize(long newStart, long newEnd, long newPgoff) {
         GEN.setRelease(this, (int) GEN.get(this) + 1);
+        VarHandle.storeStoreFence(); // the new generation is visible before any field of the new mapping
         clearLinks();
         start = newStart;
         end = newEnd;

@@ -29,7 +29,12 @@ import dev.uprobebench.sync.RcuRbTree;
  * a change seen here and a validation that still passes is a broken speculation: counted as
  * {@link Violation#STALE_VMA}, with no false positive. Under {@code mmap_read_lock} any change at
  * all is one. Before leaving its RCU read section a speculative reader checks that the VMA it used
- * was not freed or recycled ({@link Violation#VMA_USE_AFTER_FREE}).
+ * was not freed or recycled ({@link Violation#VMA_USE_AFTER_FREE}); with
+ * {@link VmaLookup#SPECULATIVE_TYPESAFE} such a reuse is legal, the reader revalidates the VMA
+ * ({@link MmHooks#revalidate}) before it uses the translation, and a hit accepted through a reused
+ * VMA is {@link Violation#VMA_REUSED}. Every accepted hit's (inode, offset) is held against the
+ * writer's own record of what it mapped at the validated sequence ({@link MappingTruth}): a
+ * mismatch is {@link Violation#WRONG_TRANSLATION}.
  *
  * <p>Not thread-safe: one per reader thread, allocated there (its fields are written on every
  * hit and must not share a line with another reader's).
@@ -42,6 +47,13 @@ public final class VmaWalker implements HitCheck {
     private MappedFile file;
     private int fileGeneration;
     private long sequence;
+    private long vaddr;
+    private long inode;
+    private long offset;
+    /** Accepted hits whose sequence had left the truth's ring, so that their translation was not checked. */
+    private long translationsUnchecked;
+    /** Typesafe speculations whose VMA failed revalidation (reused or detached under them): a subset of the fallbacks. */
+    private long revalidationFallbacks;
     /** Speculative attempts, and those that fell back to {@code mmap_read_lock}. */
     private long speculations;
     private long fallbacks;
@@ -68,12 +80,22 @@ public final class VmaWalker implements HitCheck {
         return stepBoundFallbacks;
     }
 
+    /** Typesafe speculations that found their VMA reused or detached when they revalidated it, and fell back. */
+    public long revalidationFallbacks() {
+        return revalidationFallbacks;
+    }
+
+    /** Accepted hits not held against the writer's truth because it had moved on by more than its ring keeps. */
+    public long translationsUnchecked() {
+        return translationsUnchecked;
+    }
+
     /**
      * The hit at {@code vaddr}: the registry's result, {@link UprobeRegistry#MISS} when no uprobe
      * (or no mapping) is there.
      */
     public long hit(CpuSlot slot, long vaddr, UprobeRegistry registry) {
-        if (mm.lookup == VmaLookup.SPECULATIVE) {
+        if (mm.lookup.speculative()) {
             speculations++;
             long r = speculate(slot, vaddr, registry);
             if (r != UprobeRegistry.RETRY) {
@@ -86,6 +108,7 @@ public final class VmaWalker implements HitCheck {
 
     private long speculate(CpuSlot slot, long vaddr, UprobeRegistry registry) {
         int s = slot.id();
+        boolean typesafe = mm.lookup.typesafe();
         mm.rcu.readLock(s);
         long r = UprobeRegistry.RETRY;
         long seq = mm.lock.speculateTryBegin();
@@ -97,15 +120,22 @@ public final class VmaWalker implements HitCheck {
             if (n != null && n != RcuRbTree.LOST) {
                 Vma v = (Vma) n;
                 int vgen = v.generationAcquire();
-                MappedFile f = v.fileAcquire();
+                // typesafe: the state, read with acquire after the generation, must say linked before
+                // the fields are read (they are written before the VMA is marked linked)
+                MappedFile f = !typesafe || v.stateAcquire() == Vma.State.LINKED ? v.fileAcquire() : null;
                 if (f != null && v.contains(vaddr)) {
-                    arm(true, v, vgen, f, seq);
-                    long inode = f.inodeAcquire();
-                    long offset = v.fileOffset(vaddr);
+                    long ino = f.inodeAcquire();
+                    long off = v.fileOffset(vaddr);
                     mm.hooks.afterSpeculativeRead(slot, v);
-                    r = registry.hit(slot, inode, offset, this);
+                    if (typesafe && !mm.hooks.revalidate(v, vgen, vaddr)) {
+                        revalidationFallbacks++; // reused or detached since it was found: the locked path
+                    } else {
+                        arm(true, v, vgen, f, seq, vaddr, ino, off);
+                        r = registry.hit(slot, ino, off, this);
+                    }
                 }
-                if (v.stateAcquire() == Vma.State.FREED || v.generationAcquire() != vgen) {
+                // 6.14: no VMA is freed inside a read section; 6.15 reuses them there, legally
+                if (!typesafe && (v.stateAcquire() == Vma.State.FREED || v.generationAcquire() != vgen)) {
                     mm.invariants.count(slot, Violation.VMA_USE_AFTER_FREE);
                 }
             }
@@ -129,15 +159,20 @@ public final class VmaWalker implements HitCheck {
             mm.invariants.onMiss(slot, MappedFile.POISON, vaddr); // no mapping there: not a uprobe hit
             return UprobeRegistry.MISS;
         }
-        arm(false, v, v.generationAcquire(), f, 0);
-        long r = registry.hit(slot, f.inodeAcquire(), v.fileOffset(vaddr), this);
+        long ino = f.inodeAcquire();
+        long off = v.fileOffset(vaddr);
+        arm(false, v, v.generationAcquire(), f, 0, vaddr, ino, off);
+        long r = registry.hit(slot, ino, off, this);
         vma = null;
         file = null;
         return r;
     }
 
-    private void arm(boolean speculative, Vma v, int vgen, MappedFile f, long seq) {
+    private void arm(boolean speculative, Vma v, int vgen, MappedFile f, long seq, long at, long ino, long off) {
         speculating = speculative;
+        vaddr = at;
+        inode = ino;
+        offset = off;
         vma = v;
         vmaGeneration = vgen;
         file = f;
@@ -156,16 +191,32 @@ public final class VmaWalker implements HitCheck {
         boolean stale = changed();
         if (speculating) {
             boolean valid = !mm.hooks.speculationMustRetry(mm.lock, sequence);
-            if (valid && stale) {
-                mm.invariants.count(slot, Violation.STALE_VMA);
+            if (valid) {
+                accepted(slot, stale, sequence);
             }
             return valid;
         }
-        if (stale) {
-            mm.invariants.count(slot, Violation.STALE_VMA);
-        }
+        accepted(slot, stale, mm.lock.sequenceOpaque()); // under the read lock: even, and no writer can move it
         mm.lock.readUnlock();
         return true;
+    }
+
+    /**
+     * An accepted hit's checks: a VMA reused since it was found (typesafe), else one changed
+     * ({@link Violation#STALE_VMA}); and the translation against what the writer mapped at the
+     * sequence the hit validated against ({@link Violation#WRONG_TRANSLATION}).
+     */
+    private void accepted(CpuSlot slot, boolean stale, long seq) {
+        if (stale) {
+            boolean reused = mm.lookup.typesafe() && vma.generationAcquire() != vmaGeneration;
+            mm.invariants.count(slot, reused ? Violation.VMA_REUSED : Violation.STALE_VMA);
+        }
+        MappingTruth.Snapshot t = mm.truth.at(seq);
+        if (t == null) {
+            translationsUnchecked++;
+        } else if (!t.maps(vaddr, inode, offset)) {
+            mm.invariants.count(slot, Violation.WRONG_TRANSLATION);
+        }
     }
 
     @Override

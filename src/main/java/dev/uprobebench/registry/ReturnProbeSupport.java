@@ -45,4 +45,10 @@ public interface ReturnProbeSupport {
 
     /** {@code uretprobes_srcu}. */
     Srcu uretprobeDomain();
+
+    /**
+     * {@code kfree_rcu()} of return instances before 6.14: runs {@code callback} after a grace
+     * period of the lookup's RCU, the one a return's and the timer's reads of an instance sit in.
+     */
+    void callRcu(Runnable callback);
 }

@@ -30,6 +30,18 @@ public enum Violation {
     /** A reader inside its RCU read section saw a VMA it had found freed or recycled. */
     VMA_USE_AFTER_FREE("vma-use-after-free"),
     /**
+     * A hit was accepted through a VMA that was freed and reused for another mapping after the
+     * reader found it ({@code vma-free=typesafe}, 6.15's {@code SLAB_TYPESAFE_BY_RCU} VMA cache: a
+     * reuse inside the read section is legal; acting on the reused VMA is not).
+     */
+    VMA_REUSED("vma-reused"),
+    /**
+     * A hit was accepted with a translation, (inode, offset), that is not what the address space
+     * mapped at that address at the sequence the reader validated against (the writer's own record
+     * of its mappings, not the tree the reader walked).
+     */
+    WRONG_TRANSLATION("wrong-translation"),
+    /**
      * A return probe's lease was released other than exactly once: its SRCU read section unlocked
      * twice (the timer and the return both did), or the return finished with it never unlocked.
      */

@@ -23,8 +23,8 @@ public final class OutcomeJson {
     /** The keys in the order reports have always written them; a key not listed goes last. */
     private static final List<String> ORDER = List.of("id", "backendKey", "configKey", "label", "scenario", "backend",
             "rcuFlavour", "readers", "writers", "churn", "stable", "distribution", "handlerWork", "vmaLookup",
-            "mmWriters", "mmChurn", "speculations", "fallbacks", "stepBoundFallbacks", "mmOps", "trapNanos", "keyLayout",
-            "trapMeasuredNanos", "uretprobe", "uretDuration", "riAlloc", "uretHits", "uretEntries", "uretReturns",
+            "mmWriters", "mmChurn", "speculations", "fallbacks", "stepBoundFallbacks", "revalidationFallbacks",
+            "translationsUnchecked", "mmOps", "trapNanos", "keyLayout", "trapMeasuredNanos", "uretprobe", "uretDuration", "riAlloc", "uretHits", "uretEntries", "uretReturns",
             "uretReturnsGone", "uretSkipped", "uretExpiredStable", "uretExpiredGone", "uretRiDropped",
             "uretGracePeriods", "uretGraceNanos", "uretGraceMaxNanos", "uretReturnP99Nanos", "pinPolicy",
             "oversubscribed", "negativeControl", "status", "message", "hitsPerSec", "writerOpsPerSec", "forkRounds",

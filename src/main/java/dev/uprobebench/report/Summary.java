@@ -354,7 +354,11 @@ public final class Summary {
                     .append(o.totals().speculations() == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.totals().speculations())).append(" | ")
                     .append(o.totals().speculations() == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.totals().fallbacks())
                             + (o.totals().stepBoundFallbacks() == 0 ? "" : String.format(Locale.ROOT,
-                                    " (**%,d at the step bound**)", o.totals().stepBoundFallbacks()))).append(" | ")
+                                    " (**%,d at the step bound**)", o.totals().stepBoundFallbacks()))
+                            + (o.totals().revalidationFallbacks() == 0 ? "" : String.format(Locale.ROOT,
+                                    " (%,d on revalidation: VMA reused)", o.totals().revalidationFallbacks()))
+                            + (o.totals().translationsUnchecked() == 0 ? "" : String.format(Locale.ROOT,
+                                    "; %,d translations unchecked", o.totals().translationsUnchecked()))).append(" | ")
                     .append(failure == null ? "-" : smallPercent(failure)).append(" | ")
                     .append(o.spec().mmWriters() == 0 ? "-" : String.format(Locale.ROOT, "%,d", o.totals().mmOps())).append(" | ")
                     .append(us(o.totals().latency().get("mmap"), "p99")).append(" | ").append(us(o.totals().latency().get("munmap"), "p99"))

@@ -44,6 +44,8 @@ import java.util.Map;
  * @param kernelCalls the host kernel's rows: calls made on probed functions, over every trial (0 for a model)
  * @param kernelCounted the hits the kernel's events counted for those calls (invariant 11: equal)
  * @param stepBoundFallbacks speculative VMA lookups that gave up at the tree's step bound (a subset of fallbacks)
+ * @param revalidationFallbacks typesafe speculations whose VMA failed revalidation (a subset of fallbacks)
+ * @param translationsUnchecked accepted VMA-path hits not held against the writer's truth (it had moved on)
  * @param timerFloorNanos Timer floor in ns (an empty timed section), from the latency run
  */
 public record TrialTotals(int trials, Map<String, Long> invariants, long violations, long speculations,
@@ -52,7 +54,8 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
         long uretExpiredGone, long uretRiDropped, long uretGracePeriods, long uretGraceNanos,
         long uretGraceMaxNanos, long uretReturnP99Nanos, List<String> pinMap, boolean pinsVerified,
         List<String> problems, Map<String, Map<String, Long>> latency, Map<String, List<double[]>> curves,
-        Map<String, Long> timerFloorNanos, long kernelCalls, long kernelCounted, long stepBoundFallbacks) {
+        Map<String, Long> timerFloorNanos, long kernelCalls, long kernelCounted, long stepBoundFallbacks,
+        long revalidationFallbacks, long translationsUnchecked) {
     /** No trial reported (yet). */
     public static final TrialTotals NONE = new Builder().pinsVerified(false).build();
 
@@ -99,6 +102,8 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
         private long kernelCalls;
         private long kernelCounted;
         private long stepBoundFallbacks;
+        private long revalidationFallbacks;
+        private long translationsUnchecked;
         private boolean pinsVerified = true;
 
         public Builder trials(int v) {
@@ -141,6 +146,8 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
             speculations += r.speculations;
             fallbacks += r.fallbacks;
             stepBoundFallbacks += r.stepBoundFallbacks;
+            revalidationFallbacks += r.revalidationFallbacks;
+            translationsUnchecked += r.translationsUnchecked;
             mmOps += r.mmOps;
             if (r.uretprobe != null) {
                 uretHits += r.hits;
@@ -195,7 +202,8 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
                     trapNanos, trapMeasuredNanos, uretHits, uretEntries, uretReturns, uretReturnsGone, uretSkipped,
                     uretExpiredStable, uretExpiredGone, uretRiDropped, uretGracePeriods, uretGraceNanos,
                     uretGraceMaxNanos, uretReturnP99Nanos, pinMap, pinsVerified, problems, latency, curves,
-                    timerFloorNanos, kernelCalls, kernelCounted, stepBoundFallbacks);
+                    timerFloorNanos, kernelCalls, kernelCounted, stepBoundFallbacks, revalidationFallbacks,
+                    translationsUnchecked);
         }
     }
 }

@@ -17,7 +17,7 @@ import java.util.Locale;
  * @param uret the return-probe lifetime ({@code none}, or a {@code Lifetime} label): part of the
  *     series, as the back-end is, since the designs are what a return-probe profile compares
  * @param uretDuration the function duration, as written ({@code 0} without return probes)
- * @param riAlloc where return instances come from: {@code pool} or {@code alloc}
+ * @param riAlloc where return instances come from: {@code pool}, {@code rcu-free} or {@code alloc}
  * @param kernel the host kernel's axes for a {@link Backend#KERNEL} row, null for a model's
  */
 public record BenchConfig(Backend backend, int readers, int writers, String churn, int stable, String distribution,
@@ -81,7 +81,7 @@ public record BenchConfig(Backend backend, int readers, int writers, String chur
             return backend.cliName() + "-" + kernel.key();
         }
         String b = rcuFlavour == null ? backend.cliName() : backend.cliName() + "-" + rcuFlavour.cliName();
-        return hasUretprobes() ? b + "-uret-" + uret + ("alloc".equals(riAlloc) ? "-alloc" : "") : b;
+        return hasUretprobes() ? b + "-uret-" + uret + ("pool".equals(riAlloc) ? "" : "-" + riAlloc) : b;
     }
 
     /**
@@ -104,7 +104,7 @@ public record BenchConfig(Backend backend, int readers, int writers, String chur
             return backend.cliName() + " (" + kernel.label() + ")";
         }
         String b = rcuFlavour == null ? backend.cliName() : backend.cliName() + " (" + rcuFlavour.cliName() + ")";
-        return hasUretprobes() ? b + " + " + uret + ("alloc".equals(riAlloc) ? " (alloc)" : "") : b;
+        return hasUretprobes() ? b + " + " + uret + ("pool".equals(riAlloc) ? "" : " (" + riAlloc + ")") : b;
     }
 
     /** Everything but back-end and readers: the question a table answers. */

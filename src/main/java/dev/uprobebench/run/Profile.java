@@ -67,7 +67,13 @@ public final class Profile {
             "comma-separated handler work per hit, in Blackhole.consumeCPU tokens (>= 0)");
     public static final Key<List<VmaLookup>> VMA = key("vma", "none", true, p -> p.vmaLookups(),
             "comma-separated ways a hit finds its VMA: " + VmaLookup.names()
-                + " (none: the registry alone; mmap-lock: up to 6.13; speculative: 6.14)");
+                + " (none: the registry alone; mmap-lock: up to 6.13; speculative: 6.14; speculative-typesafe: 6.15, "
+                + "the same as speculative with vma-free=typesafe)");
+    public static final Key<List<String>> VMA_FREE = key("vma-free", "rcu", true, p -> p.oneOf("vma-free",
+            List.of("rcu", "typesafe")), "comma-separated VMA lifetimes for the speculative lookup: rcu (6.14: an "
+                + "unmapped VMA is freed after a grace period) or typesafe (6.15: SLAB_TYPESAFE_BY_RCU, freed and "
+                + "reusable at once, the reader revalidates); mmap-lock readers hold the lock, so it is not crossed "
+                + "with them");
     public static final Key<Integer> MM_WRITERS = key("mm-writers", "1", false, p -> p.positive("mm-writers", 1),
             "address-space writer threads (mmap/munmap) in configurations with a VMA lookup, when "
                 + "mm-churn is not 0 (>= 1)");
@@ -92,7 +98,9 @@ public final class Profile {
     public static final Key<String> URET_TIMEOUT = key("uret-timeout", "100ms", false, p -> p.uretTimeout(),
             "the per-task lease timer, re-armed on each entry (e.g. 100ms, 5ms)");
     public static final Key<List<String>> RI_ALLOC = key("ri-alloc", "pool", true, p -> p.riAllocs(),
-            "comma-separated return-instance sources: pool (6.14's ri_pool), alloc (one per entry)");
+            "comma-separated return-instance sources: pool (6.14's per-task ri_pool), rcu-free (before 6.14: one "
+                + "per entry from a slab, freed after an RCU grace period, kfree_rcu), alloc (one per entry, dropped to "
+                + "the garbage collector: a lower bound, not a kernel design)");
     public static final Key<List<String>> KERNEL_TRAP = key("kernel-trap", "nop5", true, p -> p.oneOf("kernel-trap", List.of("int3", "nop5")),
             "comma-separated trap kinds of the kernel back-end's probed functions: int3 (the "
                 + "classic breakpoint), nop5 (a 5-byte nop: 6.18 turns it into a call, the uprobe-syscall path)");
@@ -150,7 +158,7 @@ public final class Profile {
             "extra JVM arguments for the forked benchmark JVMs");
 
     /** The table, in doc order. */
-    public static final List<Key<?>> KEYS = List.of(BACKENDS, READERS, WRITERS, CHURN, CHURN_KEYS, CHURN_READ_FRACTION, KEY_LAYOUT, SYNC_EVERY, STABLE, DISTRIBUTION, ZIPF_EXPONENT, HANDLER_WORK, VMA, MM_WRITERS, MM_CHURN, TRAP_COST, URETPROBE, URET_DURATION, URET_SHARE, URET_DEPTH, URET_TIMEOUT, RI_ALLOC, KERNEL_TRAP, KERNEL_PROBE, KERNEL_ATTACH, KERNEL_STABLE, KERNEL_READERS, RCU_FLAVOUR, PINNING, WARMUP_ITERATIONS, WARMUP_TIME, MEASUREMENT_ITERATIONS, MEASUREMENT_TIME, ROUNDS, PRECISION, MAX_ROUNDS, MAX_TIME, LATENCY_ROUNDS, SEED, LATENCY, GC_PROFILER, PROFILING, PROFILER_EVENT, JVM_ARGS);
+    public static final List<Key<?>> KEYS = List.of(BACKENDS, READERS, WRITERS, CHURN, CHURN_KEYS, CHURN_READ_FRACTION, KEY_LAYOUT, SYNC_EVERY, STABLE, DISTRIBUTION, ZIPF_EXPONENT, HANDLER_WORK, VMA, VMA_FREE, MM_WRITERS, MM_CHURN, TRAP_COST, URETPROBE, URET_DURATION, URET_SHARE, URET_DEPTH, URET_TIMEOUT, RI_ALLOC, KERNEL_TRAP, KERNEL_PROBE, KERNEL_ATTACH, KERNEL_STABLE, KERNEL_READERS, RCU_FLAVOUR, PINNING, WARMUP_ITERATIONS, WARMUP_TIME, MEASUREMENT_ITERATIONS, MEASUREMENT_TIME, ROUNDS, PRECISION, MAX_ROUNDS, MAX_TIME, LATENCY_ROUNDS, SEED, LATENCY, GC_PROFILER, PROFILING, PROFILER_EVENT, JVM_ARGS);
 
     private static <T> Key<T> key(String name, String def, boolean axis, java.util.function.Function<Profile, T> parser,
             String help) {
@@ -273,7 +281,8 @@ public final class Profile {
                 KERNEL_ATTACH.of(this), KERNEL_STABLE.of(this), KERNEL_READERS.of(this));
         return new ProfileSettings(BACKENDS.of(this), READERS.of(this), WRITERS.of(this), CHURN.of(this),
                 CHURN_KEYS.of(this), CHURN_READ_FRACTION.of(this), SYNC_EVERY.of(this), stable, DISTRIBUTION.of(this),
-                ZIPF_EXPONENT.of(this), HANDLER_WORK.of(this), RCU_FLAVOUR.of(this), VMA.of(this), MM_WRITERS.of(this),
+                ZIPF_EXPONENT.of(this), HANDLER_WORK.of(this), RCU_FLAVOUR.of(this), withVmaFree(VMA.of(this),
+                        VMA_FREE.of(this)), MM_WRITERS.of(this),
                 MM_CHURN.of(this), TRAP_COST.of(this), URETPROBE.of(this), URET_DURATION.of(this), URET_SHARE.of(this),
                 URET_DEPTH.of(this), URET_TIMEOUT.of(this), RI_ALLOC.of(this), keyLayout(stable), PINNING.of(this),
                 WARMUP_ITERATIONS.of(this), WARMUP_TIME.of(this), MEASUREMENT_ITERATIONS.of(this),
@@ -785,6 +794,20 @@ public final class Profile {
             }
         }
         return out;
+    }
+
+    /** Each VMA lookup with each VMA lifetime where it makes a difference (the speculative one), without duplicates. */
+    private static List<VmaLookup> withVmaFree(List<VmaLookup> lookups, List<String> frees) {
+        List<VmaLookup> out = new ArrayList<>();
+        for (VmaLookup l : lookups) {
+            for (String f : frees) {
+                VmaLookup v = l == VmaLookup.SPECULATIVE_TYPESAFE ? l : l.withVmaFree(f);
+                if (!out.contains(v)) {
+                    out.add(v);
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** The VMA lookups to run, without duplicates. */

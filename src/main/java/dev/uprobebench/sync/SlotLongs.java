@@ -23,14 +23,17 @@ public final class SlotLongs {
     private final long[] values;
     private final int slots;
     private final int fields;
+    /** Longs per slot here: {@link #STRIDE}, or a multiple of it for more fields. */
+    private final int stride;
 
     public SlotLongs(int slots, int fields) {
-        if (fields < 1 || fields > STRIDE) {
-            throw new IllegalArgumentException("fields per slot must be in 1.." + STRIDE + ", got " + fields);
+        if (fields < 1 || fields > 4 * STRIDE) {
+            throw new IllegalArgumentException("fields per slot must be in 1.." + 4 * STRIDE + ", got " + fields);
         }
         this.slots = slots;
         this.fields = fields;
-        this.values = new long[(slots + 2) * STRIDE];
+        this.stride = (fields + STRIDE - 1) / STRIDE * STRIDE;
+        this.values = new long[(slots + 2) * stride];
     }
 
     public int slots() {
@@ -41,8 +44,8 @@ public final class SlotLongs {
         return fields;
     }
 
-    private static int index(int slot, int field) {
-        return (slot + 1) * STRIDE + field;
+    private int index(int slot, int field) {
+        return (slot + 1) * stride + field;
     }
 
     public long getPlain(int slot, int field) {
@@ -97,8 +100,13 @@ public final class SlotLongs {
         return sum;
     }
 
-    /** Byte distance between the same field of two neighbouring slots. */
+    /** Byte distance between the same field of two neighbouring slots, at the least (up to 16 fields). */
     public static int strideBytes() {
         return STRIDE * Long.BYTES;
+    }
+
+    /** Byte distance between the same field of two neighbouring slots of this instance. */
+    public int slotBytes() {
+        return stride * Long.BYTES;
     }
 }

@@ -16,11 +16,15 @@ import java.util.concurrent.TimeUnit;
  *     kernel's {@code MAX_URETPROBE_DEPTH} is 64)
  * @param timeoutNanos the per-task timer: re-armed this long after each entry (the kernel's
  *     {@code RI_TIMER_PERIOD} is 100 ms)
- * @param riPool return instances are reused from a per-thread pool (6.14's {@code ri_pool}) rather
- *     than allocated per entry
+ * @param riAlloc where return instances come from: {@code pool} (6.14's per-task {@code ri_pool}),
+ *     {@code rcu-free} (before 6.14: allocated per entry from a slab and freed after an RCU grace
+ *     period, {@code kfree_rcu}), or {@code alloc} (allocated per entry and dropped to the garbage
+ *     collector: no grace period, no slab; a lower bound, not a kernel design)
  */
 public record ReturnProbeConfig(Lifetime lifetime, int permille, int durationHits, long durationNanos, int maxDepth,
-        long timeoutNanos, boolean riPool) {
+        long timeoutNanos, String riAlloc) {
+    /** The return-instance sources, as profiles write them. */
+    public static final java.util.List<String> RI_ALLOCS = java.util.List.of("pool", "rcu-free", "alloc");
     public static final int KERNEL_MAX_DEPTH = 64;
     public static final long KERNEL_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -40,16 +44,30 @@ public record ReturnProbeConfig(Lifetime lifetime, int permille, int durationHit
         if (timeoutNanos < 1) {
             throw new IllegalArgumentException("lease timeout must be > 0, got " + timeoutNanos + " ns");
         }
+        if (!RI_ALLOCS.contains(riAlloc)) {
+            throw new IllegalArgumentException("unknown return-instance allocation '" + riAlloc + "'; valid: "
+                    + String.join(", ", RI_ALLOCS));
+        }
+    }
+
+    /** 6.14's per-task pool. */
+    public boolean riPool() {
+        return "pool".equals(riAlloc);
+    }
+
+    /** Before 6.14: a slab allocation per entry, freed after a grace period. */
+    public boolean riRcuFree() {
+        return "rcu-free".equals(riAlloc);
     }
 
     /** Every uprobe a return probe, returning before the next hit: {@code trig-uretprobe-nop}. */
     public static ReturnProbeConfig of(Lifetime lifetime) {
-        return new ReturnProbeConfig(lifetime, 1000, 0, -1, KERNEL_MAX_DEPTH, KERNEL_TIMEOUT_NANOS, true);
+        return new ReturnProbeConfig(lifetime, 1000, 0, -1, KERNEL_MAX_DEPTH, KERNEL_TIMEOUT_NANOS, "pool");
     }
 
     public ReturnProbeConfig withDuration(String text) {
         long[] d = parseDuration(text);
-        return new ReturnProbeConfig(lifetime, permille, (int) d[0], d[1], maxDepth, timeoutNanos, riPool);
+        return new ReturnProbeConfig(lifetime, permille, (int) d[0], d[1], maxDepth, timeoutNanos, riAlloc);
     }
 
     public ReturnProbeConfig withShare(double share) {
@@ -57,11 +75,11 @@ public record ReturnProbeConfig(Lifetime lifetime, int permille, int durationHit
             throw new IllegalArgumentException("return-probe share must be in [0, 1], got " + share);
         }
         return new ReturnProbeConfig(lifetime, (int) Math.round(share * 1000), durationHits, durationNanos, maxDepth,
-                timeoutNanos, riPool);
+                timeoutNanos, riAlloc);
     }
 
     public ReturnProbeConfig withDepth(int depth) {
-        return new ReturnProbeConfig(lifetime, permille, durationHits, durationNanos, depth, timeoutNanos, riPool);
+        return new ReturnProbeConfig(lifetime, permille, durationHits, durationNanos, depth, timeoutNanos, riAlloc);
     }
 
     public ReturnProbeConfig withTimeout(String text) {
@@ -69,15 +87,11 @@ public record ReturnProbeConfig(Lifetime lifetime, int permille, int durationHit
         if (d[1] < 0) {
             throw new IllegalArgumentException("lease timeout must be a time (e.g. 100ms, 500us), got '" + text + "'");
         }
-        return new ReturnProbeConfig(lifetime, permille, durationHits, durationNanos, maxDepth, d[1], riPool);
+        return new ReturnProbeConfig(lifetime, permille, durationHits, durationNanos, maxDepth, d[1], riAlloc);
     }
 
     public ReturnProbeConfig withRiAlloc(String mode) {
-        if (!"pool".equals(mode) && !"alloc".equals(mode)) {
-            throw new IllegalArgumentException("unknown return-instance allocation '" + mode + "'; valid: pool, alloc");
-        }
-        return new ReturnProbeConfig(lifetime, permille, durationHits, durationNanos, maxDepth, timeoutNanos,
-                "pool".equals(mode));
+        return new ReturnProbeConfig(lifetime, permille, durationHits, durationNanos, maxDepth, timeoutNanos, mode);
     }
 
     public boolean isReturnProbe(long offset) {

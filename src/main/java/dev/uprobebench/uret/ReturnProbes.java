@@ -213,6 +213,7 @@ public final class ReturnProbes implements AutoCloseable {
             c.riAllocated += t.riAllocated;
             c.riReused += t.riReused;
             c.riDropped += t.riDropped;
+            c.riRcuFreed += t.rcuFreed.get();
             c.pending += t.depth;
         }
         c.timerRuns = timerRuns;
@@ -235,10 +236,14 @@ public final class ReturnProbes implements AutoCloseable {
         public long refused;
         /** Entries that got no instance: the stack was full. */
         public long skippedDepth;
+        /** Instances allocated: new objects ({@code pool}, {@code alloc}), or every entry's kmalloc ({@code rcu-free}). */
         public long riAllocated;
+        /** Instances taken from the pool, or ({@code rcu-free}) kmallocs served from the slab's freed instances. */
         public long riReused;
         /** Instances not pooled because the timer was running (the kernel's {@code kfree_rcu}). */
         public long riDropped;
+        /** Instances freed through a grace period and back in their task's slab ({@code ri-alloc=rcu-free}). */
+        public long riRcuFreed;
         /** Returns still pending (0 after every task drained). */
         public long pending;
         public long timerRuns;
@@ -259,9 +264,10 @@ public final class ReturnProbes implements AutoCloseable {
         public String toString() {
             return String.format("entries %,d, returns %,d (after GONE %,d), refused %,d, over depth %,d; "
                     + "expired %,d (stable %,d, gone %,d) in %,d timer runs; instances allocated %,d, reused %,d, "
-                    + "dropped %,d; uretprobes_srcu grace periods %,d (mean %,d us, max %,d us)",
+                    + "dropped %,d, freed after a grace period %,d; uretprobes_srcu grace periods %,d (mean %,d us, "
+                    + "max %,d us)",
                     entries, returns, returnsGone, refused, skippedDepth, expired(), expiredStable, expiredGone,
-                    timerRuns, riAllocated, riReused, riDropped, gracePeriods,
+                    timerRuns, riAllocated, riReused, riDropped, riRcuFreed, gracePeriods,
                     gracePeriods == 0 ? 0 : graceNanos / gracePeriods / 1000, graceMaxNanos / 1000);
         }
     }
@@ -293,11 +299,29 @@ public final class ReturnProbes implements AutoCloseable {
         long riAllocated;
         long riReused;
         long riDropped;
+        /** Written by the RCU callback thread, read after the threads stop. */
+        private final java.util.concurrent.atomic.AtomicLong rcuFreed = new java.util.concurrent.atomic.AtomicLong();
+        /**
+         * {@code ri-alloc=rcu-free}: this task's slab of instances (owner-only), the batch of freed
+         * instances waiting for their grace period (owner-only, handed over whole, as the kernel's
+         * per-CPU {@code kfree_rcu} batches are), and the batches whose grace period has ended
+         * (pushed by the RCU callback thread, taken whole by the owner).
+         */
+        private ReturnInstance[] slab;
+        private int slabTop;
+        private ReturnInstance[] freeing;
+        private int freeingCount;
+        private final java.util.concurrent.atomic.AtomicReference<FreedBatch> freed =
+                new java.util.concurrent.atomic.AtomicReference<>();
 
         Task(CpuSlot slot) {
             this.slot = slot;
             this.stack = new ReturnInstance[config.maxDepth()];
             this.pool = new ReturnInstance[config.maxDepth()];
+            if (config.riRcuFree()) {
+                this.slab = new ReturnInstance[RCU_FREE_BATCH * 4];
+                this.freeing = new ReturnInstance[RCU_FREE_BATCH];
+            }
         }
 
         /** Records each return's latency (the return path alone) into {@code h}, owner-written. */
@@ -383,8 +407,61 @@ public final class ReturnProbes implements AutoCloseable {
                 pool[pooled] = null;
                 return ri;
             }
+            if (config.riRcuFree()) {
+                return slabAllocate();
+            }
             riAllocated++;
             return new ReturnInstance();
+        }
+
+        /** {@code kmalloc} from this task's slab, refilled from batches whose grace period ended; grown when empty. */
+        private ReturnInstance slabAllocate() {
+            riAllocated++;
+            if (slabTop == 0) {
+                for (FreedBatch b = freed.getAndSet(null); b != null; b = b.next) {
+                    for (int i = 0; i < b.count; i++) {
+                        if (slabTop == slab.length) {
+                            slab = java.util.Arrays.copyOf(slab, slab.length * 2);
+                        }
+                        slab[slabTop++] = b.instances[i];
+                    }
+                }
+            }
+            if (slabTop == 0) {
+                return new ReturnInstance(); // the slab grows, as a kmalloc cache takes a new page
+            }
+            riReused++; // a kmalloc served by an instance freed through a grace period
+            ReturnInstance ri = slab[--slabTop];
+            slab[slabTop] = null;
+            return ri;
+        }
+
+        /**
+         * {@code kfree_rcu(ri)}: into the current batch; a full batch goes to the RCU callback
+         * thread in one call, and comes back to this task's slab after a grace period.
+         */
+        private void freeAfterGracePeriod(ReturnInstance ri) {
+            freeing[freeingCount++] = ri;
+            if (freeingCount == freeing.length) {
+                submitFreeing();
+            }
+        }
+
+        private void submitFreeing() {
+            if (freeingCount == 0) {
+                return;
+            }
+            FreedBatch b = new FreedBatch(freeing, freeingCount);
+            freeing = new ReturnInstance[RCU_FREE_BATCH];
+            freeingCount = 0;
+            support.callRcu(() -> {
+                rcuFreed.addAndGet(b.count);
+                FreedBatch head;
+                do {
+                    head = freed.get();
+                    b.next = head;
+                } while (!freed.compareAndSet(head, b));
+            });
         }
 
         /** An instance nobody else can see: back to the pool (pool mode), or dropped. */
@@ -412,6 +489,9 @@ public final class ReturnProbes implements AutoCloseable {
             for (int d = depth; d > 0; d--) {
                 returnTop(d);
             }
+            if (config.riRcuFree()) {
+                submitFreeing();
+            }
         }
 
         /** {@code handle_trampoline()} for the innermost pending return ({@code d == depth}). */
@@ -431,7 +511,9 @@ public final class ReturnProbes implements AutoCloseable {
             // Pop, then reuse only if no timer run is inside (free_ret_instance in 6.14).
             FRAMES.setRelease(stack, d - 1, null);
             depth = d - 1;
-            if (config.riPool()) {
+            if (config.riRcuFree()) {
+                freeAfterGracePeriod(ri); // before 6.14: the timer may still read it until a grace period ends
+            } else if (config.riPool()) {
                 VarHandle.fullFence(); // store buffering with the timer's sequence store
                 if (riSeq.tryBegin() >= 0) {
                     recycle(ri);
@@ -439,6 +521,21 @@ public final class ReturnProbes implements AutoCloseable {
                     riDropped++;
                 }
             }
+        }
+    }
+
+    /** Return instances per {@code kfree_rcu} batch handed to the RCU callback thread. */
+    static final int RCU_FREE_BATCH = 64;
+
+    /** A batch of freed instances on its way back to its task's slab. */
+    private static final class FreedBatch {
+        final ReturnInstance[] instances;
+        final int count;
+        FreedBatch next;
+
+        FreedBatch(ReturnInstance[] instances, int count) {
+            this.instances = instances;
+            this.count = count;
         }
     }
 

@@ -196,6 +196,14 @@ public final class HitReader {
         return walker == null ? 0 : walker.stepBoundFallbacks();
     }
 
+    public long revalidationFallbacks() {
+        return walker == null ? 0 : walker.revalidationFallbacks();
+    }
+
+    public long translationsUnchecked() {
+        return walker == null ? 0 : walker.translationsUnchecked();
+    }
+
     /** Drains what is pending (online, as returns run in read sections) and gives the slot back. */
     public void close() {
         if (task != null) {

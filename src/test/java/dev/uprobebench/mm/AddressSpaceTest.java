@@ -49,7 +49,7 @@ class AddressSpaceTest {
             assertEquals(UprobeRegistry.MISS, w.hit(slot, Layout.regionStart(3) + 1, registry), "a region without uprobes");
             assertEquals(3, registry.invariants().misses(), "each miss counted once, after any fallback");
             assertEquals(1, registry.invariants().hits());
-            if (lookup == VmaLookup.SPECULATIVE) {
+            if (lookup.speculative()) {
                 assertEquals(4, w.speculations());
                 assertEquals(3, w.fallbacks(), "a speculative miss is retried under the lock, as in the kernel");
             } else {
@@ -134,7 +134,7 @@ class AddressSpaceTest {
             assertTrue(e.getMessage().contains("mmap-lock, speculative"), e.getMessage());
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VmaLookup.byName("maple"));
-        assertEquals("unknown VMA lookup 'maple'; valid: none, mmap-lock, speculative", e.getMessage());
+        assertEquals("unknown VMA lookup 'maple'; valid: none, mmap-lock, speculative, speculative-typesafe", e.getMessage());
     }
 
     /**

@@ -42,11 +42,11 @@ class VmaTortureTest {
         TortureConfig c = TortureConfig.defaults().withMillis(800).withVma(lookup, 1);
         TortureRuns runs = TortureRuns.until(i -> TortureDriver.run(b, c.withSeed(c.seed() + i)),
                 t -> t.sum(TortureResult::hits) > 1000 && t.sum(TortureResult::mmOps) > 10
-                        && (lookup != VmaLookup.SPECULATIVE || t.sum(TortureResult::speculations) > 1000
+                        && (!lookup.speculative() || t.sum(TortureResult::speculations) > 1000
                                 && t.sum(TortureResult::fallbacks) > 0));
         assertTrue(runs.sum(TortureResult::hits) > 1000, runs.format());
         assertTrue(runs.sum(TortureResult::mmOps) > 10, "the address space changed: " + runs.format());
-        if (lookup == VmaLookup.SPECULATIVE) {
+        if (lookup.speculative()) {
             assertTrue(runs.sum(TortureResult::speculations) > 1000, runs.format());
             assertTrue(runs.sum(TortureResult::fallbacks) > 0, "churn-key misses, at least, fall back: " + runs.format());
         } else {

@@ -56,10 +56,11 @@ class ConfigPlannerTest {
                 assertTrue(c.id().endsWith("_vma-" + c.vma().label() + "_m1-mmchurn-1000"), c.id());
             }
         }
-        // 5 back-ends (the null baseline and 4 designs); readers 1,2,4,...,32,64 (7 counts) for none, mmap-lock and
-        // speculative without mm churn, and 1,...,32,63 (7 counts) for the two VMA lookups with the address-space writer.
-        assertEquals(5 * 7 * 3 + 5 * 7 * 2, e.configs().size());
-        assertEquals(5 * 7 * 2, withMm);
+        // 5 back-ends (the null baseline and 4 designs); readers 1,2,4,...,32,64 (7 counts) for none, mmap-lock,
+        // speculative and speculative-typesafe (vma-free=rcu,typesafe) without mm churn, and 1,...,32,63 (7 counts)
+        // for the three VMA lookups with the address-space writer.
+        assertEquals(5 * 7 * 4 + 5 * 7 * 3, e.configs().size());
+        assertEquals(5 * 7 * 3, withMm);
         assertTrue(e.configs().stream().anyMatch(c -> c.mmWriters() == 1 && c.readers() == 63));
         assertTrue(e.configs().stream().anyMatch(c -> c.mmWriters() == 0 && c.readers() == 64));
     }
@@ -70,7 +71,8 @@ class ConfigPlannerTest {
         List<String> got = e.configs().stream().filter(c -> c.backend() == Backend.SRCU)
                 .map(c -> c.vma().label() + "/" + c.readers() + "/" + c.mmWriters()).collect(Collectors.toList());
         assertEquals(List.of("none/1/0", "none/2/0", "mmap-lock/1/0", "mmap-lock/2/0", "mmap-lock/1/1",
-                "speculative/1/0", "speculative/2/0", "speculative/1/1"), got);
+                "speculative/1/0", "speculative/2/0", "speculative/1/1", "speculative-typesafe/1/0",
+                "speculative-typesafe/2/0", "speculative-typesafe/1/1"), got);
     }
 
     @Test
@@ -89,10 +91,12 @@ class ConfigPlannerTest {
     void theUretprobeProfileRunsEachDesignOnMainlinesLookupAndScalesDownOnTwoCores() {
         ConfigPlanner.Expansion e = ConfigPlanner.expand(Profile.load("uretprobe", java.nio.file.Path.of("."), List.of()),
                 cores(2));
-        List<String> got = e.configs().stream().filter(c -> c.uret().equals("hprobe"))
+        List<String> got = e.configs().stream().filter(c -> c.uret().equals("hprobe") && c.riAlloc().equals("pool"))
                 .map(c -> c.uretDuration() + "/" + c.readers() + "/" + c.writers()).collect(Collectors.toList());
         assertEquals(List.of("0/1/0", "0/2/0", "200ms/1/0", "200ms/2/0", "0/1/1", "200ms/1/1"), got);
-        assertEquals(3 * 6, e.configs().size(), "three designs");
+        assertEquals(3 * 6 * 2, e.configs().size(), "three designs, each with 6.14's pool and the pre-6.14 rcu-free");
+        assertTrue(e.configs().stream().anyMatch(c -> c.backendKey().endsWith("-uret-hprobe-rcu-free")),
+                "rcu-free rows are told apart by id");
         BenchConfig c = e.configs().get(0);
         assertEquals(Backend.SEQCOUNT_RCU, c.backend());
         assertTrue(c.backendKey().startsWith("seqcount-rcu-qsbr-uret-"), c.backendKey());

@@ -23,8 +23,17 @@ class SlotLongsTest {
     }
 
     @Test
-    void moreFieldsThanAStrideHoldsIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new SlotLongs(1, 17));
+    void moreFieldsThanAStrideHoldsTakeWholeStridesAndTooManyAreRefused() {
+        assertEquals(128, new SlotLongs(2, 16).slotBytes());
+        SlotLongs wide = new SlotLongs(2, 17);
+        assertEquals(256, wide.slotBytes(), "17 fields: two strides a slot, still whole cache lines");
+        wide.incrementOpaque(0, 16, 5);
+        wide.incrementOpaque(1, 16, 6);
+        wide.incrementOpaque(1, 0, 1);
+        assertEquals(11, wide.sumOpaque(16), "the 17th field of each slot is its own");
+        assertEquals(1, wide.sumOpaque(0));
+        assertThrows(IllegalArgumentException.class, () -> new SlotLongs(1, 65));
+        assertThrows(IllegalArgumentException.class, () -> new SlotLongs(1, 0));
     }
 
     @Test

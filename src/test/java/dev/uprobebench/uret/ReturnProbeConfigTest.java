@@ -54,7 +54,7 @@ class ReturnProbeConfigTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withTimeout("16")).getMessage()
                 .contains("100ms"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> c.withRiAlloc("slab")).getMessage()
-                .contains("pool, alloc"));
+                .contains("pool, rcu-free, alloc"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Lifetime.byName("rcu")).getMessage()
                 .contains("refcount, hprobe, srcu-updown"));
     }

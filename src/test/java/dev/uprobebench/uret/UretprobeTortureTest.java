@@ -63,6 +63,24 @@ class UretprobeTortureTest {
         assertEquals(runs.sum(r -> r.uretprobes().entries), runs.sum(r -> r.uretprobes().riAllocated), runs.format());
     }
 
+    /**
+     * Before 6.14 ({@code ri-alloc=rcu-free}): every entry allocates from its task's slab, every
+     * return frees through a grace period of the lookup's RCU ({@code kfree_rcu}), and the freed
+     * instances come back to the slab and serve later entries. Clean, with the timer running.
+     */
+    @Test
+    void returnInstancesFreedAfterAGracePeriodComeBackToTheSlabAndAreCleanToo() {
+        TortureConfig c = base(ReturnProbeConfig.of(Lifetime.HPROBE).withDuration("4").withTimeout("1ms")
+                .withRiAlloc("rcu-free"));
+        TortureRuns runs = TortureRuns.until(i -> TortureDriver.run(Backend.SEQCOUNT_RCU, c.withSeed(c.seed() + i)),
+                t -> t.sum(r -> r.uretprobes().entries) > 1000 && t.sum(r -> r.uretprobes().riReused) > 0);
+        assertEquals(runs.sum(r -> r.uretprobes().entries), runs.sum(r -> r.uretprobes().riAllocated),
+                "a kmalloc per entry: " + runs.format());
+        assertTrue(runs.sum(r -> r.uretprobes().riRcuFreed) > 0, "freed through grace periods: " + runs.format());
+        assertTrue(runs.sum(r -> r.uretprobes().riReused) > 0, "and served later entries: " + runs.format());
+        assertTrue(runs.sum(r -> r.uretprobes().riRcuFreed) <= runs.sum(r -> r.uretprobes().returns), runs.format());
+    }
+
     @Test
     void otherBackEndsAreRefusedWithTheValidChoice() {
         TortureConfig c = base(ReturnProbeConfig.of(Lifetime.REFCOUNT));

@@ -113,6 +113,11 @@ public final class SeqcountRcuRegistry extends RcuTreeRegistry implements Return
     }
 
     @Override
+    public void callRcu(Runnable callback) {
+        rcu.call(callback);
+    }
+
+    @Override
     public void returnEnter(CpuSlot slot) {
         rcu.readLock(slot.id());
     }
