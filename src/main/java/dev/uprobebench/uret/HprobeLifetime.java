@@ -75,8 +75,13 @@ public class HprobeLifetime extends UretprobeLifetime {
         return ri.compareAndSetState(ReturnInstance.LEASED, next);
     }
 
+    /** Guards the timer holds now: written and read by the timer thread only (the -ea check below). */
+    private int timerGuards;
+
     @Override
     int expire(CpuSlot timerSlot, ReturnInstance ri) {
+        assert timerGuards > 0 : "hprobe_expire() outside the timer's guard(srcu)(&uretprobes_srcu): the uprobe a "
+                + "lease names may be freed under it";
         if (ri.stateAcquire() != ReturnInstance.LEASED) {
             return 0; // STABLE, GONE or CONSUMED: nothing to do (get == false)
         }
@@ -97,11 +102,14 @@ public class HprobeLifetime extends UretprobeLifetime {
 
     @Override
     int timerGuard(CpuSlot timerSlot) {
-        return srcuLock(timerSlot);
+        int idx = srcuLock(timerSlot);
+        timerGuards++;
+        return idx;
     }
 
     @Override
     void timerUnguard(CpuSlot timerSlot, int idx) {
+        timerGuards--;
         srcuUnlock(timerSlot, idx);
     }
 

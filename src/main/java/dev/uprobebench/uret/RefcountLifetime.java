@@ -32,8 +32,11 @@ public final class RefcountLifetime extends UretprobeLifetime {
         return true;
     }
 
+    /** 6.12 had no state to exchange and no timer to race with: the owner reads and writes it plainly. */
     @Override
     int consume(ReturnInstance ri) {
-        return ri.getAndSetState(ReturnInstance.CONSUMED);
+        int s = ri.stateOwner();
+        ri.setStateOwner(ReturnInstance.CONSUMED);
+        return s;
     }
 }

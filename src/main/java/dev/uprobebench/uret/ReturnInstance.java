@@ -69,9 +69,26 @@ public final class ReturnInstance {
         STATE.setVolatile(this, next);
     }
 
-    /** Counts one SRCU unlock of this lease; returns how many there were before it. */
+    /**
+     * Counts one SRCU unlock of this lease; returns how many there were before it. The checker's,
+     * so not an atomic on the return path: opaque, since only the side that won the state decides
+     * to unlock. Two unlocks racing exactly may both read 0 here; the balance of leases and
+     * unlocks at close counts them anyway (ReturnProbes#close).
+     */
     int countUnlock() {
-        return (int) UNLOCKS.getAndAdd(this, 1);
+        int before = (int) UNLOCKS.getOpaque(this);
+        UNLOCKS.setOpaque(this, before + 1);
+        return before;
+    }
+
+    /** The state, read plainly by the only thread that writes it ({@code refcount}: no timer). */
+    int stateOwner() {
+        return (int) STATE.getOpaque(this);
+    }
+
+    /** The state, written plainly by the only thread that reads it ({@code refcount}: no timer). */
+    void setStateOwner(int next) {
+        STATE.setOpaque(this, next);
     }
 
     public int unlocks() {

@@ -38,9 +38,43 @@ import org.HdrHistogram.Histogram;
  * {@code write_seqcount_begin(&utask->ri_seqcount)}; a return pushes its instance back to the pool
  * only when {@code raw_seqcount_try_begin} sees no timer inside, and otherwise drops it (the
  * kernel's {@code kfree_rcu}; here the garbage collector, which frees it once nothing references
- * it). The pop's store and the timer's sequence store are each followed by a full fence before the
- * other side's load (store buffering): either the timer sees the shorter stack or the return sees
- * the timer inside.
+ * it). The pop's store and the timer's sequence store are each followed by a full barrier before
+ * the other side's load (store buffering): either the timer sees the shorter stack or the return
+ * sees the timer inside.
+ *
+ * <h2>The return path's ordering, step by step against {@code uprobes.c} (6.14)</h2>
+ * The model pays for no ordering the kernel does not; where it keeps one, the kernel has it too:
+ * <table>
+ * <caption>handle_trampoline() and prepare_uretprobe() against Task#returnTop and Task#prepare</caption>
+ * <tr><th>kernel</th><th>access</th><th>model</th></tr>
+ * <tr><td>{@code rcu_assign_pointer(utask->return_instances, ri)} (push)</td><td>release store</td>
+ *     <td>{@code FRAMES.setRelease}</td></tr>
+ * <tr><td>{@code utask->depth++} / {@code depth--}</td><td>plain (owner; the timer walks the list)</td>
+ *     <td>{@code DEPTH.setRelease}: the timer walks the stack up to the depth, so it must see the
+ *     frames below it published; a release store, no fence (was a volatile store: a full fence on
+ *     x86 on every push and pop, the kernel's {@code depth} has none)</td></tr>
+ * <tr><td>{@code mod_timer()} fast path</td><td>a load, a store only when the deadline moves</td>
+ *     <td>the same (a coarse clock, {@code jiffies})</td></tr>
+ * <tr><td>{@code rcu_assign_pointer(utask->return_instances, ri_next)} (pop), before the handlers</td>
+ *     <td>release store</td><td>{@code FRAMES.setRelease(null)} and the depth, now also before
+ *     consume (the model popped after the handlers before)</td></tr>
+ * <tr><td>{@code hprobe_consume()}: {@code xchg(&hprobe->state, HPROBE_CONSUMED)}</td>
+ *     <td>atomic exchange: a full barrier</td><td>{@code getAndSet} for the leasing designs; the
+ *     {@code refcount} design (6.12) has no state to exchange and no timer, so it reads and writes
+ *     the state plainly (it exchanged it before: an atomic 6.12 did not have)</td></tr>
+ * <tr><td>{@code hprobe_finalize()}: {@code __srcu_read_unlock} or {@code put_uprobe}</td>
+ *     <td>SRCU unlock ({@code smp_mb} for a fenced domain, none for fast up/down) or
+ *     {@code refcount_dec_and_test} (a full barrier)</td><td>the same</td></tr>
+ * <tr><td>{@code free_ret_instance()}: {@code raw_seqcount_try_begin(&utask->ri_seqcount)}, then
+ *     {@code ri_pool_push} or {@code kfree_rcu}</td><td>a load and {@code smp_rmb}; the store-load
+ *     order against the pop comes from the exchange above, which lies between them</td><td>the same:
+ *     the explicit full fence the model had here is gone, the consume's {@code getAndSet} is that
+ *     barrier; {@code refcount} has no timer, so its sequence is never odd</td></tr>
+ * <tr><td>(none)</td><td>-</td><td>the checker's count of a lease's unlocks: opaque, owner or
+ *     winner only (was an atomic add on every unlock); a double unlock the per-instance count
+ *     misses in a simultaneous race still shows in the balance of leases and unlocks at
+ *     {@link #close()}</td></tr>
+ * </table>
  */
 public final class ReturnProbes implements AutoCloseable {
     private final UprobeRegistry registry;
@@ -199,6 +233,24 @@ public final class ReturnProbes implements AutoCloseable {
             }
         }
         registry.slots().release(timerSlot);
+        checkUnlockBalance();
+    }
+
+    /**
+     * The checker's exact count of lease unlocks, off the hit path: every lease taken is unlocked
+     * once, by its return or by the timer. More unlocks than leases is a double unlock
+     * ({@link Violation#LEASE_UNLOCK}), counted here even when two unlocks of one lease raced past
+     * the per-instance count; fewer is a lease left held, which the domain's leak check counts.
+     */
+    private void checkUnlockBalance() {
+        if (!config.lifetime().leases()) {
+            return;
+        }
+        Counts c = counts();
+        long extra = c.returnUnlocks + c.expired() - c.entries;
+        if (extra > 0 && c.pending == 0) {
+            registry.invariants().countShared(dev.uprobebench.registry.Violation.LEASE_UNLOCK, extra);
+        }
     }
 
     /** Totals over every task and the timer; exact once the threads have stopped. */
@@ -214,7 +266,8 @@ public final class ReturnProbes implements AutoCloseable {
             c.riReused += t.riReused;
             c.riDropped += t.riDropped;
             c.riRcuFreed += t.rcuFreed.get();
-            c.pending += t.depth;
+            c.pending += t.pending();
+            c.returnUnlocks += t.returnUnlocks;
         }
         c.timerRuns = timerRuns;
         c.expiredStable = expiredStable;
@@ -246,6 +299,8 @@ public final class ReturnProbes implements AutoCloseable {
         public long riRcuFreed;
         /** Returns still pending (0 after every task drained). */
         public long pending;
+        /** Leases the returns unlocked themselves (the timer's are {@link #expired()}). */
+        public long returnUnlocks;
         public long timerRuns;
         /** Leases the timer turned into a reference. */
         public long expiredStable;
@@ -284,8 +339,11 @@ public final class ReturnProbes implements AutoCloseable {
         private final ReturnInstance[] stack;
         private final ReturnInstance[] pool;
         private int pooled;
-        /** Read by the timer (acquire). */
-        private volatile int depth;
+        /** Written with release by the owner, read with acquire by the timer (see the table above). */
+        @SuppressWarnings("unused") // accessed through DEPTH
+        private int depth;
+        /** Returns that unlocked their lease themselves (owner-only; summed at close). */
+        long returnUnlocks;
         /** The timer's deadline, {@code System.nanoTime()}; 0 when disarmed. Written by both. */
         private volatile long deadline;
         final SeqCount riSeq = new SeqCount();
@@ -343,7 +401,7 @@ public final class ReturnProbes implements AutoCloseable {
         }
 
         public int pending() {
-            return depth;
+            return (int) DEPTH.getAcquire(this);
         }
 
         /**
@@ -368,7 +426,7 @@ public final class ReturnProbes implements AutoCloseable {
         /** {@code prepare_uretprobe()}: runs inside the entry hit's read section. */
         @Override
         public void prepare(CpuSlot s, Uprobe u, int generation) {
-            int d = depth;
+            int d = (int) DEPTH.get(this);
             if (d >= stack.length) {
                 skippedDepth++; // "omit uretprobe due to nested depth limit"
                 return;
@@ -381,7 +439,7 @@ public final class ReturnProbes implements AutoCloseable {
             }
             ri.due = dueFor(d);
             FRAMES.setRelease(stack, d, ri);
-            depth = d + 1;
+            DEPTH.setRelease(this, d + 1);
             if (config.lifetime().leases()) {
                 // mod_timer(&utask->ri_timer, jiffies + RI_TIMER_PERIOD) on each push; its fast path
                 // (a pending timer already due then) writes nothing.
@@ -473,7 +531,7 @@ public final class ReturnProbes implements AutoCloseable {
 
         /** The returns whose function has finished, innermost first. */
         public void returnDue() {
-            int d = depth;
+            int d = (int) DEPTH.get(this);
             if (d == 0) {
                 return;
             }
@@ -486,7 +544,7 @@ public final class ReturnProbes implements AutoCloseable {
 
         /** Returns every pending function (teardown). The thread must be an online reader. */
         public void drain() {
-            for (int d = depth; d > 0; d--) {
+            for (int d = (int) DEPTH.get(this); d > 0; d--) {
                 returnTop(d);
             }
             if (config.riRcuFree()) {
@@ -498,9 +556,17 @@ public final class ReturnProbes implements AutoCloseable {
         private void returnTop(int d) {
             ReturnInstance ri = stack[d - 1];
             long t0 = returnLatency != null ? System.nanoTime() : 0;
+            // Pop first, as handle_trampoline() does: the consume's exchange below then orders this
+            // store before the sequence load in the reuse check (store buffering with the timer).
+            FRAMES.setRelease(stack, d - 1, null);
+            DEPTH.setRelease(this, d - 1);
             support.returnEnter(slot);
-            boolean ran = lifetime.consumeAndRelease(slot, ri);
+            int done = lifetime.consumeAndRelease(slot, ri);
             support.returnExit(slot);
+            boolean ran = (done & UretprobeLifetime.RAN) != 0;
+            if ((done & UretprobeLifetime.UNLOCKED) != 0) {
+                returnUnlocks++;
+            }
             if (returnLatency != null) {
                 returnLatency.recordValue(Math.min(returnLatency.getHighestTrackableValue(), System.nanoTime() - t0));
             }
@@ -508,13 +574,10 @@ public final class ReturnProbes implements AutoCloseable {
             if (!ran) {
                 returnsGone++;
             }
-            // Pop, then reuse only if no timer run is inside (free_ret_instance in 6.14).
-            FRAMES.setRelease(stack, d - 1, null);
-            depth = d - 1;
+            // Reuse only if no timer run is inside (free_ret_instance in 6.14).
             if (config.riRcuFree()) {
                 freeAfterGracePeriod(ri); // before 6.14: the timer may still read it until a grace period ends
             } else if (config.riPool()) {
-                VarHandle.fullFence(); // store buffering with the timer's sequence store
                 if (riSeq.tryBegin() >= 0) {
                     recycle(ri);
                 } else {
@@ -540,11 +603,13 @@ public final class ReturnProbes implements AutoCloseable {
     }
 
     private static final VarHandle DEADLINE;
+    private static final VarHandle DEPTH;
     private static final VarHandle FRAMES = MethodHandles.arrayElementVarHandle(ReturnInstance[].class);
 
     static {
         try {
             DEADLINE = MethodHandles.lookup().findVarHandle(Task.class, "deadline", long.class);
+            DEPTH = MethodHandles.lookup().findVarHandle(Task.class, "depth", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

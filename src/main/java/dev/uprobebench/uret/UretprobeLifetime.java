@@ -67,11 +67,17 @@ public abstract class UretprobeLifetime {
         srcuUnlock(slot, ri.srcuIdx);
     }
 
+    /** {@link #consumeAndRelease}'s result: the return handlers ran. */
+    static final int RAN = 1;
+    /** {@link #consumeAndRelease}'s result: the return unlocked the lease itself. */
+    static final int UNLOCKED = 2;
+
     /**
      * The return ({@code handle_trampoline}, inside the caller's read section): consume, run the
-     * return handlers on a held uprobe, finalize. Returns true when the handlers ran.
+     * return handlers on a held uprobe, finalize. Returns {@link #RAN} and {@link #UNLOCKED} as
+     * they happened.
      */
-    final boolean consumeAndRelease(CpuSlot slot, ReturnInstance ri) {
+    final int consumeAndRelease(CpuSlot slot, ReturnInstance ri) {
         int state = consume(ri);
         Uprobe u = ri.uprobe;
         boolean ran = false;
@@ -90,13 +96,15 @@ public abstract class UretprobeLifetime {
             invariants.count(slot, Violation.LEASE_UNLOCK); // consumed twice: its release ran twice
         }
         // hprobe_finalize()
+        int done = ran ? RAN : 0;
         if (state == ReturnInstance.LEASED) {
             unlock(slot, ri);
+            done |= UNLOCKED;
         } else if (state == ReturnInstance.STABLE) {
             registry.putUprobe(u);
         }
         // ri.uprobe is left as it is: a timer that read LEASED just before our exchange may still be
         // about to read it (and finds the uprobe allocated: it is inside its own SRCU and RCU guards).
-        return ran;
+        return done;
     }
 }

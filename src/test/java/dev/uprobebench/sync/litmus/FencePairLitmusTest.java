@@ -146,54 +146,44 @@ class FencePairLitmusTest {
         return (long) AA.getVolatile(x, at);
     }
 
-    /**
-     * MP, seqcount. Writer: count odd (opaque), store-store fence, data, count even (release).
-     * Reader: count (acquire), data, load-load fence, count again. Forbidden: the reader saw the
-     * new data and an unchanged even count (the retry would not fire).
-     */
-    @Test
-    void seqcountWriteSectionAgainstReader() {
-        Litmus.Side writer = (x, y, at) -> {
-            AA.setOpaque(x, at, 1L);
-            VarHandle.storeStoreFence();
-            AA.setOpaque(y, at, 1L);
-            AA.setRelease(x, at, 2L);
-            return 0;
-        };
-        Litmus.Side reader = (x, y, at) -> {
-            long s = (long) AA.getAcquire(x, at);
-            long data = (long) AA.getOpaque(y, at);
-            VarHandle.loadLoadFence();
-            long s2 = (long) AA.getOpaque(x, at);
-            // 1: new data under an unchanged even count
-            return (s & 1) == 0 && s == s2 && data == 1 && s == 0 ? 1 : 0;
-        };
-        Litmus.Result r = Litmus.run(BATCHES, BATCH, writer, reader, (left, right) -> right == 1);
-        System.out.println("seqcount write section / read retry: " + r);
-        assertEquals(0, r.forbidden(), r.toString());
-    }
+    /** The instance the consume's exchange works on, beside the two arrays the harness gives. */
+    static final long[] RI_STATE = new long[BATCH * Litmus.STRIDE];
 
     /**
-     * LB, SRCU C (and percpu-rwsem B). Reader: its section's load, C, then its unlock count up.
-     * Writer: the unlock count, the scan's fence (A), then its store to the data. Forbidden: the
-     * grace period saw the unlock, yet the reader's section read the writer's later store.
+     * SB, {@code ri_seqcount} (6.14's return-instance reuse, ReturnProbes#returnTop against
+     * ReturnProbes#fire). Return: pop (release store of the stack slot), then {@code hprobe_consume}'s
+     * exchange of the instance's state, then the reuse check's load of the sequence. Timer: the
+     * sequence made odd, its full fence, then the stack's depth. Forbidden: the return sees no timer
+     * inside (and reuses the instance) while the timer still sees the instance on the stack. The
+     * exchange is the only barrier between the return's store and load, as in the kernel; the
+     * control, with a plain store in place of the exchange, shows the reordering here.
      */
     @Test
-    void srcuUnlockAfterTheSectionsLoads() {
-        Litmus.Side reader = (x, y, at) -> {
-            long seen = (long) AA.getOpaque(y, at);
-            VarHandle.fullFence(); // C
-            AA.setOpaque(x, at, 1L);
-            return seen;
+    void riSeqcountPopAgainstTheTimersSequence() {
+        Litmus.Side ret = (x, y, at) -> {
+            AA.setRelease(x, at, 1L); // pop
+            AA.getAndSet(RI_STATE, at, 0L); // hprobe_consume: xchg
+            return (long) AA.getAcquire(y, at); // raw_seqcount_try_begin
         };
-        Litmus.Side writer = (x, y, at) -> {
-            long unlocked = (long) AA.getVolatile(x, at);
-            VarHandle.fullFence(); // A
-            AA.setOpaque(y, at, 1L);
-            return unlocked;
+        Litmus.Side unfenced = (x, y, at) -> {
+            AA.setRelease(x, at, 1L);
+            AA.setOpaque(RI_STATE, at, 0L); // the state written without the exchange
+            return (long) AA.getAcquire(y, at);
         };
-        Litmus.Result r = Litmus.run(BATCHES, BATCH, reader, writer, (left, right) -> left == 1 && right == 1);
-        System.out.println("srcu C / A: " + r);
-        assertEquals(0, r.forbidden(), r.toString());
+        Litmus.Side timer = (x, y, at) -> {
+            AA.setOpaque(y, at, 1L); // write_seqcount_begin
+            VarHandle.storeStoreFence();
+            VarHandle.fullFence();
+            return (long) AA.getAcquire(x, at); // the depth: is the instance still on the stack?
+        };
+        storeBuffering("ri_seqcount pop / timer", ret, unfenced, timer);
     }
+
+    // The message-passing pair of the seqcount (writer: count odd, store-store fence, data, count
+    // even; reader: count, data, load-load fence, count) and the load-buffering pair of SRCU's C
+    // and A were tested here with their fences only. x86 never reorders those accesses, and with
+    // the fences in place the JIT may not either, so neither test could fail on this machine and
+    // neither had a control that does: they are listed in docs/mutation-equivalents.md ("What x86
+    // cannot show") with what would catch them (an aarch64 machine, a weak-memory model checker),
+    // not counted as tested.
 }
