@@ -54,9 +54,6 @@ public record TortureConfig(int readers, int writers, long millis, int stableSiz
             throw new IllegalArgumentException("address-space writers need a VMA lookup (mmap-lock or speculative) and "
                     + "must be >= 0, got " + mmWriters + " with '" + vmaLookup.label() + "'");
         }
-        if (uretprobes != null && vmaLookup != VmaLookup.NONE) {
-            throw new IllegalArgumentException("return probes run on the registry-only hit; use --vma none with --uretprobe");
-        }
         if (syncEvery < 0) {
             throw new IllegalArgumentException("syncEvery must be >= 0, got " + syncEvery);
         }

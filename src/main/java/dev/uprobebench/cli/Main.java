@@ -385,9 +385,6 @@ public final class Main implements Callable<Integer> {
                 throw new UsageException("--uretprobe runs on the mainline lookup; back-end '" + b.cliName()
                         + "' has none; valid: seqcount-rcu");
             }
-            if (vma != VmaLookup.NONE) {
-                throw new UsageException("--uretprobe runs on the registry-only hit; use --vma none");
-            }
             try {
                 return ReturnProbeConfig.of(l).withDuration(uretDuration).withTimeout(uretTimeout);
             } catch (IllegalArgumentException e) {

@@ -60,6 +60,15 @@ public final class VmaWalker implements HitCheck {
     /** Speculations that gave up at the tree's step bound (a subset of {@link #fallbacks}). */
     private long stepBoundFallbacks;
 
+    /**
+     * What the walker calls once it has a translation: the registry's hit with this walker as its
+     * check, or a return-probe task's (whose entry runs {@code prepare_uretprobe()} inside it).
+     */
+    @FunctionalInterface
+    public interface Lookup {
+        long hit(CpuSlot slot, long inode, long offset, HitCheck check);
+    }
+
     VmaWalker(AddressSpace mm) {
         this.mm = mm;
     }
@@ -95,6 +104,15 @@ public final class VmaWalker implements HitCheck {
      * (or no mapping) is there.
      */
     public long hit(CpuSlot slot, long vaddr, UprobeRegistry registry) {
+        return hit(slot, vaddr, registry::hit);
+    }
+
+    /**
+     * The hit at {@code vaddr} through {@code registry}: {@link #hit(CpuSlot, long, UprobeRegistry)}
+     * with another lookup at its end (a return-probe task's, so that an entry resolves its address
+     * as any hit does). Make the lookup once per reader, not per hit.
+     */
+    public long hit(CpuSlot slot, long vaddr, Lookup registry) {
         if (mm.lookup.speculative()) {
             speculations++;
             long r = speculate(slot, vaddr, registry);
@@ -106,7 +124,7 @@ public final class VmaWalker implements HitCheck {
         return locked(slot, vaddr, registry);
     }
 
-    private long speculate(CpuSlot slot, long vaddr, UprobeRegistry registry) {
+    private long speculate(CpuSlot slot, long vaddr, Lookup registry) {
         int s = slot.id();
         boolean typesafe = mm.lookup.typesafe();
         mm.rcu.readLock(s);
@@ -146,7 +164,7 @@ public final class VmaWalker implements HitCheck {
         return r;
     }
 
-    private long locked(CpuSlot slot, long vaddr, UprobeRegistry registry) {
+    private long locked(CpuSlot slot, long vaddr, Lookup registry) {
         mm.lock.readLock();
         RbNode n = mm.tree.findFloorBounded(0, vaddr, mm.stepBound);
         Vma v = n == null || n == RcuRbTree.LOST ? null : (Vma) n;

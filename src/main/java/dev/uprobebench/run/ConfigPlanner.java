@@ -98,9 +98,9 @@ public final class ConfigPlanner {
                     for (String mmChurn : vma == VmaLookup.NONE ? List.of("0") : s.mmChurn()) {
                         int mmWriters = mmChurn.equals("0") ? 0 : s.mmWriters();
                         for (String uret : s.uretprobes()) {
-                            if (!uret.equals("none") && (b != Backend.SEQCOUNT_RCU || vma != VmaLookup.NONE)) {
-                                String note = "uretprobe=" + uret + " runs on seqcount-rcu with vma=none only: skipped for "
-                                        + b.cliName() + (vma == VmaLookup.NONE ? "" : " with vma=" + vma.label());
+                            if (!uret.equals("none") && b != Backend.SEQCOUNT_RCU) {
+                                String note = "uretprobe=" + uret + " runs on seqcount-rcu (the mainline lookup) only: "
+                                        + "skipped for " + b.cliName();
                                 if (!notes.contains(note)) {
                                     notes.add(note);
                                 }

@@ -23,6 +23,8 @@ public final class HitReader {
     private final UprobeRegistry registry;
     /** The reader's way through the address space, or null for the registry-only hit. */
     private final VmaWalker walker;
+    /** Return-probe entries through the address space: the walker ends in the task's hit. */
+    private final VmaWalker.Lookup taskLookup;
     private final AddressSpace mm;
     private final long stableBase;
     private final long churnBase;
@@ -75,12 +77,15 @@ public final class HitReader {
         }
         if (scene.uret != null) {
             task = scene.uret.newTask(slot);
+            ReturnProbes.Task t = task;
+            taskLookup = walker == null ? null : (s, inode, offset, check) -> t.hit(inode, offset, check);
             returnLatency = timeReturns ? Timing.histogram() : null;
             if (returnLatency != null) {
                 task.recordReturnLatency(returnLatency);
             }
         } else {
             task = null;
+            taskLookup = null;
             returnLatency = null;
         }
     }
@@ -132,7 +137,8 @@ public final class HitReader {
             Blackhole.consumeCPU(trapTokens); // the trap and single-step around the hit
         }
         if (walker != null) {
-            return walker.hit(slot, k >= 0 ? stableBase + stableOffset(k) : churnBase + churnOffset(-1 - k), registry);
+            long vaddr = k >= 0 ? stableBase + stableOffset(k) : churnBase + churnOffset(-1 - k);
+            return taskLookup != null ? walker.hit(slot, vaddr, taskLookup) : walker.hit(slot, vaddr, registry);
         }
         if (task != null) {
             return k >= 0 ? task.hit(stableInode, stableOffset(k)) : task.hit(churnInode, churnOffset(-1 - k));

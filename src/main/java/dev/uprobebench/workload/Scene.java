@@ -82,15 +82,14 @@ public final class Scene implements AutoCloseable {
         return uret != null && uret.lifetime() == Lifetime.SRCU_UPDOWN ? rc.withFastUretprobeSrcu() : rc;
     }
 
-    /** Return probes run on the mainline lookup ({@code seqcount-rcu}) and the registry-only hit; else refused. */
+    /**
+     * Return probes run on the mainline lookup ({@code seqcount-rcu}), with or without an address
+     * space (an entry resolves its address through the VMA lookup as any hit does); else refused.
+     */
     public static void checkReturnProbes(Backend backend, VmaLookup lookup, String lifetime) {
         if (backend != Backend.SEQCOUNT_RCU) {
             throw new IllegalArgumentException("uretprobe=" + lifetime + " runs on the mainline lookup; back-end '"
                     + backend.cliName() + "' has none; valid: seqcount-rcu");
-        }
-        if (lookup != VmaLookup.NONE) {
-            throw new IllegalArgumentException("uretprobe=" + lifetime + " runs on the registry-only hit; use "
-                    + "vmaLookup=none");
         }
     }
 

@@ -53,6 +53,30 @@ class UretprobeTortureTest {
         assertEquals(runs.sum(r -> r.uretprobes().entries), runs.sum(r -> r.uretprobes().returns), runs.format());
     }
 
+    /**
+     * The whole uretprobe hit path: entries resolve their address through the address space while
+     * an address-space writer maps and unmaps regions and remaps the churn file under them, for
+     * every design and each speculative VMA lifetime (6.14 and 6.15). Clean, every entry returned,
+     * and the address space was exercised.
+     */
+    @ParameterizedTest
+    @EnumSource(Lifetime.class)
+    void theVmaPathAndTheReturnPathTogetherAreCleanForEveryDesign(Lifetime design) {
+        for (dev.uprobebench.mm.VmaLookup lookup : java.util.List.of(dev.uprobebench.mm.VmaLookup.SPECULATIVE,
+                dev.uprobebench.mm.VmaLookup.SPECULATIVE_TYPESAFE)) {
+            TortureConfig c = base(ReturnProbeConfig.of(design).withDuration("16").withTimeout("1ms"))
+                    .withVma(lookup, 1);
+            TortureRuns runs = TortureRuns.until(i -> TortureDriver.run(Backend.SEQCOUNT_RCU,
+                    c.withSeed(c.seed() + i)), t -> t.sum(r -> r.uretprobes().entries) > 1000
+                            && t.sum(TortureResult::mmOps) > 10 && t.sum(TortureResult::speculations) > 1000);
+            assertTrue(runs.sum(r -> r.uretprobes().entries) > 1000, runs.format());
+            assertTrue(runs.sum(TortureResult::mmOps) > 10, "the address space changed: " + runs.format());
+            assertTrue(runs.sum(TortureResult::speculations) > 1000, "entries went through the VMA lookup: "
+                    + runs.format());
+            assertEquals(runs.sum(r -> r.uretprobes().entries), runs.sum(r -> r.uretprobes().returns), runs.format());
+        }
+    }
+
     @Test
     void returnInstancesAllocatedPerEntryAreCleanToo() {
         TortureConfig c = base(ReturnProbeConfig.of(Lifetime.HPROBE).withDuration("4").withTimeout("1ms")
