@@ -149,6 +149,7 @@ public record TortureConfig(int readers, int writers, long millis, int stableSiz
 
     /** Slots: one per thread plus one for the driver itself. */
     public int slots() {
-        return readers + writers + mmWriters + 1 + (uretprobes != null ? 1 : 0); // + the uretprobe timer
+        // + the harness's; with return probes, a timer per reader (each its own slot) and one driven by hand
+        return readers + writers + mmWriters + 1 + (uretprobes != null ? readers + 1 : 0);
     }
 }

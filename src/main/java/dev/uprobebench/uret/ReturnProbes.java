@@ -28,9 +28,11 @@ import org.HdrHistogram.Histogram;
  *   <li>A {@link Task} is used by one thread, which is an online reader of the registry whenever
  *       it calls {@link Task#hit} or {@link Task#drain}; every pending return is drained before the
  *       thread goes offline for good.</li>
- *   <li>The timer ({@code ri_timer}, one thread standing for every task's timer) owns one slot of
- *       the registry, is an RCU reader only while it runs a task's timer, and never blocks a grace
- *       period while it sleeps.</li>
+ *   <li>Each task has its own timer ({@code utask->ri_timer}): a thread of its own, started with
+ *       the task and pinned to the CPUs the task's thread is pinned to (the kernel's timer fires on
+ *       the CPU that armed it, interrupting the task there), owning one slot of the registry, an
+ *       RCU reader only while it runs, never blocking a grace period while it sleeps. Tests that
+ *       drive the timer by hand ({@link #fire}) use one more slot of the instance's.</li>
  * </ul>
  *
  * <h2>Implementation notes</h2>
@@ -82,19 +84,17 @@ public final class ReturnProbes implements AutoCloseable {
     private final UretprobeLifetime lifetime;
     private final ReturnProbeConfig config;
     private final List<Task> tasks = new CopyOnWriteArrayList<>();
-    private final Thread timer;
+    /** Start a timer thread per task (false: tests drive {@link #fire} by hand). */
+    private final boolean startTimers;
+    private final List<Thread> timers = new CopyOnWriteArrayList<>();
     private final CpuSlot timerSlot;
     private volatile boolean closed;
     /**
-     * The kernel's {@code jiffies}: a coarse clock the timer thread advances at each of its checks
+     * The kernel's {@code jiffies}: a coarse clock the timer threads advance at each of their checks
      * and entries read to re-arm their task's timer. A read-mostly shared word, as in the kernel;
      * it saves every entry a {@code System.nanoTime()} call that {@code mod_timer} does not make.
      */
     private volatile long jiffies = System.nanoTime();
-    // Written by the timer thread only; read after close().
-    private long timerRuns;
-    private long expiredStable;
-    private long expiredGone;
 
     public ReturnProbes(UprobeRegistry registry, ReturnProbeConfig config) {
         this(registry, config, LeaseHooks.NONE, true);
@@ -113,13 +113,7 @@ public final class ReturnProbes implements AutoCloseable {
         this.config = config;
         this.lifetime = design.apply(support);
         this.timerSlot = registry.slots().acquire();
-        if (startTimer && config.lifetime().leases()) {
-            timer = new Thread(this::timerLoop, "uretprobe-timer");
-            timer.setDaemon(true);
-            timer.start();
-        } else {
-            timer = null;
-        }
+        this.startTimers = startTimer && config.lifetime().leases();
     }
 
     private static ReturnProbeSupport supportOf(UprobeRegistry registry, ReturnProbeConfig config) {
@@ -145,10 +139,31 @@ public final class ReturnProbes implements AutoCloseable {
         return lifetime;
     }
 
-    /** A new task for the calling thread, which hits through it with {@code slot}. */
+    /**
+     * A new task for the calling thread, which hits through it with {@code slot}; with a leasing
+     * design, its timer thread starts, pinned where the calling thread is.
+     */
     public Task newTask(CpuSlot slot) {
         Task t = new Task(slot);
         tasks.add(t);
+        if (startTimers) {
+            java.util.BitSet cpus = currentAffinity();
+            CpuSlot own = registry.slots().acquire();
+            Thread timer = new Thread(() -> {
+                if (cpus != null) {
+                    net.openhft.affinity.Affinity.setAffinity(cpus);
+                }
+                t.timerCpus = currentAffinity(); // what the timer thread reads back, for the report and tests
+                try {
+                    timerLoop(t, own);
+                } finally {
+                    registry.slots().release(own);
+                }
+            }, "uretprobe-timer-" + timers.size());
+            timer.setDaemon(true);
+            timers.add(timer);
+            timer.start();
+        }
         return t;
     }
 
@@ -168,16 +183,24 @@ public final class ReturnProbes implements AutoCloseable {
                 Math.min(TimeUnit.MILLISECONDS.toNanos(10), config.timeoutNanos() / 8));
     }
 
-    private void timerLoop() {
+    /** The calling thread's CPU set, or null where it cannot be read (then the timer is not pinned). */
+    private static java.util.BitSet currentAffinity() {
+        try {
+            return net.openhft.affinity.Affinity.getAffinity();
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** One task's {@code ri_timer}: wakes at the tick, fires once the deadline has passed. */
+    private void timerLoop(Task t, CpuSlot slot) {
         long poll = pollNanos();
         while (!closed) {
             long now = System.nanoTime();
-            jiffies = now;
-            for (Task t : tasks) {
-                long deadline = t.deadlineAcquire();
-                if (deadline != 0 && now - deadline >= 0 && t.disarm(deadline)) {
-                    fire(t);
-                }
+            jiffies = now; // the tick: every timer advances the shared coarse clock
+            long deadline = t.deadlineAcquire();
+            if (deadline != 0 && now - deadline >= 0 && t.disarm(deadline)) {
+                fire(t, slot);
             }
             LockSupport.parkNanos(poll);
         }
@@ -189,6 +212,11 @@ public final class ReturnProbes implements AutoCloseable {
      * test's thread standing in for it.
      */
     void fire(Task t) {
+        fire(t, timerSlot);
+    }
+
+    /** {@link #fire(Task)} on the timer's own {@code timerSlot}. */
+    private void fire(Task t, CpuSlot timerSlot) {
         registry.readerOnline(timerSlot);
         try {
             support.returnEnter(timerSlot); // guard(rcu)
@@ -203,15 +231,15 @@ public final class ReturnProbes implements AutoCloseable {
                 }
                 int r = lifetime.expire(timerSlot, ri);
                 if (r == 1) {
-                    expiredStable++;
+                    t.expiredStable++;
                 } else if (r == 2) {
-                    expiredGone++;
+                    t.expiredGone++;
                 }
             }
             t.riSeq.writeEnd();
             lifetime.timerUnguard(timerSlot, guard);
             support.returnExit(timerSlot);
-            timerRuns++;
+            t.timerRuns++;
         } finally {
             registry.readerOffline(timerSlot); // never hold a grace period while asleep
         }
@@ -224,7 +252,7 @@ public final class ReturnProbes implements AutoCloseable {
             return;
         }
         closed = true;
-        if (timer != null) {
+        for (Thread timer : timers) {
             LockSupport.unpark(timer);
             try {
                 timer.join(TimeUnit.SECONDS.toMillis(30));
@@ -267,11 +295,11 @@ public final class ReturnProbes implements AutoCloseable {
             c.riDropped += t.riDropped;
             c.riRcuFreed += t.rcuFreed.get();
             c.pending += t.pending();
+            c.timerRuns += t.timerRuns;
+            c.expiredStable += t.expiredStable;
+            c.expiredGone += t.expiredGone;
             c.returnUnlocks += t.returnUnlocks;
         }
-        c.timerRuns = timerRuns;
-        c.expiredStable = expiredStable;
-        c.expiredGone = expiredGone;
         long[] gp = support.uretprobeDomain().graceStats();
         c.gracePeriods = gp[0];
         c.graceNanos = gp[1];
@@ -344,6 +372,13 @@ public final class ReturnProbes implements AutoCloseable {
         private int depth;
         /** Returns that unlocked their lease themselves (owner-only; summed at close). */
         long returnUnlocks;
+        /** The CPUs this task's timer thread runs on, as it read them back (null until it started, or unreadable). */
+        volatile java.util.BitSet timerCpus;
+
+        // Written by whoever runs this task's timer (its timer thread, or a test's), one at a time.
+        long timerRuns;
+        long expiredStable;
+        long expiredGone;
         /** The timer's deadline, {@code System.nanoTime()}; 0 when disarmed. Written by both. */
         private volatile long deadline;
         final SeqCount riSeq = new SeqCount();

@@ -73,12 +73,14 @@ public final class Scene implements AutoCloseable {
     /**
      * The registry configuration a run of {@code threads} benchmark threads needs: a slab for the
      * stable set and every writer's churn keys, a slot per thread plus the harness's (and the return
-     * probes' timer), the RCU flavour, and SRCU-fast-updown for the {@code srcu-updown} lifetime.
+     * probes' per-task timers), the RCU flavour, and SRCU-fast-updown for the {@code srcu-updown} lifetime.
      */
     public static RegistryConfig registryConfig(int stable, int churnKeys, int writers, int threads,
             RcuFlavour flavour, ReturnProbeConfig uret) {
         int slab = Math.toIntExact(slabCapacity(stable, churnKeys, writers));
-        RegistryConfig rc = RegistryConfig.of(slab, threads + 1 + (uret == null ? 0 : 1)).withRcuFlavour(flavour);
+        // with return probes: a timer per thread that may hit (each its own slot), and one driven by hand
+        RegistryConfig rc = RegistryConfig.of(slab, threads + 1 + (uret == null ? 0 : threads + 1))
+                .withRcuFlavour(flavour);
         return uret != null && uret.lifetime() == Lifetime.SRCU_UPDOWN ? rc.withFastUretprobeSrcu() : rc;
     }
 
