@@ -241,6 +241,10 @@ public class ChurnBenchmark {
                 counts.forEach((v, n) -> record.invariants.put(v.label(), n));
                 record.violations = registry.invariants().totalViolations();
                 record.retries = registry.invariants().retries();
+                long[] ages = registry.invariants().ages();
+                record.readerAge0 = ages[0];
+                record.readerAge1 = ages[1];
+                record.readerAge2Plus = ages[2];
                 if (record.violations > 0) {
                     System.err.println("INVARIANT VIOLATIONS in " + backend + ": " + counts);
                 }

@@ -36,6 +36,14 @@ public final class TrialRecord {
     public long fallbacks;
     /** Of the fallbacks, those where the speculation gave up at the tree's step bound. */
     public long stepBoundFallbacks;
+    /**
+     * The age oracle's histogram (rcutorture's Reader Pipe): uses of a uprobe found already
+     * unlinked, by grace periods of the readers' domain since the unlink: 0, 1, 2 or more (the last
+     * are too-old violations).
+     */
+    public long readerAge0;
+    public long readerAge1;
+    public long readerAge2Plus;
     /** Typesafe speculations whose VMA failed revalidation (a subset of fallbacks). */
     public long revalidationFallbacks;
     /** Accepted VMA-path hits whose translation could not be held against the writer's truth. */

@@ -176,7 +176,7 @@ public final class TortureDriver {
             scene.teardown();
             return new TortureResult(registry.backend().cliName(), config, elapsed, hits.get(), misses.get(),
                     registry.invariants().retries(), writerOps.get(), registry.invariants().snapshot(),
-                    speculations.get(), fallbacks.get(), mmOps.get(), uretCounts);
+                    speculations.get(), fallbacks.get(), mmOps.get(), uretCounts, registry.invariants().ages());
         }
 
         private void waitUntil(long deadline) {

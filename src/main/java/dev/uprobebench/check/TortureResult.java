@@ -22,10 +22,11 @@ import java.util.stream.Collectors;
  * @param fallbacks of those, the ones that failed and went through {@code mmap_read_lock}
  * @param mmOps address-space writer operations (mmap plus munmap)
  * @param uretprobes what return probes did, or null when the run had none
+ * @param readerAge the age oracle's histogram: uses of unlinked uprobes 0, 1, 2+ grace periods after the unlink
  */
 public record TortureResult(String backend, TortureConfig config, long elapsedMillis, long hits, long misses,
         long retries, long writerOps, Map<Violation, Long> violations, long speculations, long fallbacks,
-        long mmOps, ReturnProbes.Counts uretprobes) {
+        long mmOps, ReturnProbes.Counts uretprobes, long[] readerAge) {
 
     public long totalViolations() {
         return violations.values().stream().mapToLong(Long::longValue).sum();
@@ -50,6 +51,10 @@ public record TortureResult(String backend, TortureConfig config, long elapsedMi
         if (config.vmaLookup() != VmaLookup.NONE) {
             sb.append(String.format("  VMA lookup  %s: speculations %,d, fallbacks %,d; mm writer ops %,d%n",
                     config.vmaLookup().label(), speculations, fallbacks, mmOps));
+        }
+        if (readerAge != null && readerAge[0] + readerAge[1] + readerAge[2] > 0) {
+            sb.append(String.format("  age oracle  uses of unlinked uprobes, by grace periods since the unlink: 0: %,d, "
+                    + "1: %,d, 2+: %,d%n", readerAge[0], readerAge[1], readerAge[2]));
         }
         if (uretprobes != null) {
             sb.append(String.format("  uretprobes  %s: %s%n", config.uretprobes().lifetime().label(), uretprobes));

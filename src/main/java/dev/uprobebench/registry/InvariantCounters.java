@@ -31,6 +31,12 @@ public final class InvariantCounters {
     private static final int RETRIES = KINDS.length;
     private static final int HITS = KINDS.length + 1;
     private static final int MISSES = KINDS.length + 2;
+    /** The age oracle's histogram: uses of an unlinked uprobe 0, 1, and 2 or more grace periods after its unlink. */
+    private static final int AGE0 = KINDS.length + 3;
+    private static final int AGE1 = KINDS.length + 4;
+    private static final int AGE2 = KINDS.length + 5;
+    /** The read-side domain's completed grace periods (the age oracle's clock); -1 where there are none. */
+    private volatile java.util.function.LongSupplier graceClock = () -> -1;
 
     private final SlotLongs perSlot;
     /** Off-hit-path counts (teardown leaks, writer-side findings). */
@@ -38,7 +44,40 @@ public final class InvariantCounters {
     private volatile StableRange stable = StableRange.NONE;
 
     public InvariantCounters(int slots) {
-        this.perSlot = new SlotLongs(slots, KINDS.length + 3);
+        this.perSlot = new SlotLongs(slots, KINDS.length + 6);
+    }
+
+    /** The clock the age oracle reads: completed grace periods of the readers' domain (set once by the back-end). */
+    public void setGraceClock(java.util.function.LongSupplier clock) {
+        this.graceClock = clock;
+    }
+
+    /**
+     * rcutorture's Reader Pipe: a reader about to use {@code u}, unlinked at epoch {@code e} (or
+     * never, -1), counts its age in grace periods; two or more is {@link Violation#TOO_OLD}.
+     */
+    private void checkAge(CpuSlot slot, Uprobe u) {
+        long e = u.erasedAtOpaque();
+        if (e < 0) {
+            return;
+        }
+        long now = graceClock.getAsLong();
+        if (now < 0) {
+            return;
+        }
+        long age = now - e;
+        perSlot.incrementOpaque(slot.id(), age <= 0 ? AGE0 : age == 1 ? AGE1 : AGE2, 1);
+        if (age >= 2) {
+            count(slot, Violation.TOO_OLD);
+        }
+    }
+
+    /**
+     * The age histogram: how many uses found their uprobe already unlinked, by grace periods since
+     * the unlink: {0, 1, 2 or more} (the last are {@link Violation#TOO_OLD}).
+     */
+    public long[] ages() {
+        return new long[] {perSlot.sumOpaque(AGE0), perSlot.sumOpaque(AGE1), perSlot.sumOpaque(AGE2)};
     }
 
     /** The keys registered before the run and never removed: a miss on one is a false negative. */
@@ -80,6 +119,7 @@ public final class InvariantCounters {
      * @return the generation to hand to {@link #endUse}
      */
     public int beginUse(CpuSlot slot, Uprobe u, int foundGeneration, long inode, long offset) {
+        checkAge(slot, u); // first: the pipe's age holds whether or not the free has happened yet
         int now = u.generationAcquire();
         if (u.isFreedAcquire() || now != foundGeneration) {
             count(slot, Violation.USE_AFTER_FREE);
@@ -95,13 +135,29 @@ public final class InvariantCounters {
      * if it was freed or recycled since it was found, as {@link #beginUse} would, but no hit.
      */
     public void checkFound(CpuSlot slot, Uprobe u, int foundGeneration) {
+        checkAge(slot, u);
         if (u.isFreedAcquire() || u.generationAcquire() != foundGeneration) {
             count(slot, Violation.USE_AFTER_FREE);
         }
     }
 
-    /** Called after the last use of {@code u}; counts a use after free if it was freed meanwhile. */
+    /**
+     * Called after the last use of {@code u}, still inside the read section that protects it;
+     * counts a use after free if it was freed meanwhile, and the age of an unlinked {@code u}.
+     */
     public void endUse(CpuSlot slot, Uprobe u, int generation) {
+        endUse(slot, u, generation, false);
+    }
+
+    /**
+     * As {@link #endUse(CpuSlot, Uprobe, int)}; {@code referenced}: the use was protected by a
+     * reference taken on a live count, not by the read section, so its age may grow legitimately
+     * and is not checked.
+     */
+    public void endUse(CpuSlot slot, Uprobe u, int generation, boolean referenced) {
+        if (!referenced) {
+            checkAge(slot, u);
+        }
         if (u.isFreedAcquire() || u.generationAcquire() != generation) {
             count(slot, Violation.USE_AFTER_FREE);
         }

@@ -37,6 +37,7 @@ public final class Uprobe extends RbNode {
     private static final VarHandle STATE;
     private static final VarHandle GEN;
     private static final VarHandle CONSUMERS;
+    private static final VarHandle ERASED_AT;
 
     static {
         try {
@@ -45,6 +46,7 @@ public final class Uprobe extends RbNode {
             STATE = l.findVarHandle(Uprobe.class, "state", int.class);
             GEN = l.findVarHandle(Uprobe.class, "generation", int.class);
             CONSUMERS = l.findVarHandle(Uprobe.class, "consumers", UprobeConsumer[].class);
+            ERASED_AT = l.findVarHandle(Uprobe.class, "erasedAt", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -61,6 +63,8 @@ public final class Uprobe extends RbNode {
     private int generation;
     @SuppressWarnings("unused") // accessed through CONSUMERS
     private UprobeConsumer[] consumers = NO_CONSUMERS;
+    @SuppressWarnings("unused") // accessed through ERASED_AT
+    private long erasedAt = -1;
 
     Uprobe(int slabIndex) {
         this.slabIndex = slabIndex;
@@ -121,12 +125,28 @@ public final class Uprobe extends RbNode {
 
     /** Marks the uprobe unlinked; the caller has just erased it from the tree. */
     public void markErased() {
+        markErased(-1);
+    }
+
+    /**
+     * Marks the uprobe unlinked at grace-period epoch {@code epoch} (the count of its read-side
+     * domain's completed grace periods, or -1 where the back-end has none): the age oracle's
+     * start, written before the state's release.
+     */
+    public void markErased(long epoch) {
+        ERASED_AT.setOpaque(this, epoch);
         STATE.setRelease(this, ERASED);
+    }
+
+    /** The epoch it was unlinked at, or -1 (linked since its allocation, or no grace periods). */
+    public long erasedAtOpaque() {
+        return (long) ERASED_AT.getOpaque(this);
     }
 
     /** Slab only: a fresh object for a new key, refcount 1 (the creator's reference). */
     void initialize(long newInode, long newOffset) {
         clearLinks();
+        ERASED_AT.setOpaque(this, -1L);
         GEN.setRelease(this, (int) GEN.get(this) + 1);
         inode = newInode;
         offset = newOffset;

@@ -36,6 +36,12 @@ public enum Violation {
      */
     VMA_REUSED("vma-reused"),
     /**
+     * rcutorture's Reader Pipe: a reader used a uprobe unlinked two or more grace periods of its
+     * read-side domain before, so a grace period that began after the unlink ended without waiting
+     * for this reader (one that was already running when the uprobe was unlinked may end: age 1).
+     */
+    TOO_OLD("too-old"),
+    /**
      * A hit was accepted with a translation, (inode, offset), that is not what the address space
      * mapped at that address at the sequence the reader validated against (the writer's own record
      * of its mappings, not the tree the reader walked).

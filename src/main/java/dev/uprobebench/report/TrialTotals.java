@@ -45,6 +45,8 @@ import java.util.Map;
  * @param kernelCounted the hits the kernel's events counted for those calls (invariant 11: equal)
  * @param stepBoundFallbacks speculative VMA lookups that gave up at the tree's step bound (a subset of fallbacks)
  * @param revalidationFallbacks typesafe speculations whose VMA failed revalidation (a subset of fallbacks)
+ * @param readerAge the age oracle's histogram: uses of an already unlinked uprobe 0, 1 and 2 or more
+ *     grace periods after the unlink (the last are too-old violations)
  * @param translationsUnchecked accepted VMA-path hits not held against the writer's truth (it had moved on)
  * @param timerFloorNanos Timer floor in ns (an empty timed section), from the latency run
  */
@@ -55,7 +57,7 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
         long uretGraceMaxNanos, long uretReturnP99Nanos, List<String> pinMap, boolean pinsVerified,
         List<String> problems, Map<String, Map<String, Long>> latency, Map<String, List<double[]>> curves,
         Map<String, Long> timerFloorNanos, long kernelCalls, long kernelCounted, long stepBoundFallbacks,
-        long revalidationFallbacks, long translationsUnchecked) {
+        long revalidationFallbacks, long translationsUnchecked, List<Long> readerAge) {
     /** No trial reported (yet). */
     public static final TrialTotals NONE = new Builder().pinsVerified(false).build();
 
@@ -103,6 +105,7 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
         private long kernelCounted;
         private long stepBoundFallbacks;
         private long revalidationFallbacks;
+        private final long[] readerAge = new long[3];
         private long translationsUnchecked;
         private boolean pinsVerified = true;
 
@@ -147,6 +150,9 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
             fallbacks += r.fallbacks;
             stepBoundFallbacks += r.stepBoundFallbacks;
             revalidationFallbacks += r.revalidationFallbacks;
+            readerAge[0] += r.readerAge0;
+            readerAge[1] += r.readerAge1;
+            readerAge[2] += r.readerAge2Plus;
             translationsUnchecked += r.translationsUnchecked;
             mmOps += r.mmOps;
             if (r.uretprobe != null) {
@@ -203,7 +209,7 @@ public record TrialTotals(int trials, Map<String, Long> invariants, long violati
                     uretExpiredStable, uretExpiredGone, uretRiDropped, uretGracePeriods, uretGraceNanos,
                     uretGraceMaxNanos, uretReturnP99Nanos, pinMap, pinsVerified, problems, latency, curves,
                     timerFloorNanos, kernelCalls, kernelCounted, stepBoundFallbacks, revalidationFallbacks,
-                    translationsUnchecked);
+                    translationsUnchecked, List.of(readerAge[0], readerAge[1], readerAge[2]));
         }
     }
 }

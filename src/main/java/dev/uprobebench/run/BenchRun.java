@@ -64,6 +64,8 @@ public final class BenchRun {
     private RunPlan plan;
     /** Rounds in which every configuration ran. */
     private volatile int completeRounds;
+    /** Set at a round's end: the next write includes jmh-results.json. */
+    private boolean roundJustEnded = true;
     /** Rounds run after the fixed ones for configurations short of the asked precision. */
     private volatile int extraRounds;
     /** What the report says of the asked precision, once the precision rounds are over. */
@@ -184,6 +186,7 @@ public final class BenchRun {
                 + rootMessage(e)).withRounds(roundsText());
         keepRunning();
         try {
+            roundJustEnded = true; // what finished, jmh-results.json included
             writeResults();
         } catch (RuntimeException again) {
             // the same failure, most likely; the caller reports it
@@ -204,6 +207,9 @@ public final class BenchRun {
             runRound(round, rounds, schedule.get(round - 1), progress);
             completeRounds = round;
             header = header.withRounds(roundsText());
+            synchronized (this) {
+                roundJustEnded = true;
+            }
         }
         ProfileSettings.Precision precision = profile.settings().precision();
         if (precision.on()) {
@@ -602,9 +608,17 @@ public final class BenchRun {
         writeResults(false);
     }
 
-    /** As {@link #writeResults()}, and with plots and index.html (at the end, and on interrupt). */
+    /**
+     * As {@link #writeResults()}, and with plots (at the end, and on interrupt). jmh-results.json,
+     * every fork's JMH results in one file, grows with the run, so it is written at the end, on
+     * interrupt and once per round, not after every fork (each fork's own JMH file is in jmh/ as
+     * soon as it finishes).
+     */
     private synchronized void writeResults(boolean withPlots) {
-        write("jmh-results.json", GSON.toJson(jmhResults));
+        if (withPlots || roundJustEnded) {
+            write("jmh-results.json", GSON.toJson(jmhResults));
+            roundJustEnded = false;
+        }
         write("invariants.json", OutcomeJson.write(outcomes));
         Map<String, Object> pins = new java.util.LinkedHashMap<>();
         for (ConfigOutcome o : outcomes) {

@@ -47,6 +47,11 @@ public abstract class Rcu implements AutoCloseable {
     private final ThreadLocal<int[]> onlineSlot = new ThreadLocal<>();
     private volatile CallbackReclaimer reclaimer;
     private long gracePeriods;
+    /**
+     * Grace periods the callers of {@link #synchronize} were told are over (the age oracle's clock):
+     * counted outside the grace period proper, so that a broken one still moves it.
+     */
+    private final java.util.concurrent.atomic.AtomicLong completed = new java.util.concurrent.atomic.AtomicLong();
 
     protected Rcu(int slots) {
         this.readers = new SlotLongs(slots, 2);
@@ -93,6 +98,7 @@ public abstract class Rcu implements AutoCloseable {
         try {
             awaitGracePeriod();
             VarHandle.fullFence();
+            completed.incrementAndGet();
         } finally {
             if (self != null) {
                 onlineAfterWait(self[0]);
@@ -175,6 +181,11 @@ public abstract class Rcu implements AutoCloseable {
             }
         }
         return r;
+    }
+
+    /** Grace periods completed so far, read without the grace-period lock (a reader may call it). */
+    public final long completedAcquire() {
+        return completed.get();
     }
 
     /** Grace periods completed so far. */

@@ -56,6 +56,11 @@ public class Srcu implements AutoCloseable {
     private final Runnable asymmetricBarrier;
     // Written under gpLock, read without it (a racy but untorn snapshot: never blocks on a grace period).
     private volatile long gracePeriods;
+    /**
+     * Grace periods the callers of {@link #synchronize} were told are over (the age oracle's clock):
+     * counted outside the grace period proper, so that a broken one still moves it.
+     */
+    private final java.util.concurrent.atomic.AtomicLong gracePeriodsDone = new java.util.concurrent.atomic.AtomicLong();
     private volatile long graceNanos;
     private volatile long graceMaxNanos;
     private final Object gpLock = new Object();
@@ -139,6 +144,7 @@ public class Srcu implements AutoCloseable {
     public final void synchronize() {
         awaitGracePeriod(true);
         VarHandle.fullFence();
+        gracePeriodsDone.incrementAndGet();
     }
 
     /**
@@ -162,6 +168,11 @@ public class Srcu implements AutoCloseable {
             graceNanos += waited;
             graceMaxNanos = Math.max(graceMaxNanos, waited);
         }
+    }
+
+    /** Grace periods completed so far, read without the grace-period lock (a reader may call it). */
+    public final long completedAcquire() {
+        return gracePeriodsDone.get();
     }
 
     /** Grace periods completed so far, the total and the longest time they took, in ns. */

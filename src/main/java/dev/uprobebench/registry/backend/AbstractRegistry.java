@@ -35,6 +35,15 @@ abstract class AbstractRegistry implements UprobeRegistry {
         this.slab = new Slab(config.slabCapacity(), invariants);
         this.hooks = config.hooks();
         this.stepBound = config.stepBound();
+        invariants.setGraceClock(this::graceEpoch);
+    }
+
+    /**
+     * Completed grace periods of the domain the readers' sections belong to: the age oracle's clock
+     * ({@link InvariantCounters#setGraceClock}). -1 for the back-ends whose readers hold a lock.
+     */
+    protected long graceEpoch() {
+        return -1;
     }
 
     @Override

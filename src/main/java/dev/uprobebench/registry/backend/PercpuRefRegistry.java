@@ -60,7 +60,7 @@ public final class PercpuRefRegistry extends RcuTreeRegistry {
         rcu.readUnlock(s);
         hooks.afterReadUnlock(slot, u);
         long result = runHandlers(u);
-        invariants.endUse(slot, u, gen);
+        invariants.endUse(slot, u, gen, true); // held by its per-CPU reference, outside the section
         refs.put(s, index);
         return result;
     }

@@ -25,6 +25,11 @@ abstract class RcuTreeRegistry extends SeqcountTreeRegistry implements RcuReader
     }
 
     @Override
+    protected long graceEpoch() {
+        return rcu.completedAcquire();
+    }
+
+    @Override
     public void barrier() {
         rcu.barrier();
     }

@@ -53,7 +53,7 @@ public final class SeqcountRcuRfcRegistry extends RcuTreeRegistry {
         rcu.readUnlock(s);
         hooks.afterReadUnlock(slot, u);
         long result = runHandlers(u);
-        invariants.endUse(slot, u, gen);
+        invariants.endUse(slot, u, gen, oldRef > 0); // a resurrected reference protects nothing
         if (oldRef > 0 && !u.isFreedAcquire() && u.generationAcquire() == gen) {
             put(u);
         }

@@ -120,7 +120,7 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
             }
             // Dying: its last put dropped the count to 0 and waits for this lock to erase it.
             tree.erase(u);
-            u.markErased();
+            u.markErased(graceEpoch());
         }
     }
 
@@ -169,7 +169,7 @@ abstract class SeqcountTreeRegistry extends AbstractRegistry {
             if (u.isLinked()) {
                 seqcount.writeBegin();
                 tree.erase(u);
-                u.markErased();
+                u.markErased(graceEpoch());
                 seqcount.writeEnd();
             }
         } finally {

@@ -21,6 +21,11 @@ import dev.uprobebench.sync.Srcu;
 public final class SrcuRegistry extends SeqcountTreeRegistry {
     final Srcu srcu;
 
+    @Override
+    protected long graceEpoch() {
+        return srcu.completedAcquire();
+    }
+
     public SrcuRegistry(RegistryConfig config) {
         super(Backend.SRCU, config);
         this.srcu = config.gracePeriods().srcu(config.slots());
