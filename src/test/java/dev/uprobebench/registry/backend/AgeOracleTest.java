@@ -39,14 +39,7 @@ class AgeOracleTest {
             throws Exception {
         CountDownLatch inHandler = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        UprobeConsumer blocking = new UprobeConsumer() {
-            @Override
-            public long handle(Uprobe u) {
-                inHandler.countDown();
-                ResurrectionRaceTest.await(release);
-                return 0;
-            }
-        };
+        UprobeConsumer blocking = OneReader.blocking(inHandler, release);
         try (UprobeRegistry r = b.create(config)) {
             r.register(1, 1, blocking);
             CompletableFuture<Long> reader = OneReader.hitAsync(r, 1, 1);

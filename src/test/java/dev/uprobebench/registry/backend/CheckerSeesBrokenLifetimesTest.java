@@ -50,14 +50,7 @@ class CheckerSeesBrokenLifetimesTest {
             RegistryConfig config) throws Exception {
         CountDownLatch inHandler = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        UprobeConsumer blocking = new UprobeConsumer() {
-            @Override
-            public long handle(Uprobe u) {
-                inHandler.countDown();
-                ResurrectionRaceTest.await(release); // bounded: the test releases it
-                return 0; // not the uprobe's offset: a broken lifetime has poisoned it by now
-            }
-        };
+        UprobeConsumer blocking = OneReader.blocking(inHandler, release);
         try (UprobeRegistry r = create.apply(config)) {
             r.register(1, 1, blocking);
             CompletableFuture<Long> reader = OneReader.hitAsync(r, 1, 1);

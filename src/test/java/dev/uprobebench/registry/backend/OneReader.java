@@ -50,4 +50,17 @@ final class OneReader {
         assertNotNull(u, "the lookup found a uprobe");
         return u;
     }
+
+    /** A consumer that says it is inside its handler ({@code inHandler}) and stays there until {@code release}. */
+    static dev.uprobebench.registry.UprobeConsumer blocking(java.util.concurrent.CountDownLatch inHandler,
+            java.util.concurrent.CountDownLatch release) {
+        return new dev.uprobebench.registry.UprobeConsumer() {
+            @Override
+            public long handle(Uprobe u) {
+                inHandler.countDown();
+                ResurrectionRaceTest.await(release); // bounded: the test releases it
+                return 0; // not the uprobe's offset: a broken lifetime has poisoned it by now
+            }
+        };
+    }
 }
