@@ -75,12 +75,15 @@ public class HprobeLifetime extends UretprobeLifetime {
         return ri.compareAndSetState(ReturnInstance.LEASED, next);
     }
 
-    /** Guards the timer holds now: written and read by the timer thread only (the -ea check below). */
-    private int timerGuards;
+    /**
+     * Guards the calling timer thread holds now (the -ea check below): per thread, since every
+     * task has a timer thread of its own and all of them share this lifetime.
+     */
+    private final ThreadLocal<int[]> timerGuards = ThreadLocal.withInitial(() -> new int[1]);
 
     @Override
     int expire(CpuSlot timerSlot, ReturnInstance ri) {
-        assert timerGuards > 0 : "hprobe_expire() outside the timer's guard(srcu)(&uretprobes_srcu): the uprobe a "
+        assert timerGuards.get()[0] > 0 : "hprobe_expire() outside the timer's guard(srcu)(&uretprobes_srcu): the uprobe a "
                 + "lease names may be freed under it";
         if (ri.stateAcquire() != ReturnInstance.LEASED) {
             return 0; // STABLE, GONE or CONSUMED: nothing to do (get == false)
@@ -103,13 +106,13 @@ public class HprobeLifetime extends UretprobeLifetime {
     @Override
     int timerGuard(CpuSlot timerSlot) {
         int idx = srcuLock(timerSlot);
-        timerGuards++;
+        timerGuards.get()[0]++;
         return idx;
     }
 
     @Override
     void timerUnguard(CpuSlot timerSlot, int idx) {
-        timerGuards--;
+        timerGuards.get()[0]--;
         srcuUnlock(timerSlot, idx);
     }
 

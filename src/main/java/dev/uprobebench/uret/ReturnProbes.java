@@ -87,6 +87,9 @@ public final class ReturnProbes implements AutoCloseable {
     /** Start a timer thread per task (false: tests drive {@link #fire} by hand). */
     private final boolean startTimers;
     private final List<Thread> timers = new CopyOnWriteArrayList<>();
+    /** The first failure of a timer thread, rethrown by {@link #close()}. */
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> timerFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final CpuSlot timerSlot;
     private volatile boolean closed;
     /**
@@ -156,6 +159,8 @@ public final class ReturnProbes implements AutoCloseable {
                 t.timerCpus = currentAffinity(); // what the timer thread reads back, for the report and tests
                 try {
                     timerLoop(t, own);
+                } catch (Throwable e) {
+                    timerFailure.compareAndSet(null, e); // close() reports it
                 } finally {
                     registry.slots().release(own);
                 }
@@ -221,24 +226,33 @@ public final class ReturnProbes implements AutoCloseable {
         try {
             support.returnEnter(timerSlot); // guard(rcu)
             int guard = lifetime.timerGuard(timerSlot); // guard(srcu)(&uretprobes_srcu)
-            t.riSeq.writeBegin();
-            VarHandle.fullFence(); // store buffering with the return's pop (see the class notes)
-            int depth = t.pending(); // volatile read: the instances below it are published
-            for (int i = 0; i < depth; i++) {
-                ReturnInstance ri = t.frameAcquire(i);
-                if (ri == null) {
-                    continue;
+            try {
+                t.riSeq.writeBegin();
+                try {
+                    VarHandle.fullFence(); // store buffering with the return's pop (see the class notes)
+                    int depth = t.pending(); // acquire: the instances below it are published
+                    for (int i = 0; i < depth; i++) {
+                        ReturnInstance ri = t.frameAcquire(i);
+                        if (ri == null) {
+                            continue;
+                        }
+                        int r = lifetime.expire(timerSlot, ri);
+                        if (r == 1) {
+                            t.expiredStable++;
+                        } else if (r == 2) {
+                            t.expiredGone++;
+                        }
+                    }
+                } finally {
+                    t.riSeq.writeEnd();
                 }
-                int r = lifetime.expire(timerSlot, ri);
-                if (r == 1) {
-                    t.expiredStable++;
-                } else if (r == 2) {
-                    t.expiredGone++;
-                }
+            } finally {
+                // the guards are released even when the expiry failed: a timer that died holding
+                // uretprobes_srcu would hang every later grace period, and the failure would show
+                // as a hang instead of itself
+                lifetime.timerUnguard(timerSlot, guard);
+                support.returnExit(timerSlot);
             }
-            t.riSeq.writeEnd();
-            lifetime.timerUnguard(timerSlot, guard);
-            support.returnExit(timerSlot);
             t.timerRuns++;
         } finally {
             registry.readerOffline(timerSlot); // never hold a grace period while asleep
@@ -262,6 +276,10 @@ public final class ReturnProbes implements AutoCloseable {
         }
         registry.slots().release(timerSlot);
         checkUnlockBalance();
+        Throwable f = timerFailure.get();
+        if (f != null) {
+            throw new IllegalStateException("a uretprobe timer failed: " + f, f);
+        }
     }
 
     /**
