@@ -56,6 +56,8 @@ public final class BenchRun {
     /** Forks run through JMH (not a test's stand-in): only then does the run take the machine's lock. */
     private final boolean realForks;
     private MachineLock machineLock;
+    /** The forks' shared class-data archive, or null (test forks, no jar). */
+    private ClassArchive classArchive;
     /** Notes shown in the summary; profiling may add to them during the run. */
     private final List<String> runNotes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Path dir;
@@ -143,6 +145,14 @@ public final class BenchRun {
             }
         }
         runNotes.addAll(plan.notes());
+        if (realForks) {
+            classArchive = ClassArchive.forHome(home);
+            if (classArchive != null) {
+                runNotes.add("forks share a class-data archive of the harness's classes (dynamic AppCDS, classes "
+                        + "only, no method profiles: the forks stay independent), " + classArchive.file().getFileName()
+                        + (classArchive.current() ? "" : ", made by the run's first fork as it exits"));
+            }
+        }
         flames.prepare();
         runNotes.addAll(flames.notes());
         env.put("profiler", flames.enabled() ? "async-profiler 4.5, event " + flames.event()
@@ -546,7 +556,8 @@ public final class BenchRun {
             throws RunnerException {
         Path raw = dir.resolve("raw").resolve(c.id()).resolve(mode);
         String file = c.id() + "-" + mode + "-r" + round;
-        ChainedOptionsBuilder b = plan.options(c, mode, raw)
+        ChainedOptionsBuilder b = plan.options(c, mode, raw, classArchive == null ? List.of()
+                : classArchive.argsForNextFork())
                 .resultFormat(ResultFormatType.JSON)
                 .result(dir.resolve("jmh").resolve(file + ".json").toString())
                 .output(dir.resolve("jmh").resolve(file + ".log").toString());

@@ -203,6 +203,13 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
 
     /** JMH's options for one fork of {@code mode} ({@code throughput} or {@code latency}). */
     public ChainedOptionsBuilder options(BenchConfig c, String mode, Path raw) {
+        return options(c, mode, raw, List.of());
+    }
+
+    /** As above, with {@code extra} JVM arguments for this fork (the class-data archive's). */
+    public ChainedOptionsBuilder options(BenchConfig c, String mode, Path raw, List<String> extra) {
+        List<String> args = new ArrayList<>(jvmArgs(c, raw));
+        args.addAll(extra);
         ProfileSettings s = profile.settings();
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include("^" + (c.isKernel() ? KERNEL_BENCH : BENCH).replace(".", "\\.") + mode + "$")
@@ -212,7 +219,7 @@ public record RunPlan(Profile profile, List<BenchConfig> configs, List<String> n
                 .measurementIterations(s.measurementIterations())
                 .measurementTime(TimeValue.milliseconds(s.measurementMillis()))
                 .forks(1)
-                .jvmArgsAppend(jvmArgs(c, raw).toArray(new String[0]))
+                .jvmArgsAppend(args.toArray(new String[0]))
                 .shouldFailOnError(true);
         params(c).forEach(b::param);
         if (s.gcProfiler() && mode.equals("throughput")) {
