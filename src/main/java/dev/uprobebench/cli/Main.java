@@ -364,7 +364,7 @@ public final class Main implements Callable<Integer> {
                 cfg = cfg.withInterleavedKeys();
             }
             if (uretName != null) {
-                cfg = cfg.withUretprobes(uretprobeConfig(b, vma));
+                cfg = cfg.withUretprobes(uretprobeConfig(b));
             }
             out.printf("torture %s (%s): %d readers, %d writers, %d s, %s keys%s%n", b.cliName(), flavour.cliName(),
                     readers, w, seconds, layout.label(), vma == VmaLookup.NONE ? "" : ", VMA lookup " + vma.label() + ", "
@@ -374,7 +374,7 @@ public final class Main implements Callable<Integer> {
             return r.clean() ? OK : VIOLATIONS;
         }
 
-        private ReturnProbeConfig uretprobeConfig(Backend b, VmaLookup vma) {
+        private ReturnProbeConfig uretprobeConfig(Backend b) {
             Lifetime l;
             try {
                 l = Lifetime.byName(uretName);

@@ -53,10 +53,13 @@ public final class InvariantCounters {
     }
 
     /**
-     * rcutorture's Reader Pipe: a reader about to use {@code u}, unlinked at epoch {@code e} (or
-     * never, -1), counts its age in grace periods; two or more is {@link Violation#TOO_OLD}.
+     * rcutorture's Reader Pipe: a reader using {@code u}, unlinked at epoch {@code e} (or never,
+     * -1), counts its age in grace periods; two or more is {@link Violation#TOO_OLD}. Once per use,
+     * at the last moment its read section protects it: {@link #endUse} and {@link #checkFound} do
+     * it; a design whose use goes on outside the section under a reference calls it itself before
+     * leaving the section.
      */
-    private void checkAge(CpuSlot slot, Uprobe u) {
+    public void checkAge(CpuSlot slot, Uprobe u) {
         long e = u.erasedAtOpaque();
         if (e < 0) {
             return;
@@ -119,7 +122,8 @@ public final class InvariantCounters {
      * @return the generation to hand to {@link #endUse}
      */
     public int beginUse(CpuSlot slot, Uprobe u, int foundGeneration, long inode, long offset) {
-        checkAge(slot, u); // first: the pipe's age holds whether or not the free has happened yet
+        // The age is judged once per use, at its end (endUse): checking here too counted one use of
+        // an unlinked uprobe twice in the histogram, and one too-old use twice.
         int now = u.generationAcquire();
         if (u.isFreedAcquire() || now != foundGeneration) {
             count(slot, Violation.USE_AFTER_FREE);

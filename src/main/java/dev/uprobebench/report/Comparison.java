@@ -216,7 +216,7 @@ public record Comparison(double ratio, double low, double high, int nA, int nB, 
 
     /** True for a call in a direction, either form ("faster", "slower, maybe within noise", ...). */
     public boolean isChange() {
-        return kind.directional() && Double.isFinite(q);
+        return kind.directional(); // every path without a judged q (too few forks, outside the family) is inconclusive
     }
 
     public boolean hasInterval() {

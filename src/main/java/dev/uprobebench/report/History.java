@@ -150,8 +150,13 @@ public final class History {
         return out;
     }
 
-    /** "9.31 M → 7.95 M (×0.854), p 0.001; kernel 6.12 → 6.18" */
+    /** "9.31 M → 7.95 M (×0.854), p 0.001; kernel 6.12 → 6.18": the console's line. */
     static String describe(Series s, EDivisive.ChangePoint c, List<Run> runs) {
+        return levels(s, c) + "; " + whatChanged(s, c, runs);
+    }
+
+    /** "9.31 M → 7.95 M (×0.854), p 0.001": the levels between the neighbouring change points. */
+    static String levels(Series s, EDivisive.ChangePoint c) {
         int from = 0;
         int to = s.estimates().size();
         for (EDivisive.ChangePoint o : s.changes()) {
@@ -163,9 +168,12 @@ public final class History {
         }
         double before = mean(s.estimates().subList(from, c.index()));
         double after = mean(s.estimates().subList(c.index(), to));
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s → %s (×%.3f), p %s", Format.rate(before),
-                Format.rate(after), after / before, c.p() < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f",
-                        c.p())));
+        return String.format(Locale.ROOT, "%s → %s (×%.3f), p %s", Format.rate(before), Format.rate(after),
+                after / before, c.p() < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f", c.p()));
+    }
+
+    /** "kernel 6.12 → 6.18", the environment keys that differ between the runs around {@code c}, or that none did. */
+    static String whatChanged(Series s, EDivisive.ChangePoint c, List<Run> runs) {
         Run prev = runs.get(s.runs().get(c.index() - 1));
         Run next = runs.get(s.runs().get(c.index()));
         List<String> changed = new ArrayList<>();
@@ -174,9 +182,7 @@ public final class History {
                 changed.add(k[1] + " " + prev.describe(k[0]) + " → " + next.describe(k[0]));
             }
         }
-        sb.append(changed.isEmpty() ? "; nothing changed in the environment between the two runs"
-                : "; " + String.join("; ", changed));
-        return sb.toString();
+        return changed.isEmpty() ? "nothing changed in the environment between the two runs" : String.join("; ", changed);
     }
 
     private static double mean(List<Estimate> es) {
@@ -240,7 +246,7 @@ public final class History {
                 + "Apache Otava and MongoDB's CI) over the valid runs' estimates, each kept when a permutation test "
                 + "(999 shuffles) gives p ≤ %s, at least %d runs a side (a shift in the last %d runs shows on a later "
                 + "run); a flat series gets a false change point at most about %s of the time. Invalid runs "
-                + "(violations, failed) are not used.%n%n", fmt(detector.alpha()), detector.minSize(),
+                + "(violations, failed) are not used.%n%n", detector.alpha(), detector.minSize(),
                 detector.minSize() - 1, Format.percent(detector.alpha())));
         sb.append("## Runs\n\n| # | report | kernel | JVM | harness commit | CPU |\n|---:|---|---|---|---|---|\n");
         for (int i = 0; i < runs.size(); i++) {
@@ -257,10 +263,8 @@ public final class History {
                     sb.append("| configuration | at run | before → after | what changed |\n|---|---:|---|---|\n");
                     any = true;
                 }
-                String d = describe(s, c, runs);
-                int semi = d.indexOf("; ");
                 sb.append("| ").append(s.id()).append(" | ").append(s.runs().get(c.index()) + 1).append(" | ")
-                        .append(d, 0, semi).append(" | ").append(d.substring(semi + 2)).append(" |\n");
+                        .append(levels(s, c)).append(" | ").append(whatChanged(s, c, runs)).append(" |\n");
             }
         }
         if (!any) {
@@ -278,9 +282,5 @@ public final class History {
         sb.append('\n');
         plots.forEach((id, p) -> sb.append("![").append(id).append("](plots/").append(p.name()).append(".png)\n\n"));
         return sb.toString();
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%s", v);
     }
 }

@@ -313,8 +313,9 @@ public final class BenchRun {
     private void precisionRounds(ProfileSettings.Precision precision, Progress progress) {
         String stop = null;
         int round = plan.rounds();
+        List<Integer> wide;
         while (true) {
-            List<Integer> wide = wide(precision.target());
+            wide = wide(precision.target());
             if (wide.isEmpty()) {
                 break;
             }
@@ -336,7 +337,7 @@ public final class BenchRun {
             extraRounds = round - plan.rounds();
             header = header.withRounds(roundsText());
         }
-        precisionResult = precisionText(precision, stop);
+        precisionResult = precisionText(precision, stop, wide); // what was still wide when the rounds stopped
         runNotes.add(precisionResult);
         header = header.withRounds(roundsText());
         Map<String, Object> p = new java.util.LinkedHashMap<>();
@@ -344,7 +345,7 @@ public final class BenchRun {
         p.put("maxRounds", precision.maxRounds());
         p.put("maxTimeMillis", precision.maxTimeMillis());
         p.put("extraRounds", extraRounds);
-        p.put("notMet", wide(precision.target()).stream().map(i -> configs.get(i).id()).toList());
+        p.put("notMet", wide.stream().map(i -> configs.get(i).id()).toList());
         p.put("stoppedBy", stop == null ? "met" : stop);
         env.put("precision", p);
     }
@@ -366,8 +367,7 @@ public final class BenchRun {
     }
 
     /** What the report says of the precision asked for: met, or which configurations did not and why. */
-    private String precisionText(ProfileSettings.Precision precision, String stop) {
-        List<Integer> notMet = wide(precision.target());
+    private String precisionText(ProfileSettings.Precision precision, String stop, List<Integer> notMet) {
         long failed = outcomes.subList(0, configs.size()).stream().filter(o -> o.status() == Status.FAILED).count();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "precision ±%s asked for every hit-throughput "
                 + "interval: %d extra round(s) after the first %d; ", Format.percent(precision.target()), extraRounds,

@@ -57,6 +57,7 @@ public final class PercpuRefRegistry extends RcuTreeRegistry {
             return missed(slot, null, inode, offset); // dying: as good as gone
         }
         int gen = invariants.beginUse(slot, u, found, inode, offset);
+        invariants.checkAge(slot, u); // the section's last moment: after it, the reference holds u
         rcu.readUnlock(s);
         hooks.afterReadUnlock(slot, u);
         long result = runHandlers(u);

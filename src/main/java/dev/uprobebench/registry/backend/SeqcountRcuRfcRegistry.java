@@ -50,6 +50,9 @@ public final class SeqcountRcuRfcRegistry extends RcuTreeRegistry {
         int gen = invariants.beginUse(slot, u, found, inode, offset);
         int oldRef = u.getAndIncrementRef(); // get_uprobe(): 0 -> 1 allowed, the bug
         invariants.onGet(slot, oldRef);
+        if (oldRef > 0) {
+            invariants.checkAge(slot, u); // a live reference holds u after the section: judged here
+        }
         rcu.readUnlock(s);
         hooks.afterReadUnlock(slot, u);
         long result = runHandlers(u);
