@@ -95,6 +95,10 @@ public final class ConfigPlanner {
                 }
                 int writers = churn.equals("0") ? 0 : s.writers();
                 for (VmaLookup vma : s.vmaLookups()) {
+                    boolean baselineOnly = s.vmaBaselineOnly() && vma != VmaLookup.NONE;
+                    if (baselineOnly && !churn.equals(s.churn().get(0))) {
+                        continue;
+                    }
                     for (String mmChurn : vma == VmaLookup.NONE ? List.of("0") : s.mmChurn()) {
                         int mmWriters = mmChurn.equals("0") ? 0 : s.mmWriters();
                         for (String uret : s.uretprobes()) {
@@ -106,8 +110,10 @@ public final class ConfigPlanner {
                                 }
                                 continue;
                             }
-                            for (String duration : uret.equals("none") ? List.of("0") : s.uretDurations()) {
-                                for (String ri : uret.equals("none") ? List.of("pool") : s.riAllocs()) {
+                            for (String duration : uret.equals("none") ? List.of("0")
+                                    : baselineOnly ? s.uretDurations().subList(0, 1) : s.uretDurations()) {
+                                for (String ri : uret.equals("none") ? List.of("pool")
+                                        : baselineOnly ? s.riAllocs().subList(0, 1) : s.riAllocs()) {
                                     expandReaders(out, b, flavours, churn, writers, vma, mmWriters, mmChurn,
                                             new String[] {uret, duration, ri}, s, topology);
                                 }
@@ -116,6 +122,12 @@ public final class ConfigPlanner {
                     }
                 }
             }
+        }
+        if (s.vmaBaselineOnly() && s.vmaLookups().stream().anyMatch(v -> v != VmaLookup.NONE)) {
+            notes.add("vma-scope=baseline: the VMA lookups other than none run with churn=" + s.churn().get(0)
+                    + (s.uretprobes().stream().allMatch(u -> u.equals("none")) ? ""
+                            : ", uret-duration=" + s.uretDurations().get(0) + " and ri-alloc=" + s.riAllocs().get(0))
+                    + " only");
         }
         if (out.isEmpty()) {
             throw new UsageException("profile '" + p.name() + "' expands to no configuration that can run on this "

@@ -74,6 +74,10 @@ public final class Profile {
                 + "unmapped VMA is freed after a grace period) or typesafe (6.15: SLAB_TYPESAFE_BY_RCU, freed and "
                 + "reusable at once, the reader revalidates); mmap-lock readers hold the lock, so it is not crossed "
                 + "with them");
+    public static final Key<Boolean> VMA_SCOPE = key("vma-scope", "all", false, p -> p.vmaScope(),
+            "which scenarios the VMA lookups other than none are crossed with: all (every churn rate, function "
+                + "duration and return-instance source), baseline (the first value of churn, uret-duration and "
+                + "ri-alloc only: the whole hit path as one row per design, without doubling the profile)");
     public static final Key<Integer> MM_WRITERS = key("mm-writers", "1", false, p -> p.positive("mm-writers", 1),
             "address-space writer threads (mmap/munmap) in configurations with a VMA lookup, when "
                 + "mm-churn is not 0 (>= 1)");
@@ -87,7 +91,7 @@ public final class Profile {
                 + "synthetic int3 or nop5, and the report says so)");
     public static final Key<List<String>> URETPROBE = key("uretprobe", "none", true, p -> p.uretprobes(),
             "comma-separated return-probe lifetimes: none, " + Lifetime.names()
-                + " (every design but none runs on seqcount-rcu, the mainline lookup, with vma=none)");
+                + " (every design but none runs on seqcount-rcu, the mainline lookup)");
     public static final Key<List<String>> URET_DURATION = key("uret-duration", "0", true, p -> p.uretDurations(),
             "comma-separated function durations for return probes: hits before the return "
                 + "(0: before the next hit, as trig-uretprobe-nop) or a time (e.g. 200us, 2ms)");
@@ -158,7 +162,7 @@ public final class Profile {
             "extra JVM arguments for the forked benchmark JVMs");
 
     /** The table, in doc order. */
-    public static final List<Key<?>> KEYS = List.of(BACKENDS, READERS, WRITERS, CHURN, CHURN_KEYS, CHURN_READ_FRACTION, KEY_LAYOUT, SYNC_EVERY, STABLE, DISTRIBUTION, ZIPF_EXPONENT, HANDLER_WORK, VMA, VMA_FREE, MM_WRITERS, MM_CHURN, TRAP_COST, URETPROBE, URET_DURATION, URET_SHARE, URET_DEPTH, URET_TIMEOUT, RI_ALLOC, KERNEL_TRAP, KERNEL_PROBE, KERNEL_ATTACH, KERNEL_STABLE, KERNEL_READERS, RCU_FLAVOUR, PINNING, WARMUP_ITERATIONS, WARMUP_TIME, MEASUREMENT_ITERATIONS, MEASUREMENT_TIME, ROUNDS, PRECISION, MAX_ROUNDS, MAX_TIME, LATENCY_ROUNDS, SEED, LATENCY, GC_PROFILER, PROFILING, PROFILER_EVENT, JVM_ARGS);
+    public static final List<Key<?>> KEYS = List.of(BACKENDS, READERS, WRITERS, CHURN, CHURN_KEYS, CHURN_READ_FRACTION, KEY_LAYOUT, SYNC_EVERY, STABLE, DISTRIBUTION, ZIPF_EXPONENT, HANDLER_WORK, VMA, VMA_FREE, VMA_SCOPE, MM_WRITERS, MM_CHURN, TRAP_COST, URETPROBE, URET_DURATION, URET_SHARE, URET_DEPTH, URET_TIMEOUT, RI_ALLOC, KERNEL_TRAP, KERNEL_PROBE, KERNEL_ATTACH, KERNEL_STABLE, KERNEL_READERS, RCU_FLAVOUR, PINNING, WARMUP_ITERATIONS, WARMUP_TIME, MEASUREMENT_ITERATIONS, MEASUREMENT_TIME, ROUNDS, PRECISION, MAX_ROUNDS, MAX_TIME, LATENCY_ROUNDS, SEED, LATENCY, GC_PROFILER, PROFILING, PROFILER_EVENT, JVM_ARGS);
 
     private static <T> Key<T> key(String name, String def, boolean axis, java.util.function.Function<Profile, T> parser,
             String help) {
@@ -282,7 +286,7 @@ public final class Profile {
         return new ProfileSettings(BACKENDS.of(this), READERS.of(this), WRITERS.of(this), CHURN.of(this),
                 CHURN_KEYS.of(this), CHURN_READ_FRACTION.of(this), SYNC_EVERY.of(this), stable, DISTRIBUTION.of(this),
                 ZIPF_EXPONENT.of(this), HANDLER_WORK.of(this), RCU_FLAVOUR.of(this), withVmaFree(VMA.of(this),
-                        VMA_FREE.of(this)), MM_WRITERS.of(this),
+                        VMA_FREE.of(this)), VMA_SCOPE.of(this), MM_WRITERS.of(this),
                 MM_CHURN.of(this), TRAP_COST.of(this), URETPROBE.of(this), URET_DURATION.of(this), URET_SHARE.of(this),
                 URET_DEPTH.of(this), URET_TIMEOUT.of(this), RI_ALLOC.of(this), keyLayout(stable), PINNING.of(this),
                 WARMUP_ITERATIONS.of(this), WARMUP_TIME.of(this), MEASUREMENT_ITERATIONS.of(this),
@@ -718,6 +722,15 @@ public final class Profile {
 
     /** Probed functions per kernel row: one page of targets is plenty for a registry walk. */
     static final int MAX_KERNEL_STABLE = 64;
+
+    /** True for {@code vma-scope=baseline}. */
+    private boolean vmaScope() {
+        String scope = get("vma-scope").trim();
+        if (!List.of("all", "baseline").contains(scope)) {
+            throw bad("vma-scope", "");
+        }
+        return scope.equals("baseline");
+    }
 
     private String kernelAttach() {
         String attach = get("kernel-attach").trim();

@@ -17,6 +17,8 @@ import java.util.List;
  * @param latencyRounds the first rounds that also run the latency benchmark (0 when latency is off)
  * @param seed          the shuffle seed (drawn once when the profile says {@code random})
  * @param vmaLookups    how hits find their VMA: an axis, as back-ends are
+ * @param vmaBaselineOnly {@code vma-scope=baseline}: lookups other than none only in the first churn rate,
+ *                      function duration and return-instance source
  * @param mmWriters     address-space writer threads where there is an address space and mm churn
  * @param mmChurn       per-address-space-writer rates: {@code 0}, a number per second, or {@code max}
  * @param trapNanos     fixed per-hit work outside the registry standing for the kernel's trap (0: none)
@@ -35,7 +37,7 @@ import java.util.List;
 public record ProfileSettings(List<Backend> backends, Profile.ReaderSpec readers, int writers, List<String> churn,
         int churnKeys, double churnReadFraction, int syncEvery, List<Integer> stable, List<String> distributions,
         double zipfExponent, List<Long> handlerWork, List<RcuFlavour> rcuFlavours, List<VmaLookup> vmaLookups,
-        int mmWriters, List<String> mmChurn, long trapNanos, List<String> uretprobes, List<String> uretDurations,
+        boolean vmaBaselineOnly, int mmWriters, List<String> mmChurn, long trapNanos, List<String> uretprobes, List<String> uretDurations,
         double uretShare, int uretDepth, String uretTimeout, List<String> riAllocs, KeyLayout keyLayout, PinPolicy pinning,
         int warmupIterations, long warmupMillis, int measurementIterations, long measurementMillis, int rounds,
         int latencyRounds, long seed, boolean gcProfiler, boolean profiling, String profilerEvent,

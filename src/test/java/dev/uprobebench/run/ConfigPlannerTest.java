@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uprobebench.mm.VmaLookup;
 import dev.uprobebench.pin.CpuTopology;
 import dev.uprobebench.pin.LogicalCpu;
 import dev.uprobebench.registry.Backend;
@@ -91,10 +92,21 @@ class ConfigPlannerTest {
     void theUretprobeProfileRunsEachDesignOnMainlinesLookupAndScalesDownOnTwoCores() {
         ConfigPlanner.Expansion e = ConfigPlanner.expand(Profile.load("uretprobe", java.nio.file.Path.of("."), List.of()),
                 cores(2));
-        List<String> got = e.configs().stream().filter(c -> c.uret().equals("hprobe") && c.riAlloc().equals("pool"))
+        List<String> got = e.configs().stream().filter(c -> c.uret().equals("hprobe") && c.riAlloc().equals("pool")
+                && c.vma() == VmaLookup.NONE)
                 .map(c -> c.uretDuration() + "/" + c.readers() + "/" + c.writers()).collect(Collectors.toList());
         assertEquals(List.of("0/1/0", "0/2/0", "200ms/1/0", "200ms/2/0", "0/1/1", "200ms/1/1"), got);
-        assertEquals(3 * 6 * 2, e.configs().size(), "three designs, each with 6.14's pool and the pre-6.14 rcu-free");
+        List<String> vmaRows = e.configs().stream().filter(c -> c.vma() != VmaLookup.NONE)
+                .map(c -> c.uret() + "/" + c.vma().label() + "/" + c.uretDuration() + "/" + c.riAlloc() + "/"
+                        + c.churn() + "/" + c.readers()).collect(Collectors.toList());
+        assertEquals(List.of("refcount/speculative-typesafe/0/pool/0/1", "refcount/speculative-typesafe/0/pool/0/2",
+                "hprobe/speculative-typesafe/0/pool/0/1", "hprobe/speculative-typesafe/0/pool/0/2",
+                "srcu-updown/speculative-typesafe/0/pool/0/1", "srcu-updown/speculative-typesafe/0/pool/0/2"), vmaRows,
+                "the whole hit path once per design, in the baseline scenario");
+        assertEquals(3 * 6 * 2 + 3 * 2, e.configs().size(),
+                "three designs, each with 6.14's pool and the pre-6.14 rcu-free, and once through the address space");
+        assertTrue(e.notes().stream().anyMatch(n -> n.startsWith("vma-scope=baseline") && n.contains("churn=0")
+                && n.contains("uret-duration=0") && n.contains("ri-alloc=pool")), e.notes().toString());
         assertTrue(e.configs().stream().anyMatch(c -> c.backendKey().endsWith("-uret-hprobe-rcu-free")),
                 "rcu-free rows are told apart by id");
         BenchConfig c = e.configs().get(0);
@@ -102,6 +114,27 @@ class ConfigPlannerTest {
         assertTrue(c.backendKey().startsWith("seqcount-rcu-qsbr-uret-"), c.backendKey());
         assertTrue(c.label().contains(" + "), c.label());
         assertTrue(c.configKey().endsWith("_uret-d" + c.uretDuration()), c.configKey());
+    }
+
+    @Test
+    void vmaScopeBaselineCrossesTheLookupsWithTheFirstScenarioOnlyAndAllCrossesEveryOne() {
+        String axes = "backends=seqcount-rcu\nreaders=1\nchurn=0,1000\nuretprobe=hprobe\nuret-duration=0,200ms\n"
+                + "ri-alloc=pool,rcu-free\nvma=none,mmap-lock\n";
+        ConfigPlanner.Expansion all = expand(axes, 2);
+        assertEquals(2 * 2 * 2 * 2, all.configs().size(), "vma-scope=all (the default) crosses every axis");
+        ConfigPlanner.Expansion base = expand(axes + "vma-scope=baseline\n", 2);
+        assertEquals(2 * 2 * 2 + 1, base.configs().size(), "the mmap-lock lookup once, in the first scenario");
+        BenchConfig only = base.configs().stream().filter(c -> c.vma() == VmaLookup.MMAP_LOCK).findFirst().orElseThrow();
+        assertEquals("0/0/pool", only.churn() + "/" + only.uretDuration() + "/" + only.riAlloc());
+        ConfigPlanner.Expansion noUret = expand("backends=srcu\nreaders=1\nchurn=1000,0\nvma=none,speculative\n"
+                + "vma-scope=baseline\n", 2);
+        assertEquals(List.of("none/1000", "speculative/1000", "none/0"), noUret.configs().stream()
+                .map(c -> c.vma().label() + "/" + c.churn()).collect(Collectors.toList()),
+                "the first churn rate as written, not the smallest");
+        assertTrue(noUret.notes().contains("vma-scope=baseline: the VMA lookups other than none run with churn=1000 only"),
+                noUret.notes().toString());
+        UsageException x = assertThrows(UsageException.class, () -> expand("vma-scope=some\n", 2));
+        assertTrue(x.getMessage().contains("vma-scope") && x.getMessage().contains("baseline"), x.getMessage());
     }
 
     @Test
