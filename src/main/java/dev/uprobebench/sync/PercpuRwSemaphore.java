@@ -34,7 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code rcu_sync_enter()} waits for one; the QSBR flavour of {@link Rcu} is the closest model.
  * The slow path's wait queue is replaced by spinning and parking ({@link Spin#pauseLong}).
  */
-public final class PercpuRwSemaphore {
+public class PercpuRwSemaphore {
     private static final int COUNT = 0;
     private static final VarHandle BLOCK = PaddedCell.VALUE;
 
@@ -53,7 +53,7 @@ public final class PercpuRwSemaphore {
     }
 
     /** {@code percpu_down_read()}. */
-    public void readLock(int slot) {
+    public final void readLock(int slot) {
         rcu.readLock(slot);
         if (sync.isIdle()) {
             readCount.incrementOpaque(slot, COUNT, 1);
@@ -65,13 +65,7 @@ public final class PercpuRwSemaphore {
     }
 
     private void readLockSlow(int slot) {
-        for (int i = 0; ; i++) {
-            readCount.incrementOpaque(slot, COUNT, 1);
-            VarHandle.fullFence(); // A: the count before the block check; pairs with the writer's D
-            if ((long) BLOCK.getVolatile(block) == 0) {
-                return;
-            }
-            readCount.incrementOpaque(slot, COUNT, -1);
+        for (int i = 0; !tryReadLockSlow(slot); i++) {
             slowPathWaits.incrementAndGet();
             for (int j = 0; (long) BLOCK.getVolatile(block) != 0; j++) {
                 Spin.pauseLong(i + j);
@@ -79,8 +73,31 @@ public final class PercpuRwSemaphore {
         }
     }
 
+    /**
+     * {@code __percpu_down_read_trylock()}: the slot's count up, A, then the writer's {@code block}
+     * flag; when it is set, the count goes back down and the reader has not entered.
+     */
+    final boolean tryReadLockSlow(int slot) {
+        readCount.incrementOpaque(slot, COUNT, 1);
+        fenceA();
+        if ((long) BLOCK.getVolatile(block) == 0) {
+            return true;
+        }
+        readCount.incrementOpaque(slot, COUNT, -1);
+        return false;
+    }
+
+    /**
+     * Fence A ({@code smp_mb()} in {@code __percpu_down_read_trylock}): the count before the block
+     * check; pairs with the writer's D. A step of its own for the ablation tests' doubles
+     * (docs/ablation.md); nothing in main overrides it, so it inlines and costs the fence alone.
+     */
+    protected void fenceA() {
+        VarHandle.fullFence();
+    }
+
     /** {@code percpu_up_read()}. */
-    public void readUnlock(int slot) {
+    public final void readUnlock(int slot) {
         rcu.readLock(slot);
         if (sync.isIdle()) {
             VarHandle.releaseFence(); // the section's accesses before the count drops
@@ -93,26 +110,31 @@ public final class PercpuRwSemaphore {
     }
 
     /** {@code percpu_down_write()}. */
-    public void writeLock() {
+    public final void writeLock() {
         writerLock.lock();
         sync.enter(); // every reader now takes the slow path
-        BLOCK.setVolatile(block, 1L);
-        VarHandle.fullFence(); // D: the block flag before the scan
+        blockNewReaders();
         for (int i = 0; readersActive() != 0; i++) {
             Spin.pauseLong(i);
         }
         VarHandle.fullFence(); // the readers' sections before the writer's
     }
 
+    /** The writer's {@code block} flag set, then D: the flag before the scan of the counts. */
+    final void blockNewReaders() {
+        BLOCK.setVolatile(block, 1L);
+        VarHandle.fullFence(); // D
+    }
+
     /** {@code percpu_up_write()}. */
-    public void writeUnlock() {
+    public final void writeUnlock() {
         BLOCK.setRelease(block, 0L);
         sync.exit();
         writerLock.unlock();
     }
 
     /** Sum of the slot counts: readers inside (exact while no reader moves). */
-    public long readersActive() {
+    public final long readersActive() {
         long sum = 0;
         for (int s = 0; s < readCount.slots(); s++) {
             sum += readCount.getVolatile(s, COUNT);

@@ -113,9 +113,7 @@ public abstract class Rcu implements AutoCloseable {
      */
     protected void awaitGracePeriod() {
         synchronized (gpLock) {
-            long target = (long) GP.get(gp) + 1;
-            GP.setVolatile(gp, target);
-            VarHandle.fullFence();
+            long target = advance();
             for (int s = 0; s < readers.slots(); s++) {
                 waitFor(s, target);
             }
@@ -123,14 +121,31 @@ public abstract class Rcu implements AutoCloseable {
         }
     }
 
+    /**
+     * The grace period's counter advanced, then its fence: the advance (and every store before it,
+     * such as an unlink) before the scan of the readers' counters. Returns the new counter. Under
+     * the grace-period lock (or in a test that owns the domain).
+     */
+    final long advance() {
+        long target = (long) GP.get(gp) + 1;
+        GP.setVolatile(gp, target);
+        VarHandle.fullFence();
+        return target;
+    }
+
     private void waitFor(int slot, long target) {
-        for (int i = 0; ; i++) {
-            long c = readers.getVolatile(slot, CTR);
-            if (c == 0 || c >= target) {
-                return;
-            }
+        for (int i = 0; holdsUp(slot, target); i++) {
             Spin.pauseLong(i);
         }
+    }
+
+    /**
+     * One look at a slot by the grace period that advanced the counter to {@code target}: true
+     * while its reader is inside a section (or, QSBR, online) that began before the advance.
+     */
+    final boolean holdsUp(int slot, long target) {
+        long c = readers.getVolatile(slot, CTR);
+        return c != 0 && c < target;
     }
 
     /** QSBR takes the caller offline while it waits; memb has nothing to do. */
@@ -231,8 +246,17 @@ public abstract class Rcu implements AutoCloseable {
             readers.setPlain(slot, NEST, nest + 1);
             if (nest == 0) {
                 readers.setOpaque(slot, CTR, gpOpaque());
-                VarHandle.fullFence(); // smp_mb(): the counter store before any read in the section
+                lockFence();
             }
+        }
+
+        /**
+         * {@code smp_mb()} of the read lock: the counter store before any read in the section. A
+         * step of its own for the ablation tests' doubles (docs/ablation.md); nothing in main
+         * overrides it, so it inlines and costs the fence alone.
+         */
+        void lockFence() {
+            VarHandle.fullFence();
         }
 
         @Override
@@ -277,6 +301,16 @@ public abstract class Rcu implements AutoCloseable {
         public final void online(int slot) {
             super.online(slot);
             readers.setOpaque(slot, CTR, gpOpaque());
+            onlineFence();
+        }
+
+        /**
+         * The fence after the counter store of going online (and coming back after a wait): the
+         * announcement before the first section's loads; pairs with the grace period's barrier
+         * before its scan. A step of its own for the ablation tests' doubles (docs/ablation.md);
+         * nothing in main overrides it.
+         */
+        void onlineFence() {
             VarHandle.fullFence();
         }
 
@@ -296,7 +330,7 @@ public abstract class Rcu implements AutoCloseable {
         @Override
         protected final void onlineAfterWait(int slot) {
             readers.setOpaque(slot, CTR, gpOpaque());
-            VarHandle.fullFence();
+            onlineFence();
         }
     }
 }

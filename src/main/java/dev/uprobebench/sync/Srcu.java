@@ -98,8 +98,18 @@ public class Srcu implements AutoCloseable {
     public final int readLock(int slot) {
         int idx = (int) ((long) IDX.getOpaque(this) & 1);
         counts.incrementOpaque(slot, LOCK0 + idx, 1);
-        VarHandle.fullFence(); // B
+        fenceB();
         return idx;
+    }
+
+    /**
+     * Fence B of {@code srcu_read_lock()} ({@code smp_mb()}): the lock count before the section's
+     * loads; pairs with the grace period's barrier before its scan. A step of its own so that the
+     * ablation tests (docs/ablation.md) can take it away in a double; nothing in main overrides
+     * it, so the JIT inlines it (class hierarchy analysis) and it costs the fence alone.
+     */
+    protected void fenceB() {
+        VarHandle.fullFence();
     }
 
     /** {@code srcu_read_unlock()}. */
@@ -155,19 +165,29 @@ public class Srcu implements AutoCloseable {
     protected void awaitGracePeriod(boolean waitInactive) {
         synchronized (gpLock) {
             long t0 = System.nanoTime();
-            long c = (long) IDX.get(this);
-            int active = (int) (c & 1);
+            int active = (int) ((long) IDX.get(this) & 1);
             if (waitInactive) {
                 waitDrained(active ^ 1);
             }
-            IDX.setVolatile(this, c + 1);
-            barrierOrFence(); // D: readers that sampled the old index are seen by the wait below
+            flip();
             waitDrained(active);
             long waited = System.nanoTime() - t0;
             gracePeriods++;
             graceNanos += waited;
             graceMaxNanos = Math.max(graceMaxNanos, waited);
         }
+    }
+
+    /**
+     * {@code srcu_flip()}: new readers take the other index, then D, so that readers that sampled
+     * the old one are seen by the scan that follows. Returns the old index. Under the grace-period
+     * lock (or in a test that owns the domain).
+     */
+    final int flip() {
+        long c = (long) IDX.get(this);
+        IDX.setVolatile(this, c + 1);
+        barrierOrFence(); // D
+        return (int) (c & 1);
     }
 
     /** Grace periods completed so far, read without the grace-period lock (a reader may call it). */
@@ -186,17 +206,37 @@ public class Srcu implements AutoCloseable {
         }
     }
 
-    private boolean drained(int idx) {
+    /**
+     * {@code srcu_readers_active_idx_check()}: one scan, true when index {@code idx} has drained.
+     * The unlocks are summed before the locks: summed the other way, a section that was already
+     * inside (counted in the locks) and a short one that locks after the lock sum and unlocks
+     * before the unlock sum balance each other, and the index looks drained with a reader in it.
+     * Package-private and overridable for the ablation tests' double of that order (docs/ablation.md);
+     * called only by the grace period.
+     */
+    boolean drained(int idx) {
+        long unlocks = unlockSum(idx);
+        barrierOrFence(); // A
+        long locks = lockSum(idx);
+        return locks == unlocks;
+    }
+
+    /** The unlock counts of index {@code idx} over every slot (volatile loads). */
+    final long unlockSum(int idx) {
         long unlocks = 0;
         for (int s = 0; s < counts.slots(); s++) {
             unlocks += counts.getVolatile(s, UNLOCK0 + idx);
         }
-        barrierOrFence(); // A
+        return unlocks;
+    }
+
+    /** The lock counts of index {@code idx} over every slot (volatile loads). */
+    final long lockSum(int idx) {
         long locks = 0;
         for (int s = 0; s < counts.slots(); s++) {
             locks += counts.getVolatile(s, LOCK0 + idx);
         }
-        return locks == unlocks;
+        return locks;
     }
 
     /** {@code call_srcu()}; a seam for tests only, as {@link Rcu#call}. */

@@ -174,6 +174,55 @@ class PrimitivesModelCheckTest {
         mustBeFound(() -> srcuTwoGracePeriods(true), "reader saw a freed object");
     }
 
+    /**
+     * SRCU's scan order (docs/ablation.md): a section inside across the grace period (slot 0), a
+     * short section on another slot that sampled the old index before the flip, and the writer. The
+     * scan sums the unlocks before the locks; summed the other way, the short section's lock after
+     * the lock sum and its unlock before the unlock sum balance the long one's lock, the old index
+     * looks drained and the object is freed under the long section.
+     */
+    static void srcuScanOrder(boolean locksFirst) {
+        try (Srcu srcu = locksFirst ? TestGracePeriods.srcuSummingLocksFirst(2) : new Srcu(2)) {
+            Holder h = new Holder();
+            Box a = h.ptr;
+            Thread inside = new Thread(() -> {
+                int idx = srcu.readLock(0);
+                Box seen = h.ptr;
+                h.readerSawFreed = seen != null && seen.freed;
+                srcu.readUnlock(0, idx);
+            });
+            Thread brief = new Thread(() -> {
+                int idx = srcu.readLock(1);
+                srcu.readUnlock(1, idx);
+            });
+            Thread writer = new Thread(() -> {
+                h.ptr = null;
+                srcu.synchronize();
+                a.freed = true;
+            });
+            inside.start();
+            brief.start();
+            join(writer, new Thread(() -> { }));
+            try {
+                inside.join();
+                brief.join();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            assertFalse(h.readerSawFreed, "reader saw a freed object inside its section");
+        }
+    }
+
+    @Test
+    void srcuScanSumsUnlocksBeforeLocks() {
+        run(() -> srcuScanOrder(false));
+    }
+
+    @Test
+    void srcuScanSummingLocksFirstIsFound() {
+        mustBeFound(() -> srcuScanOrder(true), "reader saw a freed object");
+    }
+
     // ---- seqcount: a reader that does not retry may use a torn read --------------------------
 
     static final class Pair {

@@ -114,6 +114,23 @@ public final class TestGracePeriods implements GracePeriods {
         };
     }
 
+    /**
+     * The double whose scan sums the lock counts before the unlock counts (docs/ablation.md): a
+     * section inside across the scan and a short one that locks after the lock sum and unlocks
+     * before the unlock sum balance each other.
+     */
+    public static Srcu srcuSummingLocksFirst(int slots) {
+        return new Srcu(slots, null) {
+            @Override
+            boolean drained(int idx) {
+                long locks = lockSum(idx);
+                java.lang.invoke.VarHandle.fullFence();
+                long unlocks = unlockSum(idx);
+                return locks == unlocks;
+            }
+        };
+    }
+
     /** The mutant that sums a killed ref's counters at once, without waiting for per-CPU operations in flight. */
     public static PercpuRefs refsSwitchingAtKill(Rcu rcu, int slots, int capacity, IntConsumer release,
             PercpuRefs.Hooks hooks) {

@@ -15,21 +15,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * longs) per iteration. A side gets both arrays and its iteration's index into them and returns
  * what it observed; {@link Forbidden} says which pair of observations the fence must rule out.
  */
-final class Litmus {
-    static final int STRIDE = 8;
-    static final VarHandle AA = MethodHandles.arrayElementVarHandle(long[].class);
+public final class Litmus {
+    public static final int STRIDE = 8;
+    public static final VarHandle AA = MethodHandles.arrayElementVarHandle(long[].class);
     private static final long JOIN_SECONDS = 60;
 
-    interface Side {
+    public interface Side {
         long run(long[] x, long[] y, int at);
     }
 
-    interface Forbidden {
+    public interface Forbidden {
         boolean test(long left, long right);
     }
 
     /** What a run saw. */
-    record Result(long iterations, long forbidden) {
+    public record Result(long iterations, long forbidden) {
         @Override
         public String toString() {
             return forbidden + " forbidden outcomes in " + iterations + " iterations";
@@ -40,7 +40,17 @@ final class Litmus {
     }
 
     /** Runs {@code batches} batches of {@code batchSize} iterations of {@code left} against {@code right}. */
-    static Result run(int batches, int batchSize, Side left, Side right, Forbidden forbidden) {
+    public static Result run(int batches, int batchSize, Side left, Side right, Forbidden forbidden) {
+        return run(batches, batchSize, left, right, forbidden, () -> { });
+    }
+
+    /**
+     * As {@link #run(int, int, Side, Side, Forbidden)}, with {@code betweenBatches} run once both
+     * sides are done with a batch and before the next one starts (on the left side's thread; the
+     * barrier publishes what it does): fresh objects for the next batch's iterations.
+     */
+    public static Result run(int batches, int batchSize, Side left, Side right, Forbidden forbidden,
+            Runnable betweenBatches) {
         if (batches < 1 || batchSize < 1) {
             throw new IllegalArgumentException("batches and batch size must be >= 1");
         }
@@ -68,6 +78,7 @@ final class Litmus {
                 }
                 java.util.Arrays.fill(x, 0);
                 java.util.Arrays.fill(y, 0);
+                betweenBatches.run();
             }
             await(arrived, phase);
         }, "litmus-left");
