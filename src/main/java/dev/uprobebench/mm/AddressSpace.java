@@ -126,9 +126,11 @@ public final class AddressSpace implements AutoCloseable {
             v.markLinked();
             tree.insertOrFind(v, 0, start);
             truth.record(start, start + length, inode, pgoff);
-            truth.publish(lock.sequenceOpaque() + 1);
             v = null;
         } finally {
+            // every write section moves the sequence, a refused one too: the truth is published at
+            // each even value the sequence takes, so that no hit validated there goes unchecked
+            truth.publish(lock.sequenceOpaque() + 1);
             lock.writeUnlock();
             if (v != null) {
                 vmas.free(v); // never linked, never seen by a reader
@@ -165,8 +167,8 @@ public final class AddressSpace implements AutoCloseable {
             v.markDetached();
             files.close(v.fileAcquire()); // fput: the file may be reused at once
             truth.forget(start);
-            truth.publish(lock.sequenceOpaque() + 1);
         } finally {
+            truth.publish(lock.sequenceOpaque() + 1);
             lock.writeUnlock();
         }
         if (lookup.typesafe()) {
