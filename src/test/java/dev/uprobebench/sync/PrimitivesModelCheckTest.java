@@ -176,40 +176,29 @@ class PrimitivesModelCheckTest {
 
     /**
      * SRCU's scan order (docs/ablation.md): a section inside across the grace period (slot 0), a
-     * short section on another slot that sampled the old index before the flip, and the writer. The
-     * scan sums the unlocks before the locks; summed the other way, the short section's lock after
-     * the lock sum and its unlock before the unlock sum balance the long one's lock, the old index
-     * looks drained and the object is freed under the long section.
+     * short section on another slot that may sample the old index before the flip, and the grace
+     * period's flip and scan of the old index. The scan sums the unlocks before the locks; summed
+     * the other way, the short section's lock after the lock sum and its unlock before the unlock
+     * sum balance the long one's lock, and the old index looks drained with a reader in it.
      */
     static void srcuScanOrder(boolean locksFirst) {
         try (Srcu srcu = locksFirst ? TestGracePeriods.srcuSummingLocksFirst(2) : new Srcu(2)) {
-            Holder h = new Holder();
-            Box a = h.ptr;
-            Thread inside = new Thread(() -> {
-                int idx = srcu.readLock(0);
-                Box seen = h.ptr;
-                h.readerSawFreed = seen != null && seen.freed;
-                srcu.readUnlock(0, idx);
-            });
+            Box a = new Box();
+            int idx = srcu.readLock(0); // a section that began before the grace period, inside throughout
             Thread brief = new Thread(() -> {
-                int idx = srcu.readLock(1);
-                srcu.readUnlock(1, idx);
+                int i = srcu.readLock(1);
+                srcu.readUnlock(1, i);
             });
             Thread writer = new Thread(() -> {
-                h.ptr = null;
-                srcu.synchronize();
-                a.freed = true;
+                // the grace period's steps after its first wait: flip, then the scan of the old index
+                int old = srcu.flip();
+                if (srcu.drained(old)) {
+                    a.freed = true;
+                }
             });
-            inside.start();
-            brief.start();
-            join(writer, new Thread(() -> { }));
-            try {
-                inside.join();
-                brief.join();
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-            assertFalse(h.readerSawFreed, "reader saw a freed object inside its section");
+            join(brief, writer);
+            assertFalse(a.freed, "reader saw a freed object inside its section: the old index looked drained");
+            srcu.readUnlock(0, idx);
         }
     }
 
