@@ -353,4 +353,41 @@ class MmUnitsTest {
             m.unmapAll();
         }
     }
+
+    @Test
+    void aTypesafeSpeculationOnALinkedVmaHitsWithoutFallingBackAndTheDefaultRevalidationSeesAReuse() {
+        InvariantCounters inv = new InvariantCounters(2);
+        CpuSlots slots = new CpuSlots(2);
+        try (AddressSpace m = mm(VmaLookup.SPECULATIVE_TYPESAFE, 8, inv)) {
+            assertSame(VmaLookup.SPECULATIVE_TYPESAFE, m.lookup());
+            m.mmap(0, PAGE, 1, 0);
+            CpuSlot slot = slots.acquire();
+            m.online(slot);
+            VmaWalker w = m.newWalker();
+            long[] seen = new long[2];
+            long r = w.hit(slot, 8, (s, ino, off, check) -> {
+                seen[0] = ino;
+                seen[1] = off;
+                return check.found(s) ? 1 : UprobeRegistry.RETRY;
+            });
+            assertEquals(1, r);
+            assertEquals(1, seen[0]);
+            assertEquals(8, seen[1]);
+            assertEquals(1, w.speculations());
+            assertEquals(0, w.fallbacks(), "a linked VMA, no writer: the speculation stands");
+            assertEquals(0, inv.totalViolations());
+            m.offline(slot);
+            m.unmapAll();
+        }
+        Vma v = new Vma(0);
+        v.initialize(0x1000, 0x2000, 0);
+        v.markLinked();
+        int gen = v.generationAcquire();
+        assertTrue(MmHooks.NONE.revalidate(v, gen, 0x1000));
+        v.markDetached();
+        v.poison();
+        v.initialize(0x1000, 0x2000, 0); // freed and reused at once for the same range
+        v.markLinked();
+        assertFalse(MmHooks.NONE.revalidate(v, gen, 0x1000), "the generation moved: the reader must fall back");
+    }
 }

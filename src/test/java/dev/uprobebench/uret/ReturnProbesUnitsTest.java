@@ -49,6 +49,8 @@ class ReturnProbesUnitsTest {
         assertEquals(0, c.withShare(0).permille());
         assertEquals(1000, c.withShare(1).permille());
         assertThrows(IllegalArgumentException.class, () -> c.withShare(-0.001));
+        assertThrows(IllegalArgumentException.class, () -> c.withShare(-0.0001), "a negative share that rounds to 0");
+        assertThrows(IllegalArgumentException.class, () -> c.withShare(1.0001), "above 1, rounding to 1000");
         assertThrows(IllegalArgumentException.class, () -> c.withShare(Double.NaN));
         assertEquals(5, c.withDepth(5).maxDepth());
         assertEquals(1_000_000, c.withTimeout("1ms").timeoutNanos());
