@@ -34,8 +34,26 @@ final class ClassArchive {
 
     /** For the harness's own jar under {@code home}, or null when there is none (tests, a bare class path). */
     static ClassArchive forHome(Path home) {
+        return forHome(home, System.getProperty("java.class.path", ""));
+    }
+
+    /**
+     * As {@link #forHome(Path)}, for forks that inherit {@code classPath}: null also when it holds a
+     * directory (a build's {@code target/classes}, as under the test runner), since CDS archives
+     * classes from jar files only and a JVM asked to archive with a non-empty directory on its class
+     * path exits at once.
+     */
+    static ClassArchive forHome(Path home, String classPath) {
         Path jar = home.resolve("target").resolve("benchmarks.jar");
-        return Files.isRegularFile(jar) ? new ClassArchive(jar, Runtime.version().toString()) : null;
+        if (!Files.isRegularFile(jar)) {
+            return null;
+        }
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty() && Files.isDirectory(Path.of(entry))) {
+                return null;
+            }
+        }
+        return new ClassArchive(jar, Runtime.version().toString());
     }
 
     Path file() {

@@ -23,6 +23,11 @@ class ClassArchiveTest {
         Files.createDirectories(jar.getParent());
         Files.writeString(jar, "jar");
         Files.setLastModifiedTime(jar, FileTime.fromMillis(1_000_000));
+        assertTrue(ClassArchive.forHome(home, jar.toString()) != null, "forks on the jar: an archive");
+        Path classes = Files.createDirectories(home.resolve("target").resolve("classes"));
+        Files.writeString(classes.resolve("A.class"), "class");
+        assertNull(ClassArchive.forHome(home, jar + java.io.File.pathSeparator + classes),
+                "a directory on the forks' class path (the test runner's): CDS would refuse it, no archive");
         ClassArchive a = new ClassArchive(jar, "25.0.3+9-LTS");
         assertEquals("benchmarks-jdk25.0.3+9-LTS.jsa", a.file().getFileName().toString());
         assertEquals(List.of("-XX:ArchiveClassesAtExit=" + a.file()), a.argsForNextFork(), "the first fork makes it");

@@ -184,14 +184,20 @@ class ReturnProbesUnitsTest {
         assertTrue(c.toString().contains("expired 5 (stable 2, gone 3)"), c.toString());
     }
 
+    /** hprobe leases on (1, 5) that return after 1000 hits, their timer driven by hand ({@code fire}). */
+    static ReturnProbes leasesByHand(SeqcountRcuRegistry r) {
+        ReturnProbes p = new ReturnProbes(r, ReturnProbeConfig.of(Lifetime.HPROBE).withDuration("1000"), LeaseHooks.NONE,
+                false);
+        r.register(1, 5, new Seven());
+        return p;
+    }
+
     @Test
     void theTimersGuardIsReleasedAfterEachRunSoAnExpiryOutsideOneStillTripsTheAssertion() {
         org.junit.jupiter.api.Assumptions.assumeTrue(HprobeLifetime.class.desiredAssertionStatus(),
                 "needs -ea, as mvn verify runs the tests");
         try (SeqcountRcuRegistry r = new SeqcountRcuRegistry(RegistryConfig.of(16, 4));
-                ReturnProbes p = new ReturnProbes(r, ReturnProbeConfig.of(Lifetime.HPROBE).withDuration("1000"),
-                        LeaseHooks.NONE, false)) {
-            r.register(1, 5, new Seven());
+                ReturnProbes p = leasesByHand(r)) {
             CpuSlot slot = r.slots().acquire();
             r.readerOnline(slot);
             ReturnProbes.Task task = p.newTask(slot);
@@ -224,9 +230,7 @@ class ReturnProbesUnitsTest {
     @Test
     void pendingReturnsAndTimerRunsSumOverTasks() {
         try (SeqcountRcuRegistry r = new SeqcountRcuRegistry(RegistryConfig.of(16, 4));
-                ReturnProbes p = new ReturnProbes(r, ReturnProbeConfig.of(Lifetime.HPROBE).withDuration("1000"),
-                        LeaseHooks.NONE, false)) {
-            r.register(1, 5, new Seven());
+                ReturnProbes p = leasesByHand(r)) {
             CpuSlot slot = r.slots().acquire();
             r.readerOnline(slot);
             ReturnProbes.Task a = p.newTask(slot);
