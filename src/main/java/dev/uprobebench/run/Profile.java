@@ -725,19 +725,20 @@ public final class Profile {
 
     /** True for {@code vma-scope=baseline}. */
     private boolean vmaScope() {
-        String scope = get("vma-scope").trim();
-        if (!List.of("all", "baseline").contains(scope)) {
-            throw bad("vma-scope", "");
-        }
-        return scope.equals("baseline");
+        return choice("vma-scope", List.of("all", "baseline")).equals("baseline");
     }
 
     private String kernelAttach() {
-        String attach = get("kernel-attach").trim();
-        if (!List.of("thread", "shared").contains(attach)) {
-            throw bad("kernel-attach", "");
+        return choice("kernel-attach", List.of("thread", "shared"));
+    }
+
+    /** A single value, trimmed, that must be one of {@code allowed}. */
+    private String choice(String key, List<String> allowed) {
+        String v = get(key).trim();
+        if (!allowed.contains(v)) {
+            throw bad(key, "");
         }
-        return attach;
+        return v;
     }
 
     private int kernelStable() {

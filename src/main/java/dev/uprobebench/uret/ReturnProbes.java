@@ -229,20 +229,7 @@ public final class ReturnProbes implements AutoCloseable {
             try {
                 t.riSeq.writeBegin();
                 try {
-                    VarHandle.fullFence(); // store buffering with the return's pop (see the class notes)
-                    int depth = t.pending(); // acquire: the instances below it are published
-                    for (int i = 0; i < depth; i++) {
-                        ReturnInstance ri = t.frameAcquire(i);
-                        if (ri == null) {
-                            continue;
-                        }
-                        int r = lifetime.expire(timerSlot, ri);
-                        if (r == 1) {
-                            t.expiredStable++;
-                        } else if (r == 2) {
-                            t.expiredGone++;
-                        }
-                    }
+                    expireLeases(t, timerSlot);
                 } finally {
                     t.riSeq.writeEnd();
                 }
@@ -256,6 +243,24 @@ public final class ReturnProbes implements AutoCloseable {
             t.timerRuns++;
         } finally {
             registry.readerOffline(timerSlot); // never hold a grace period while asleep
+        }
+    }
+
+    /** Inside the task's sequence write section: every lease on its stack expired ({@code hprobe_expire}). */
+    private void expireLeases(Task t, CpuSlot timerSlot) {
+        VarHandle.fullFence(); // store buffering with the return's pop (see the class notes)
+        int depth = t.pending(); // acquire: the instances below it are published
+        for (int i = 0; i < depth; i++) {
+            ReturnInstance ri = t.frameAcquire(i);
+            if (ri == null) {
+                continue;
+            }
+            int r = lifetime.expire(timerSlot, ri);
+            if (r == 1) {
+                t.expiredStable++;
+            } else if (r == 2) {
+                t.expiredGone++;
+            }
         }
     }
 

@@ -109,6 +109,19 @@ class ReturnProbesUnitsTest {
         }
     }
 
+    /**
+     * Runs {@code body} on a thread of its own and waits for it (bounded): a reader's online slot is
+     * per thread, and the common pool may have a single worker on a small machine.
+     */
+    static void onAThreadOfItsOwn(Runnable body) throws Exception {
+        java.util.concurrent.ExecutorService own = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            own.submit(body).get(30, TimeUnit.SECONDS);
+        } finally {
+            own.shutdown();
+        }
+    }
+
     /** A consumer whose handler returns a value of its own, so that a hit's result can be checked. */
     static final class Seven extends UprobeConsumer {
         @Override
@@ -124,34 +137,28 @@ class ReturnProbesUnitsTest {
                         LeaseHooks.NONE, false)) {
             r.register(1, 5, new Seven()); // 5 % 1000 < 500: a return probe
             r.register(1, 700, new Seven()); // a plain uprobe
-            java.util.concurrent.ExecutorService own = java.util.concurrent.Executors.newSingleThreadExecutor();
-            try {
-                own.submit(() -> {
-                    CpuSlot[] slots = {r.slots().acquire(), r.slots().acquire()};
-                    ReturnProbes.Task[] tasks = new ReturnProbes.Task[2];
-                    for (int i = 0; i < 2; i++) {
-                        r.readerOnline(slots[i]);
-                        tasks[i] = p.newTask(slots[i]);
-                    }
-                    assertEquals(7, tasks[0].hit(1, 5), "an entry hit returns its handlers' result");
-                    assertEquals(7, tasks[0].hit(1, 700), "a plain hit too");
-                    assertEquals(7, tasks[1].hit(1, 5));
-                    assertEquals(7, tasks[1].hit(1, 5));
-                    assertEquals(7, tasks[1].hit(1, 5));
-                    ReturnProbes.Counts mid = p.counts();
-                    assertEquals(4, mid.entries);
-                    assertEquals(4, mid.returns, "a function of 0 hits returns at the end of its own hit");
-                    assertEquals(0, mid.pending);
-                    for (int i = 0; i < 2; i++) {
-                        tasks[i].drain();
-                        r.readerOffline(slots[i]);
-                        r.slots().release(slots[i]);
-                    }
-                    return null;
-                }).get(30, TimeUnit.SECONDS);
-            } finally {
-                own.shutdown();
-            }
+            onAThreadOfItsOwn(() -> {
+                CpuSlot[] slots = {r.slots().acquire(), r.slots().acquire()};
+                ReturnProbes.Task[] tasks = new ReturnProbes.Task[2];
+                for (int i = 0; i < 2; i++) {
+                    r.readerOnline(slots[i]);
+                    tasks[i] = p.newTask(slots[i]);
+                }
+                assertEquals(7, tasks[0].hit(1, 5), "an entry hit returns its handlers' result");
+                assertEquals(7, tasks[0].hit(1, 700), "a plain hit too");
+                assertEquals(7, tasks[1].hit(1, 5));
+                assertEquals(7, tasks[1].hit(1, 5));
+                assertEquals(7, tasks[1].hit(1, 5));
+                ReturnProbes.Counts mid = p.counts();
+                assertEquals(4, mid.entries);
+                assertEquals(4, mid.returns, "a function of 0 hits returns at the end of its own hit");
+                assertEquals(0, mid.pending);
+                for (int i = 0; i < 2; i++) {
+                    tasks[i].drain();
+                    r.readerOffline(slots[i]);
+                    r.slots().release(slots[i]);
+                }
+            });
             ReturnProbes.Counts c = p.counts();
             assertEquals(4, c.entries);
             assertEquals(4, c.returns);
@@ -288,23 +295,17 @@ class ReturnProbesUnitsTest {
                 ReturnProbes p = new ReturnProbes(r, ReturnProbeConfig.of(Lifetime.REFCOUNT).withDuration("1000")
                         .withRiAlloc("rcu-free"), LeaseHooks.NONE, false)) {
             r.register(1, 5, new Seven());
-            java.util.concurrent.ExecutorService own = java.util.concurrent.Executors.newSingleThreadExecutor();
-            try {
-                own.submit(() -> {
-                    CpuSlot slot = r.slots().acquire();
-                    r.readerOnline(slot);
-                    ReturnProbes.Task t = p.newTask(slot);
-                    t.hit(1, 5);
-                    t.hit(1, 5);
-                    t.hit(1, 5);
-                    t.drain(); // three returns, fewer than a batch: the drain submits them
-                    r.readerOffline(slot);
-                    r.slots().release(slot);
-                    return null;
-                }).get(30, TimeUnit.SECONDS);
-            } finally {
-                own.shutdown();
-            }
+            onAThreadOfItsOwn(() -> {
+                CpuSlot slot = r.slots().acquire();
+                r.readerOnline(slot);
+                ReturnProbes.Task t = p.newTask(slot);
+                t.hit(1, 5);
+                t.hit(1, 5);
+                t.hit(1, 5);
+                t.drain(); // three returns, fewer than a batch: the drain submits them
+                r.readerOffline(slot);
+                r.slots().release(slot);
+            });
             r.barrier(); // the registry's RCU callbacks, the kfree_rcu batches among them
             ReturnProbes.Counts c = p.counts();
             assertEquals(3, c.riAllocated);
