@@ -47,8 +47,13 @@ public class PercpuRwSemaphore {
     private final AtomicLong slowPathWaits = new AtomicLong();
 
     public PercpuRwSemaphore(Rcu rcu, int slots) {
+        this(rcu, slots, new RcuSync(rcu));
+    }
+
+    /** With the {@code rcu_sync} given: the ablation tests' doubles of its protocol (docs/ablation.md). */
+    PercpuRwSemaphore(Rcu rcu, int slots, RcuSync sync) {
         this.rcu = rcu;
-        this.sync = new RcuSync(rcu);
+        this.sync = sync;
         this.readCount = new SlotLongs(slots, 1);
     }
 
@@ -113,11 +118,25 @@ public class PercpuRwSemaphore {
     public final void writeLock() {
         writerLock.lock();
         sync.enter(); // every reader now takes the slow path
+        blockThenDrain();
+        VarHandle.fullFence(); // the readers' sections before the writer's
+    }
+
+    /**
+     * New readers blocked, then the wait for the ones inside to leave: in the other order a reader
+     * could pass its block check after the scan and be inside with the writer. Package-private for
+     * the ablation tests' double of that order (docs/ablation.md); nothing in main overrides it.
+     */
+    void blockThenDrain() {
         blockNewReaders();
+        awaitReadersGone();
+    }
+
+    /** The writer's wait until the slot counts sum to zero ({@code readers_active_check}). */
+    final void awaitReadersGone() {
         for (int i = 0; readersActive() != 0; i++) {
             Spin.pauseLong(i);
         }
-        VarHandle.fullFence(); // the readers' sections before the writer's
     }
 
     /** The writer's {@code block} flag set, then D: the flag before the scan of the counts. */

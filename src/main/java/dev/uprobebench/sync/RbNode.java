@@ -66,11 +66,17 @@ public abstract class RbNode extends LinePadding {
         return (RbNode) RIGHT.get(this);
     }
 
-    final void setLeftRelease(RbNode n) {
+    /**
+     * The link stores every insert, erase and rotation makes. Package-private and overridable by
+     * the ablation tests' nodes only (docs/ablation.md: each state a lockless reader can see
+     * between two stores, and the double that swaps two of them); nothing in main overrides them,
+     * and subclasses outside this package cannot, so the calls stay direct.
+     */
+    void setLeftRelease(RbNode n) {
         LEFT.setRelease(this, n);
     }
 
-    final void setRightRelease(RbNode n) {
+    void setRightRelease(RbNode n) {
         RIGHT.setRelease(this, n);
     }
 

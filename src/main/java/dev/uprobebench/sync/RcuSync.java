@@ -24,7 +24,7 @@ package dev.uprobebench.sync;
  * queued behind a grace period with {@code call_rcu}). A writer entering during {@code GP_EXIT}
  * takes the state back to {@code GP_PASSED}; the queued callback then finds it busy and leaves it.
  */
-public final class RcuSync {
+public class RcuSync {
     private static final int IDLE = 0;
     private static final int PASSED = 1;
     private static final int EXIT = 2;
@@ -45,22 +45,36 @@ public final class RcuSync {
         return state == IDLE;
     }
 
-    /** {@code rcu_sync_enter()}. */
+    /**
+     * {@code rcu_sync_enter()}: the state leaves idle first, then the grace period, so that every
+     * reader that can still see idle began its section before the grace period and is waited for.
+     * Overridable by the ablation tests' doubles only (docs/ablation.md); nothing in main does, so
+     * the call is direct.
+     */
     public void enter() {
-        boolean wait;
-        synchronized (lock) {
-            wait = state == IDLE;
-            state = PASSED;
-        }
-        if (wait) {
-            rcu.synchronize();
-            synchronized (lock) {
-                gracePeriodsWaited++;
-            }
+        if (leaveIdle()) {
+            waitGracePeriod();
         }
     }
 
-    /** {@code rcu_sync_exit()}. */
+    /** The state to {@code GP_PASSED}; true when it was idle (readers may be on the fast path). */
+    final boolean leaveIdle() {
+        synchronized (lock) {
+            boolean wasIdle = state == IDLE;
+            state = PASSED;
+            return wasIdle;
+        }
+    }
+
+    /** The grace period of {@link #enter()}: readers that saw idle have left their sections. */
+    final void waitGracePeriod() {
+        rcu.synchronize();
+        synchronized (lock) {
+            gracePeriodsWaited++;
+        }
+    }
+
+    /** {@code rcu_sync_exit()}: idle again one grace period later, unless a writer came back. */
     public void exit() {
         long ticket;
         synchronized (lock) {
@@ -69,11 +83,20 @@ public final class RcuSync {
         }
         rcu.call(() -> {
             synchronized (lock) {
-                if (state == EXIT && exits == ticket) {
+                if (stillExiting(ticket)) {
                     state = IDLE;
                 }
             }
         });
+    }
+
+    /**
+     * The exit callback's test, under the lock: no writer entered since the exit that queued it
+     * (the state is still {@code GP_EXIT}, and no later exit took a newer ticket). Package-private
+     * for the ablation tests' double that idles unconditionally; nothing in main overrides it.
+     */
+    boolean stillExiting(long ticket) {
+        return state == EXIT && exits == ticket;
     }
 
     /** Grace periods writers waited for in {@link #enter()} (the rest were skipped). */

@@ -23,7 +23,7 @@ import java.lang.invoke.VarHandle;
  * MCS wait queue ({@code wait_lock}) that orders the slow paths is left out: waiting writers
  * contend on the word with compare-and-set instead.
  */
-public final class RwSpinLock {
+public class RwSpinLock {
     static final long WRITER_LOCKED = 0x0ffL;
     static final long WRITER_WAITING = 0x100L;
     static final long WRITER_MASK = 0x1ffL;
@@ -33,7 +33,7 @@ public final class RwSpinLock {
 
     private final PaddedCell word = new PaddedCell();
 
-    public void readLock() {
+    public final void readLock() {
         long c = (long) CNTS.getAndAdd(word, READER_BIAS);
         if ((c & WRITER_MASK) == 0) {
             return;
@@ -55,12 +55,12 @@ public final class RwSpinLock {
         }
     }
 
-    public void readUnlock() {
+    public final void readUnlock() {
         long c = (long) CNTS.getAndAdd(word, -READER_BIAS);
         assert c >= READER_BIAS : "read_unlock() with no reader inside (lock word " + Long.toHexString(c) + ")";
     }
 
-    public void writeLock() {
+    public final void writeLock() {
         for (int i = 0; ; i++) {
             long c = (long) CNTS.getOpaque(word);
             if ((c & WRITER_MASK) == 0 && CNTS.compareAndSet(word, c, c | WRITER_WAITING)) {
@@ -68,14 +68,27 @@ public final class RwSpinLock {
             }
             Spin.pause(i);
         }
-        // Readers that raced in before WAITING drain; slow-path readers may add and remove their
-        // bias transiently, so only an exact WAITING word can become LOCKED.
-        for (int i = 0; !CNTS.compareAndSet(word, WRITER_WAITING, WRITER_LOCKED); i++) {
+        for (int i = 0; !tryLockWhenDrained(); i++) {
             Spin.pause(i);
         }
     }
 
-    public void writeUnlock() {
+    /**
+     * The waiting writer's step to {@code LOCKED}: readers that raced in before {@code WAITING}
+     * drain first; slow-path readers may add and remove their bias transiently, so only an exact
+     * {@code WAITING} word can become {@code LOCKED}. Package-private for the ablation tests'
+     * double that locks with readers inside (docs/ablation.md); nothing in main overrides it.
+     */
+    boolean tryLockWhenDrained() {
+        return CNTS.compareAndSet(word, WRITER_WAITING, WRITER_LOCKED);
+    }
+
+    /** A compare-and-set of the lock word, for the ablation tests' doubles of the writer's step. */
+    final boolean compareAndSetWord(long expected, long update) {
+        return CNTS.compareAndSet(word, expected, update);
+    }
+
+    public final void writeUnlock() {
         CNTS.getAndAdd(word, -WRITER_LOCKED);
     }
 

@@ -166,4 +166,33 @@ class CodeLitmusTest {
                     }
                 }, reader, RCU_GRACE_PERIOD);
     }
+
+    /**
+     * SRCU-fast-updown's asymmetric barrier: {@link Srcu#readLockFast} has no fence of its own; its
+     * lock count and the section's loads sit inside a read section of the barrier RCU, and the
+     * grace period's flip and scan run that RCU's grace period where a fenced domain has D and A.
+     * The reader: RCU read lock, the fast lock, the pointer, RCU read unlock (the SRCU section stays
+     * open). The writer: the unlink, {@link Srcu#flip}, {@link Srcu#drained}. The control is the same
+     * domain with a barrier that does nothing: the fast lock's count then waits in the store buffer
+     * past the pointer's load, and the scan sees no reader that follows the old pointer.
+     */
+    @Test
+    void srcuFastUpDownAgainstTheFlipAndTheScanThroughTheBarrierRcu() {
+        Rcu rcu = Rcu.create(RcuFlavour.MEMB, 1);
+        Step<Srcu> reader = (s, p, at) -> {
+            rcu.readLock(0);
+            s.readLockFast(0);
+            long seen = follow(p, at);
+            rcu.readUnlock(0);
+            return seen;
+        };
+        Step<Srcu> writer = (s, p, at) -> {
+            unlink(p, at);
+            int old = s.flip();
+            return s.drained(old) ? 0 : 1;
+        };
+        storeBuffering("srcu-fast-updown (readLockFast in an RCU section / flip, drained with the barrier RCU)",
+                () -> Srcu.fastUpDown(1, rcu::synchronize), () -> Srcu.fastUpDown(1, () -> {
+                }), reader, writer);
+    }
 }

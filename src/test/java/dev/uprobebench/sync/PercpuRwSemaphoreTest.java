@@ -125,4 +125,65 @@ class PercpuRwSemaphoreTest {
             assertEquals(0, sem.readersActive());
         }
     }
+
+    /** An RCU whose {@code call_rcu} callbacks wait in a queue until the test runs them. */
+    static final class DeferringRcu extends Rcu.MembRcu {
+        final java.util.ArrayDeque<Runnable> queued = new java.util.ArrayDeque<>();
+
+        DeferringRcu(int slots) {
+            super(slots);
+        }
+
+        @Override
+        public void call(Runnable callback) {
+            queued.add(callback);
+        }
+    }
+
+    /**
+     * rcu_sync's exit ticket: writer 1 leaves (its return to idle queued behind a grace period),
+     * writer 2 enters before that callback runs (no grace period of its own: the state is still
+     * not idle), then writer 1's callback runs. It must leave writer 2's state alone: while writer
+     * 2 holds the semaphore, readers stay off the fast path and a slow-path reader is refused.
+     * Returns whether a reader got in beside writer 2.
+     */
+    static boolean staleExitCallbackLetsAReaderIn(boolean idleUnconditionally) {
+        try (DeferringRcu rcu = new DeferringRcu(2)) {
+            RcuSync sync = idleUnconditionally ? AblationDoubles.syncExitIdlingUnconditionally(rcu) : new RcuSync(rcu);
+            PercpuRwSemaphore sem = new PercpuRwSemaphore(rcu, 2, sync);
+            sem.writeLock();
+            sem.writeUnlock();
+            assertEquals(1, rcu.queued.size(), "writer 1's return to idle waits behind a grace period");
+            Runnable writer1sExit = rcu.queued.poll();
+            sem.writeLock();
+            assertEquals(1, sem.writerGracePeriods(), "writer 2 came back before idle: no grace period of its own");
+            writer1sExit.run();
+            boolean in;
+            if (sem.readersOnFastPath()) {
+                sem.readLock(0); // the fast path: returns at once, beside the writer
+                in = sem.isWriteLocked() && sem.readersActive() == 1;
+                sem.readUnlock(0);
+            } else {
+                in = sem.tryReadLockSlow(0);
+            }
+            sem.writeUnlock();
+            while (!rcu.queued.isEmpty()) {
+                rcu.queued.poll().run();
+            }
+            assertTrue(sem.readersOnFastPath(), "idle again once the last exit's grace period has passed");
+            assertEquals(0, sem.readersActive());
+            return in;
+        }
+    }
+
+    @Test
+    void aStaleExitCallbackLeavesAWriterThatCameBackAlone() {
+        assertFalse(staleExitCallbackLetsAReaderIn(false), "a reader got in beside the writer");
+    }
+
+    @Test
+    void anExitCallbackThatIdlesWhateverCameSinceIsCaught() {
+        assertTrue(staleExitCallbackLetsAReaderIn(true),
+                "the double idles under writer 2: its reader must get in beside it");
+    }
 }

@@ -47,7 +47,12 @@ class PrimitivesModelCheckTest {
     }
 
     static void mustBeFound(Runnable scenario, String what) {
-        LincheckAssertionError e = assertThrows(LincheckAssertionError.class, () -> run(scenario));
+        mustBeFound(INVOCATIONS, scenario, what);
+    }
+
+    static void mustBeFound(int invocations, Runnable scenario, String what) {
+        LincheckAssertionError e = assertThrows(LincheckAssertionError.class,
+                () -> Lincheck.runConcurrentTest(invocations, scenario));
         assertTrue(e.getMessage().contains(what), e.getMessage());
     }
 
@@ -305,9 +310,13 @@ class PrimitivesModelCheckTest {
     }
 
     static void rwsemScenario(boolean brokenGracePeriods) {
+        rwsemScenario(brokenGracePeriods, rcu -> new PercpuRwSemaphore(rcu, 2));
+    }
+
+    static void rwsemScenario(boolean brokenGracePeriods, java.util.function.Function<Rcu, PercpuRwSemaphore> make) {
         // inline: rcu_sync's exit queues its return to idle
         try (Rcu rcu = TestGracePeriods.rcu(RcuFlavour.MEMB, 2, brokenGracePeriods, true)) {
-            PercpuRwSemaphore sem = new PercpuRwSemaphore(rcu, 2);
+            PercpuRwSemaphore sem = make.apply(rcu);
             Section s = new Section();
             Thread reader = new Thread(() -> {
                 rcu.online(0);
@@ -339,6 +348,24 @@ class PrimitivesModelCheckTest {
     @Test
     void percpuRwsemWithBrokenGracePeriodsIsFound() {
         mustBeFound(() -> rwsemScenario(true), "inside together");
+    }
+
+    /** The writer's scan before its block: a slow-path reader passes the block check after the scan. */
+    @Test
+    void percpuRwsemWriterScanningBeforeItBlocksIsFound() {
+        mustBeFound(() -> rwsemScenario(false, rcu -> AblationDoubles.rwsemScanningBeforeBlocking(rcu, 2)),
+                "inside together");
+    }
+
+    /**
+     * rcu_sync_enter()'s grace period before its state: a reader whose section begins after the
+     * grace period still sees idle, and its fast-path count lands after the writer's scan.
+     */
+    @Test
+    void rcuSyncEnterWithItsGracePeriodBeforeTheStateIsFound() {
+        mustBeFound(20000, () -> rwsemScenario(false,
+                rcu -> new PercpuRwSemaphore(rcu, 2, AblationDoubles.syncGracePeriodBeforeState(rcu))),
+                "inside together");
     }
 
     // ---- the RCU-safe tree: lockless lookup against insert and erase --------------------------

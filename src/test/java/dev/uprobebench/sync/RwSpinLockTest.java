@@ -65,4 +65,61 @@ class RwSpinLockTest {
         b.join();
         assertEquals(400_000, counter[0]);
     }
+
+    /**
+     * The code's writer step, or the double's ({@link AblationDoubles#lockOverReaders}),
+     * counted and watched: the test waits for the writer's first attempt, not for time.
+     */
+    static final class WatchedLock extends RwSpinLock {
+        final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        volatile boolean lockedOverReaders;
+        private final boolean broken;
+
+        WatchedLock(boolean broken) {
+            this.broken = broken;
+        }
+
+        @Override
+        boolean tryLockWhenDrained() {
+            boolean locked = broken ? AblationDoubles.lockOverReaders(this) : super.tryLockWhenDrained();
+            if (locked && readersOpaque() > 0) {
+                lockedOverReaders = true;
+            }
+            attempts.incrementAndGet();
+            return locked;
+        }
+    }
+
+    /**
+     * A reader inside, then a writer: does its first step to LOCKED succeed over the reader? The
+     * code's must fail until the reader leaves; the double's succeeds, so the check can fail.
+     */
+    static boolean writerLocksOverAReader(boolean broken) throws Exception {
+        WatchedLock lock = new WatchedLock(broken);
+        lock.readLock();
+        Thread writer = new Thread(() -> {
+            lock.writeLock();
+            lock.writeUnlock();
+        });
+        writer.start();
+        for (int i = 0; lock.attempts.get() == 0; i++) {
+            Spin.pause(i);
+        }
+        boolean over = lock.lockedOverReaders;
+        lock.readUnlock();
+        writer.join(java.util.concurrent.TimeUnit.SECONDS.toMillis(20));
+        assertFalse(writer.isAlive(), "the writer never got the lock after the reader left");
+        assertEquals(0, lock.wordOpaque());
+        return over;
+    }
+
+    @Test
+    void theWritersStepFailsWhileAReaderIsInside() throws Exception {
+        assertFalse(writerLocksOverAReader(false), "the writer took the lock over a reader");
+    }
+
+    @Test
+    void aWriterThatLocksOverReadersIsCaught() throws Exception {
+        assertTrue(writerLocksOverAReader(true), "the double must take the lock with the reader inside");
+    }
 }
