@@ -28,6 +28,11 @@ class CodeLitmusTest {
     static final int BATCHES = 3000;
     static final int BATCH = 128;
     static final int CONTROL_ATTEMPTS = 10;
+    /**
+     * The code's run is this many times the control's: its zero is the claim, and the rarest
+     * reordering here (SRCU's B, a few per 384,000) must still show in it if a fence went missing.
+     */
+    static final int CODE_RUNS = 4;
     static final java.lang.invoke.VarHandle AA = Litmus.AA;
 
     @BeforeAll
@@ -48,6 +53,10 @@ class CodeLitmusTest {
 
     /** A run of {@code reader} against {@code writer} on a fresh instance from {@code make} per iteration. */
     static <T> Litmus.Result run(Supplier<? extends T> make, Step<T> reader, Step<T> writer) {
+        return run(BATCHES, make, reader, writer);
+    }
+
+    static <T> Litmus.Result run(int batches, Supplier<? extends T> make, Step<T> reader, Step<T> writer) {
         @SuppressWarnings("unchecked")
         T[] instances = (T[]) new Object[BATCH];
         Runnable refill = () -> {
@@ -56,14 +65,14 @@ class CodeLitmusTest {
             }
         };
         refill.run();
-        return Litmus.run(BATCHES, BATCH, (x, y, at) -> reader.run(instances[at / Litmus.STRIDE], y, at),
+        return Litmus.run(batches, BATCH, (x, y, at) -> reader.run(instances[at / Litmus.STRIDE], y, at),
                 (x, y, at) -> writer.run(instances[at / Litmus.STRIDE], y, at), CodeLitmusTest::bothZero, refill);
     }
 
     /** The code must never show the forbidden outcome; the double without the reader's fence must. */
     static <T> long[] storeBuffering(String row, Supplier<? extends T> code, Supplier<? extends T> broken,
             Step<T> reader, Step<T> writer) {
-        Litmus.Result fenced = run(code, reader, writer);
+        Litmus.Result fenced = run(CODE_RUNS * BATCHES, code, reader, writer);
         System.out.println(row + ", the code: " + fenced);
         assertEquals(0, fenced.forbidden(), row + ": the reader and the writer's scan missed each other: " + fenced);
         Litmus.Result control = null;
@@ -194,5 +203,24 @@ class CodeLitmusTest {
         storeBuffering("srcu-fast-updown (readLockFast in an RCU section / flip, drained with the barrier RCU)",
                 () -> Srcu.fastUpDown(1, rcu::synchronize), () -> Srcu.fastUpDown(1, () -> {
                 }), reader, writer);
+    }
+
+    /**
+     * RCU QSBR coming back online after a wait ({@link Rcu#onlineAfterWait}, the end of a grace
+     * period or barrier its online caller waited offline): the same fence step as going online,
+     * at its other call site.
+     */
+    @Test
+    void rcuQsbrOnlineAfterAWaitAgainstTheAdvanceAndTheScan() {
+        Step<Rcu> reader = (r, p, at) -> {
+            r.onlineAfterWait(0);
+            return follow(p, at);
+        };
+        storeBuffering("rcu qsbr online after a wait (Rcu.onlineAfterWait / advance, holdsUp)",
+                () -> new Rcu.QsbrRcu(1), () -> new Rcu.QsbrRcu(1) {
+                    @Override
+                    void onlineFence() {
+                    }
+                }, reader, RCU_GRACE_PERIOD);
     }
 }

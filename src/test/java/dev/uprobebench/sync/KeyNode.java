@@ -1,7 +1,7 @@
 package dev.uprobebench.sync;
 
 /** A tree node keyed by one long, for the tree's own tests. */
-final class KeyNode extends RbNode {
+class KeyNode extends RbNode {
     final long key;
 
     KeyNode(long key) {

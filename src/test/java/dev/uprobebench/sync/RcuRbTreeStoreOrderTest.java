@@ -155,14 +155,13 @@ class RcuRbTreeStoreOrderTest {
     }
 
     /** A node whose link stores go through its tree's {@link Stores}. */
-    static final class WatchedNode extends RbNode {
-        final long key;
+    static final class WatchedNode extends KeyNode {
         final Stores stores;
         /** Linked and not being erased: a stable key. */
         boolean linked;
 
         WatchedNode(long key, Stores stores) {
-            this.key = key;
+            super(key);
             this.stores = stores;
         }
 
@@ -188,21 +187,6 @@ class RcuRbTreeStoreOrderTest {
             return left ? leftPlain() : rightPlain();
         }
 
-        @Override
-        public int compareKey(long hi, long lo) {
-            int c = Long.compare(hi, 0);
-            return c != 0 ? c : Long.compare(lo, key);
-        }
-
-        @Override
-        public long keyHi() {
-            return 0;
-        }
-
-        @Override
-        public long keyLo() {
-            return key;
-        }
     }
 
     @Test

@@ -82,7 +82,7 @@ class RwSpinLockTest {
         @Override
         boolean tryLockWhenDrained() {
             boolean locked = broken ? AblationDoubles.lockOverReaders(this) : super.tryLockWhenDrained();
-            if (locked && readersOpaque() > 0) {
+            if (locked && isWriteLocked() && readersOpaque() > 0) {
                 lockedOverReaders = true;
             }
             attempts.incrementAndGet();
@@ -121,5 +121,45 @@ class RwSpinLockTest {
     @Test
     void aWriterThatLocksOverReadersIsCaught() throws Exception {
         assertTrue(writerLocksOverAReader(true), "the double must take the lock with the reader inside");
+    }
+
+    /**
+     * Readers arriving while a writer waits or holds the lock take the slow path (give the bias
+     * back, wait, try again): a reader never sees the writer's two stores half done, and every
+     * side finishes.
+     */
+    @Test
+    void readersOnTheSlowPathNeverSeeAWriterHalfway() throws Exception {
+        RwSpinLock lock = new RwSpinLock();
+        long[] pair = new long[2];
+        long[] torn = new long[1];
+        int rounds = 20_000;
+        Thread writer = new Thread(() -> {
+            for (int i = 1; i <= rounds; i++) {
+                lock.writeLock();
+                pair[0] = i;
+                pair[1] = i;
+                lock.writeUnlock();
+            }
+        });
+        Thread reader = new Thread(() -> {
+            for (long seen = 0; seen < rounds; ) {
+                lock.readLock();
+                long a = pair[0];
+                long b = pair[1];
+                lock.readUnlock();
+                if (a != b) {
+                    torn[0]++;
+                }
+                seen = b;
+            }
+        });
+        writer.start();
+        reader.start();
+        writer.join(java.util.concurrent.TimeUnit.SECONDS.toMillis(30));
+        reader.join(java.util.concurrent.TimeUnit.SECONDS.toMillis(30));
+        assertFalse(writer.isAlive() || reader.isAlive(), "a side never finished");
+        assertEquals(0, torn[0], "a reader saw the writer's stores half done");
+        assertEquals(0, lock.wordOpaque());
     }
 }
