@@ -41,7 +41,12 @@ public class RwSpinLock {
         readLockSlow();
     }
 
-    private void readLockSlow() {
+    /**
+     * A writer is waiting or inside: the bias given back, a wait until no writer bit is set, then
+     * another try. Package-private for the tests, which watch a reader arrive here (nothing in
+     * main overrides it).
+     */
+    void readLockSlow() {
         for (int i = 0; ; i++) {
             CNTS.getAndAdd(word, -READER_BIAS);
             for (int j = 0; ((long) CNTS.getOpaque(word) & WRITER_MASK) != 0; j++) {
@@ -80,10 +85,10 @@ public class RwSpinLock {
      * double that locks with readers inside (docs/ablation.md); nothing in main overrides it.
      */
     boolean tryLockWhenDrained() {
-        return CNTS.compareAndSet(word, WRITER_WAITING, WRITER_LOCKED);
+        return compareAndSetWord(WRITER_WAITING, WRITER_LOCKED);
     }
 
-    /** A compare-and-set of the lock word, for the ablation tests' doubles of the writer's step. */
+    /** A compare-and-set of the lock word: the writer's step, and the ablation tests' doubles of it. */
     final boolean compareAndSetWord(long expected, long update) {
         return CNTS.compareAndSet(word, expected, update);
     }

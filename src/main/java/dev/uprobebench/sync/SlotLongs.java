@@ -45,6 +45,10 @@ public final class SlotLongs {
     }
 
     private int index(int slot, int field) {
+        // Under -ea only (every test): the padding around the slots reads as zeros, so a slot or
+        // field out of range would otherwise pass unseen, as a count that is always 0.
+        assert slot >= 0 && slot < slots && field >= 0 && field < fields
+                : "slot " + slot + " of " + slots + ", field " + field + " of " + fields;
         return (slot + 1) * stride + field;
     }
 

@@ -162,4 +162,40 @@ class RwSpinLockTest {
         assertEquals(0, torn[0], "a reader saw the writer's stores half done");
         assertEquals(0, lock.wordOpaque());
     }
+
+    /**
+     * A reader arriving while the writer holds the lock goes to the slow path (watched: the test
+     * waits for it to arrive there, not for time), stays out while the writer is inside, and gets
+     * in once it leaves; the word is back to zero after both.
+     */
+    @Test
+    void aReaderArrivingUnderTheWriterWaitsOnTheSlowPathAndGetsInAfterIt() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger slowPaths = new java.util.concurrent.atomic.AtomicInteger();
+        RwSpinLock lock = new RwSpinLock() {
+            @Override
+            void readLockSlow() {
+                slowPaths.incrementAndGet();
+                super.readLockSlow();
+            }
+        };
+        lock.writeLock();
+        AtomicBoolean inside = new AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            lock.readLock();
+            inside.set(true);
+            lock.readUnlock();
+        });
+        reader.start();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        for (int i = 0; slowPaths.get() == 0 && System.nanoTime() < deadline; i++) {
+            Spin.pause(i);
+        }
+        assertEquals(1, slowPaths.get(), "the reader took the slow path under the writer");
+        assertFalse(inside.get(), "the reader got in beside the writer");
+        lock.writeUnlock();
+        reader.join(java.util.concurrent.TimeUnit.SECONDS.toMillis(20));
+        assertFalse(reader.isAlive(), "the reader never got in after the writer left");
+        assertTrue(inside.get());
+        assertEquals(0, lock.wordOpaque(), "the reader's bias given back once, taken once, released once");
+    }
 }

@@ -123,6 +123,24 @@ class SyncUnitsTest {
     }
 
     @Test
+    void aPutInAtomicModeClosesItsReadSectionAndReleasesAtZero() {
+        AtomicInteger released = new AtomicInteger();
+        try (Rcu rcu = TestGracePeriods.rcu(RcuFlavour.MEMB, 1, false, true)) {
+            PercpuRefs refs = new PercpuRefs(rcu, 1, 1, i -> released.incrementAndGet());
+            refs.init(0);
+            refs.get(0, 0);
+            refs.kill(0); // inline: switched to atomic mode, the holder's reference left
+            assertEquals(1, refs.count(0));
+            refs.get(0, 0); // atomic mode
+            assertEquals(2, refs.count(0));
+            refs.put(0, 0);
+            refs.put(0, 0);
+            assertEquals(1, released.get());
+            assertEquals(0, rcu.readersInside(), "the atomic-mode get and puts closed their read sections");
+        }
+    }
+
+    @Test
     void exitDropsAnUnpublishedReferenceWithoutARelease() {
         AtomicInteger released = new AtomicInteger();
         try (Rcu rcu = Rcu.create(RcuFlavour.MEMB, 1)) {
