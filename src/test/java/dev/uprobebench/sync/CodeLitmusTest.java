@@ -101,6 +101,13 @@ class CodeLitmusTest {
         return (long) AA.getAcquire(pointer, at);
     }
 
+    /** SRCU's grace period as the litmus writer: the unlink, {@link Srcu#flip}, {@link Srcu#drained} of the old index. */
+    static final Step<Srcu> SRCU_GRACE_PERIOD = (s, p, at) -> {
+        unlink(p, at);
+        int old = s.flip();
+        return s.drained(old) ? 0 : 1;
+    };
+
     /** SRCU's B: {@link Srcu#readLock} then the pointer, against the unlink, {@link Srcu#flip} and {@link Srcu#drained}. */
     @Test
     void srcuReadLockAgainstTheFlipAndTheScan() {
@@ -108,16 +115,11 @@ class CodeLitmusTest {
             s.readLock(0);
             return follow(p, at);
         };
-        Step<Srcu> writer = (s, p, at) -> {
-            unlink(p, at);
-            int old = s.flip();
-            return s.drained(old) ? 0 : 1;
-        };
         storeBuffering("srcu B (Srcu.readLock / flip, drained)", () -> new Srcu(1), () -> new Srcu(1) {
             @Override
             protected void fenceB() {
             }
-        }, reader, writer);
+        }, reader, SRCU_GRACE_PERIOD);
     }
 
     /**
@@ -162,6 +164,15 @@ class CodeLitmusTest {
                 }, reader, RCU_GRACE_PERIOD);
     }
 
+    /** QSBR without the fence after its announcement ({@code onlineFence}: both call sites). */
+    static Rcu qsbrWithoutOnlineFence() {
+        return new Rcu.QsbrRcu(1) {
+            @Override
+            void onlineFence() {
+            }
+        };
+    }
+
     /**
      * RCU QSBR going online: {@link Rcu#online}'s fence (the same step ends a grace period's wait on
      * the waiter's own slot), against the unlink, the advance and the scan. Forbidden: the reader's
@@ -174,11 +185,7 @@ class CodeLitmusTest {
             return follow(p, at);
         };
         storeBuffering("rcu qsbr online (Rcu.online / advance, holdsUp)", () -> new Rcu.QsbrRcu(1),
-                () -> new Rcu.QsbrRcu(1) {
-                    @Override
-                    void onlineFence() {
-                    }
-                }, reader, RCU_GRACE_PERIOD);
+                CodeLitmusTest::qsbrWithoutOnlineFence, reader, RCU_GRACE_PERIOD);
     }
 
     /**
@@ -200,14 +207,9 @@ class CodeLitmusTest {
             rcu.readUnlock(0);
             return seen;
         };
-        Step<Srcu> writer = (s, p, at) -> {
-            unlink(p, at);
-            int old = s.flip();
-            return s.drained(old) ? 0 : 1;
-        };
         storeBuffering("srcu-fast-updown (readLockFast in an RCU section / flip, drained with the barrier RCU)",
                 () -> Srcu.fastUpDown(1, rcu::synchronize), () -> Srcu.fastUpDown(1, () -> {
-                }), reader, writer);
+                }), reader, SRCU_GRACE_PERIOD);
     }
 
     /**
@@ -222,10 +224,6 @@ class CodeLitmusTest {
             return follow(p, at);
         };
         storeBuffering("rcu qsbr online after a wait (Rcu.onlineAfterWait / advance, holdsUp)",
-                () -> new Rcu.QsbrRcu(1), () -> new Rcu.QsbrRcu(1) {
-                    @Override
-                    void onlineFence() {
-                    }
-                }, reader, RCU_GRACE_PERIOD);
+                () -> new Rcu.QsbrRcu(1), CodeLitmusTest::qsbrWithoutOnlineFence, reader, RCU_GRACE_PERIOD);
     }
 }

@@ -126,20 +126,6 @@ class PercpuRwSemaphoreTest {
         }
     }
 
-    /** An RCU whose {@code call_rcu} callbacks wait in a queue until the test runs them. */
-    static final class DeferringRcu extends Rcu.MembRcu {
-        final java.util.ArrayDeque<Runnable> queued = new java.util.ArrayDeque<>();
-
-        DeferringRcu(int slots) {
-            super(slots);
-        }
-
-        @Override
-        public void call(Runnable callback) {
-            queued.add(callback);
-        }
-    }
-
     /**
      * rcu_sync's exit ticket: writer 1 leaves (its return to idle queued behind a grace period),
      * writer 2 enters before that callback runs (no grace period of its own: the state is still
@@ -148,7 +134,7 @@ class PercpuRwSemaphoreTest {
      * Returns whether a reader got in beside writer 2.
      */
     static boolean staleExitCallbackLetsAReaderIn(boolean idleUnconditionally) {
-        try (DeferringRcu rcu = new DeferringRcu(2)) {
+        try (TestGracePeriods.DeferringRcu rcu = new TestGracePeriods.DeferringRcu(2)) {
             RcuSync sync = idleUnconditionally ? AblationDoubles.syncExitIdlingUnconditionally(rcu) : new RcuSync(rcu);
             PercpuRwSemaphore sem = new PercpuRwSemaphore(rcu, 2, sync);
             sem.writeLock();
@@ -167,9 +153,7 @@ class PercpuRwSemaphoreTest {
                 in = sem.tryReadLockSlow(0);
             }
             sem.writeUnlock();
-            while (!rcu.queued.isEmpty()) {
-                rcu.queued.poll().run();
-            }
+            rcu.runQueued();
             assertTrue(sem.readersOnFastPath(), "idle again once the last exit's grace period has passed");
             assertEquals(0, sem.readersActive());
             return in;

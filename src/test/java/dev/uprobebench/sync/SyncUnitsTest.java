@@ -240,30 +240,9 @@ class SyncUnitsTest {
         assertEquals(2, s.tryBegin());
     }
 
-    /** An RCU that counts the grace periods it runs, and holds call_rcu callbacks until the test runs them. */
-    static final class CountingRcu extends Rcu.MembRcu {
-        final AtomicInteger gracePeriods = new AtomicInteger();
-        final java.util.ArrayDeque<Runnable> queued = new java.util.ArrayDeque<>();
-
-        CountingRcu() {
-            super(1);
-        }
-
-        @Override
-        protected void awaitGracePeriod() {
-            gracePeriods.incrementAndGet();
-            super.awaitGracePeriod();
-        }
-
-        @Override
-        public void call(Runnable callback) {
-            queued.add(callback);
-        }
-    }
-
     @Test
     void rcuSyncWaitsAGracePeriodOnlyWhenLeavingIdle() {
-        try (CountingRcu rcu = new CountingRcu()) {
+        try (TestGracePeriods.DeferringRcu rcu = new TestGracePeriods.DeferringRcu(1)) {
             RcuSync s = new RcuSync(rcu);
             s.enter();
             assertEquals(1, rcu.gracePeriods.get(), "from idle: readers may be on the fast path");
@@ -272,9 +251,7 @@ class SyncUnitsTest {
             s.enter(); // before the exit's callback: no grace period of its own
             assertEquals(1, rcu.gracePeriods.get());
             s.exit();
-            while (!rcu.queued.isEmpty()) {
-                rcu.queued.poll().run();
-            }
+            rcu.runQueued();
             assertTrue(s.isIdle());
             s.enter();
             assertEquals(2, rcu.gracePeriods.get());

@@ -74,6 +74,39 @@ public final class TestGracePeriods implements GracePeriods {
         };
     }
 
+    /**
+     * A memb RCU whose {@code call_rcu} callbacks wait in a queue until the test runs them
+     * ({@link #runQueued}), and which counts the grace periods it runs: for tests that choose when
+     * a deferred callback lands (a stale {@code rcu_sync} exit) or how many grace periods a
+     * protocol paid.
+     */
+    public static final class DeferringRcu extends Rcu.MembRcu {
+        public final java.util.ArrayDeque<Runnable> queued = new java.util.ArrayDeque<>();
+        public final java.util.concurrent.atomic.AtomicInteger gracePeriods = new java.util.concurrent.atomic.AtomicInteger();
+
+        public DeferringRcu(int slots) {
+            super(slots);
+        }
+
+        @Override
+        protected void awaitGracePeriod() {
+            gracePeriods.incrementAndGet();
+            super.awaitGracePeriod();
+        }
+
+        @Override
+        public void call(Runnable callback) {
+            queued.add(callback);
+        }
+
+        /** Runs every queued callback, in queue order, as their grace periods would have. */
+        public void runQueued() {
+            while (!queued.isEmpty()) {
+                queued.poll().run();
+            }
+        }
+    }
+
     /** A fenced SRCU domain, whose grace periods end at once when {@code broken}. */
     public static Srcu srcu(int slots, boolean broken) {
         return srcu(slots, null, broken, false);
